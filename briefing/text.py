@@ -1,0 +1,80 @@
+"""Text helpers shared by the stages: sentence splitting, normalisation, hashing.
+
+The sentence splitter is rule-based (no model) because every stage needs the same split: citations are indexes
+into `Article.sentences`, so the splitter must be deterministic and fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Tokens after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon "
+        "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
+        "inc corp co ltd llc plc bros dept univ assn ave blvd rd est no vol fig approx vs etc al "
+        "u.s u.k u.n e.g i.e a.m p.m d.c n.y l.a"
+    ).split()
+)
+
+_BOUNDARY = re.compile(
+    r"""
+    [.!?…]+              # a sentence-ending mark
+    ['"’”)\]]*           # closing quotes or brackets belong to the sentence
+    (?=\s+['"‘“(\[]*[A-Z0-9À-Ý])  # then a gap and a capital or a digit starts the next one
+    """,
+    re.VERBOSE,
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, no control characters, single spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return normalize_whitespace(text)
+
+
+def _ends_with_abbreviation(fragment: str) -> bool:
+    last = fragment.rsplit(None, 1)[-1] if fragment.strip() else ""
+    word = last.rstrip(".").lstrip("('\"‘“").lower()
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials such as "J." or "U.S." and single letters.
+    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split paragraph text into sentences; paragraphs (blank-line or newline separated) never share a sentence."""
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n+", text):
+        paragraph = normalize_whitespace(paragraph)
+        if not paragraph:
+            continue
+        cuts = [match.end() for match in _BOUNDARY.finditer(paragraph)]
+        pieces = [paragraph[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(paragraph)], strict=False)]
+        current = ""
+        for piece in filter(None, pieces):
+            current = f"{current} {piece}".strip() if current else piece
+            if not _ends_with_abbreviation(current):
+                sentences.append(current)
+                current = ""
+        if current:
+            sentences.append(current)
+    return sentences
+
+
+def content_hash(text: str) -> str:
+    """Stable id for a piece of content: sha256 of its normalised text, shortened."""
+    return hashlib.sha256(normalize_whitespace(text).encode("utf-8")).hexdigest()[:16]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())

@@ -1,0 +1,81 @@
+"""Shared fixtures: real test articles, the embedded encoder loaded once, and a fake summarizer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from briefing.config import Settings
+from briefing.records import Article, Summary, SummarySentence
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def panjshir_dump() -> Path:
+    return DATA / "panjshir-valley-scraped.txt"
+
+
+@pytest.fixture(scope="session")
+def embedded_encoder():
+    """The real all-MiniLM-L6-v2 encoder, loaded (and sha256-checked) once for the whole test session."""
+    from briefing.models.encoder import embedded_encoder as load
+
+    return load()
+
+
+class FakeSummarizer:
+    """Takes the first N sentences: deterministic and instant, for tests about composition and rendering."""
+
+    name = "fake"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def summarize(self, articles: Sequence[Article]) -> list[Summary]:
+        return [
+            Summary(
+                article.id,
+                tuple(
+                    SummarySentence(sentence, (index,), support=1.0)
+                    for index, sentence in enumerate(article.sentences[: self.settings.sentences])
+                ),
+                method=self.name,
+                model="fake-model",
+            )
+            for article in articles
+        ]
+
+
+@pytest.fixture
+def fake_summarizer(monkeypatch: pytest.MonkeyPatch) -> type[FakeSummarizer]:
+    """Route every `--method` to FakeSummarizer for the duration of a test."""
+    import briefing.summarize as summarize_stage
+
+    monkeypatch.setattr(summarize_stage, "create_summarizer", lambda name, settings: FakeSummarizer(settings))
+    return FakeSummarizer
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(out_dir=tmp_path / "outputs", date=dt.date(2026, 11, 25), cache_dir=tmp_path / "cache")
+
+
+def make_article(sentences: Sequence[str], title: str = "A headline", source: str = "test.txt", **extra) -> Article:
+    from briefing.text import content_hash
+
+    return Article(
+        id=content_hash(" ".join(sentences) + source),
+        source=source,
+        title=title,
+        sentences=tuple(sentences),
+        **extra,
+    )

@@ -1,0 +1,93 @@
+"""The CLI as a user drives it, through CliRunner, on real articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from briefing.cli import app
+
+runner = CliRunner()
+
+JUNK_LINES = [
+    "Placeholder while article actions load",
+    "Read More:",
+    "This website uses cookies",
+    "mahjong slot",
+    "Live News",
+    "Subscribe to our mailing list",
+    "Something went wrong.",
+]
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("briefing ")
+
+
+def test_summarize_scraped_dump_is_clean_and_cited(panjshir_dump: Path):
+    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.strip())
+    assert record["title"] == "Inside the Taliban’s secret war in the Panjshir Valley"
+    assert len(record["summary"]) == 3
+    for sentence, citation in zip(record["summary"], record["citations"], strict=True):
+        assert citation and all(isinstance(i, int) for i in citation)
+        assert not any(junk.lower() in sentence.lower() for junk in JUNK_LINES)
+    assert "Taliban" in " ".join(record["summary"])
+
+
+def test_daily_writes_three_files(tmp_path: Path, data_dir: Path):
+    out = tmp_path / "outputs"
+    result = runner.invoke(
+        app, ["daily", str(data_dir / "cnn_sample.jsonl"), "--date", "2026-11-25", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    folder = out / "2026-11-25"
+    assert sorted(p.name for p in folder.iterdir()) == ["brief.html", "brief.json", "brief.md"]
+    brief = json.loads((folder / "brief.json").read_text())
+    assert len(brief["stories"]) == 5
+    assert brief["date"] == "2026-11-25"
+    markdown = (folder / "brief.md").read_text()
+    assert markdown.startswith("# Daily Brief — 2026-11-25")
+    assert markdown.count("[[1]](#source-1)") >= 1
+
+
+def test_batch_skips_bad_items_and_reports_them(tmp_path: Path, panjshir_dump: Path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(panjshir_dump, inputs / "good.txt")
+    (inputs / "empty.txt").write_text("")
+    (inputs / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    result = runner.invoke(
+        app, ["daily", str(inputs), str(tmp_path / "missing.txt"), "--date", "2026-11-25", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "empty.txt: empty file" in result.stderr
+    assert "binary.txt: binary file" in result.stderr
+    assert "missing.txt: no such file or folder" in result.stderr
+    assert (tmp_path / "2026-11-25" / "brief.md").is_file()
+
+
+def test_nothing_readable_exits_1(tmp_path: Path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    result = runner.invoke(app, ["summarize", str(empty)])
+    assert result.exit_code == 1
+    assert "empty.txt: only whitespace" in result.stderr
+
+
+def test_bad_date_is_refused(tmp_path: Path, panjshir_dump: Path):
+    result = runner.invoke(app, ["daily", str(panjshir_dump), "--date", "../../etc", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "--date must be" in result.stderr
+
+
+def test_unknown_model_fails_with_a_fix(panjshir_dump: Path):
+    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--model", "nobody/no-such-model", "--method", "abstractive"])
+    assert result.exit_code == 1
+    assert "nobody/no-such-model" in result.stderr
