@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from briefing import __version__
-from briefing.config import EMBEDDED_MODEL, Method, Settings, parse_date
+from briefing.config import EMBEDDED_MODEL, GuardMode, Method, Settings, parse_date
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -47,6 +47,21 @@ ModelOption = Annotated[
 ]
 MethodOption = Annotated[Method, typer.Option("--method", help="How summaries are made.")]
 SentencesOption = Annotated[int, typer.Option("--sentences", "-n", help="Sentences per summary.", min=1, max=50)]
+GuardOption = Annotated[
+    GuardMode,
+    typer.Option(
+        "--guard",
+        help="Generated sentences the article does not support: drop them (replaced by an extractive sentence) "
+        "or flag them (kept, marked unverified).",
+    ),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Folder of the summary cache (default: $XDG_CACHE_HOME/briefing)."),
+]
 
 
 def _version(value: bool) -> None:
@@ -81,6 +96,13 @@ def _settings(**values: object) -> Settings:
         raise _fail(str(error)) from None
 
 
+def _cache_values(no_cache: bool, cache_dir: Path | None) -> dict[str, object]:
+    values: dict[str, object] = {"use_cache": not no_cache}
+    if cache_dir is not None:
+        values["cache_dir"] = cache_dir
+    return values
+
+
 @app.command()
 def summarize(
     sources: SourcesArg,
@@ -89,13 +111,18 @@ def summarize(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
     model: ModelOption = EMBEDDED_MODEL,
     method: MethodOption = Method.extractive,
+    guard: GuardOption = GuardMode.drop,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
 ) -> None:
     """Summarize one or more articles."""
     from briefing.compose import compose
     from briefing.pipeline import summarize_sources
     from briefing.render import OutputFormat, atomic_write, render
 
-    settings = _settings(sentences=sentences, model=model, method=method)
+    settings = _settings(
+        sentences=sentences, model=model, method=method, guard=guard, **_cache_values(no_cache, cache_dir)
+    )
     try:
         loaded, summaries = summarize_sources(sources, settings)
     except BriefingError as error:
@@ -138,9 +165,16 @@ def daily(
     model: ModelOption = EMBEDDED_MODEL,
     method: MethodOption = Method.extractive,
     sentences: SentencesOption = 3,
+    guard: GuardOption = GuardMode.drop,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars; only problems and the final line are printed.")
+    ] = False,
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
     from briefing.pipeline import run_daily
+    from briefing.progress import progress_bars
 
     try:
         brief_date = parse_date(date) if date else None
@@ -152,12 +186,16 @@ def daily(
         "model": model,
         "method": method,
         "sentences": sentences,
+        "quiet": quiet,
+        "guard": guard,
+        **_cache_values(no_cache, cache_dir),
     }
     if brief_date:
         values["date"] = brief_date
     settings = _settings(**values)
     try:
-        result = run_daily(sources, settings)
+        with progress_bars(enabled=not settings.quiet) as progress:
+            result = run_daily(sources, settings, progress)
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(result.brief.skipped)
@@ -205,3 +243,25 @@ def clean_command(
     _report_skipped(loaded.skipped)
     if not loaded.articles:
         raise _fail("no article could be read from the sources given")
+
+
+@app.command()
+def digest(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output root holding the YYYY-MM-DD brief folders.")] = Path(
+        "outputs"
+    ),
+    days: Annotated[
+        int | None,
+        typer.Option("--days", help="Only the N days ending on the newest brief (default: every brief).", min=1),
+    ] = None,
+) -> None:
+    """Build OUT/index.html: every dated brief, newest first, with each day's bottom line."""
+    from briefing.digest import build_digest
+
+    try:
+        result = build_digest(out, days)
+    except BriefingError as error:
+        raise _fail(str(error)) from None
+    _report_skipped(result.skipped)
+    count = len(result.entries)
+    typer.echo(f"wrote {result.path} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)

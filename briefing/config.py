@@ -38,9 +38,21 @@ class DType(str, Enum):
     bfloat16 = "bfloat16"
 
 
+class ReduceMode(str, Enum):
+    map_reduce = "map-reduce"  # summarize every chunk at once, then merge the chunk summaries
+    refine = "refine"  # summarize the first chunk, then rewrite that summary with each next chunk in turn
+
+
 def default_cache_dir() -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(root) / "briefing"
+
+
+def default_user_agent() -> str:
+    """A polite User-Agent: names the tool and its version, so site owners can tell what is fetching."""
+    from briefing import __version__
+
+    return f"briefing/{__version__} (news brief builder)"
 
 
 @dataclass(frozen=True)
@@ -57,13 +69,23 @@ class Settings:
     num_beams: int = 1
     batch_size: int = 8
     chunk_overlap: int = 1  # sentences repeated between neighbouring chunks
+    reduce_mode: ReduceMode = ReduceMode.map_reduce  # how a long article's chunk summaries are combined
     guard: GuardMode = GuardMode.drop
     use_cache: bool = True
     cache_dir: Path = field(default_factory=default_cache_dir)
     top: int | None = None  # stories shown in full; the rest go to "Also noted"
     new_only: bool = False
+    story_words: int = 150  # word budget of one story's multi-source summary
     allow_unsafe_weights: bool = False  # pickle (.bin/.pt) weights are refused unless this is set
     quiet: bool = False
+    # Ingestion limits (briefing.sources): every input is read with a cap, every URL with timeouts.
+    max_input_mb: float = 4.0  # bytes read from one file, URL or stdin; the rest is cut off with a note
+    max_text_chars: int = 1_000_000  # longest plain text kept from one document (text, record, feed item)
+    fetch_timeout: float = 10.0  # seconds to connect, and to wait for each piece of a response
+    fetch_deadline: float = 30.0  # seconds one URL may take in total, redirects included
+    max_redirects: int = 5
+    feed_items: int = 50  # items read from one feed; those without full text are fetched from their page
+    user_agent: str = field(default_factory=default_user_agent)
 
     def __post_init__(self) -> None:
         if not 1 <= self.sentences <= 50:
@@ -76,8 +98,11 @@ class Settings:
             raise ConfigError(f"--batch-size must be between 1 and 512, got {self.batch_size}")
         if not 0 <= self.chunk_overlap <= 5:
             raise ConfigError(f"--chunk-overlap must be between 0 and 5 sentences, got {self.chunk_overlap}")
+        if not 20 <= self.story_words <= 2000:
+            raise ConfigError(f"--story-words must be between 20 and 2000, got {self.story_words}")
         if self.top is not None and self.top < 1:
             raise ConfigError(f"--top must be at least 1, got {self.top}")
+        self._check_ingest_limits()
         if not self.title.strip():
             raise ConfigError("--title must not be empty")
         if self.method is not Method.extractive and self.model == EMBEDDED_MODEL:
@@ -85,6 +110,26 @@ class Settings:
                 f"--method {self.method.value} needs a generative model: pass --model with a hub id, "
                 "a local folder or a .gguf file (the embedded model is an encoder)"
             )
+
+    def _check_ingest_limits(self) -> None:
+        if not 0.001 <= self.max_input_mb <= 1024:
+            raise ConfigError(f"max_input_mb must be between 0.001 and 1024, got {self.max_input_mb}")
+        if not 1_000 <= self.max_text_chars <= 100_000_000:
+            raise ConfigError(f"max_text_chars must be between 1000 and 100000000, got {self.max_text_chars}")
+        if not 0.01 <= self.fetch_timeout <= 600:
+            raise ConfigError(f"fetch_timeout must be between 0.01 and 600 seconds, got {self.fetch_timeout}")
+        if not self.fetch_timeout <= self.fetch_deadline <= 3600:
+            raise ConfigError(
+                f"fetch_deadline must be between fetch_timeout ({self.fetch_timeout}) and 3600 seconds, "
+                f"got {self.fetch_deadline}"
+            )
+        if not 0 <= self.max_redirects <= 20:
+            raise ConfigError(f"max_redirects must be between 0 and 20, got {self.max_redirects}")
+        if not 1 <= self.feed_items <= 1000:
+            raise ConfigError(f"feed_items must be between 1 and 1000, got {self.feed_items}")
+        # The User-Agent goes into an HTTP header: no control characters (header injection), printable ASCII only.
+        if not self.user_agent.strip() or not all(" " <= c <= "~" for c in self.user_agent):
+            raise ConfigError(f"user_agent must be non-empty printable ASCII, got {self.user_agent!r}")
 
 
 def parse_date(value: str) -> dt.date:

@@ -16,8 +16,10 @@ from briefing.compose import compose
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.ingest import ingest
+from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
+from briefing.runlock import day_lock
 from briefing.summarize import summarize
 
 log = logging.getLogger(__name__)
@@ -35,13 +37,16 @@ class DailyResult:
     written: tuple[Path, ...]
 
 
-def load_articles(sources: Sequence[str]) -> CleanResult:
+def load_articles(sources: Sequence[str], progress: Progress = NO_PROGRESS) -> CleanResult:
     """Ingest and clean every source; duplicates (same cleaned body) are kept once."""
+    progress.stage("Reading sources")
     ingested = ingest(sources)
     skipped = list(ingested.skipped)
     articles: list[Article] = []
     seen: set[str] = set()
+    progress.stage("Cleaning articles", total=len(ingested.documents))
     for document in ingested.documents:
+        progress.advance()
         try:
             article = clean(document)
         except SourceError as error:
@@ -56,14 +61,27 @@ def load_articles(sources: Sequence[str]) -> CleanResult:
     return CleanResult(tuple(articles), tuple(skipped))
 
 
-def summarize_sources(sources: Sequence[str], settings: Settings) -> tuple[CleanResult, list[Summary]]:
-    loaded = load_articles(sources)
-    return loaded, summarize(loaded.articles, settings)
+def summarize_sources(
+    sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS
+) -> tuple[CleanResult, list[Summary]]:
+    loaded = load_articles(sources, progress)
+    progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
+    summaries = summarize(loaded.articles, settings)
+    progress.advance(len(loaded.articles))
+    return loaded, summaries
 
 
-def run_daily(sources: Sequence[str], settings: Settings) -> DailyResult:
+def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
+    """The daily run, one at a time per output day: a second run for the same day waits (see `briefing.runlock`)."""
+    with day_lock(settings.out_dir, settings.date):
+        return _run_daily_locked(sources, settings, progress)
+
+
+def _run_daily_locked(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
     started = time.perf_counter()
-    loaded, summaries = summarize_sources(sources, settings)
+    loaded, summaries = summarize_sources(sources, settings, progress)
+    progress.stage("Composing the brief")
     brief = compose(loaded.articles, summaries, settings, loaded.skipped, started=started)
+    progress.stage("Writing brief.json, brief.md, brief.html")
     written = write_brief(brief, settings.out_dir) if loaded.articles else []
     return DailyResult(brief, tuple(written))

@@ -24,6 +24,7 @@ class RawDocument:
     published: str | None = None
     author: str | None = None
     site: str | None = None
+    truncated: bool = False  # ingestion kept only the first part of an oversized input (a note says so)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Summary:
 
 @dataclass(frozen=True)
 class Source:
-    """A numbered source of the brief: what `[n]` points at."""
+    """A numbered source of the brief: what `[n]` points at. Numbers follow story order (full stories, then Also noted)."""
 
     number: int
     article_id: str
@@ -92,27 +93,40 @@ class Source:
     url: str | None = None
     site: str | None = None
     published: str | None = None
+    author: str | None = None
+    story_id: str | None = None  # the Story (or Also-noted item) this article was grouped into
+    quoted_in: tuple[str, ...] = ()  # BriefSentence.id values that cite this source, in reading order
 
 
 @dataclass(frozen=True)
 class BriefSentence:
+    """A sentence of the brief, taken from (or, when flagged, generated over) the sources it cites."""
+
     text: str
-    sources: tuple[int, ...]  # Source.number values
-    flagged: bool = False
+    sources: tuple[int, ...]  # Source.number values; never empty
+    flagged: bool = False  # unverified: the faithfulness guard found no support in the cited article
+    id: str = ""  # unique in the brief, usable as an HTML anchor: "s2-1" (story 2, sentence 1), "bluf-1", "also-3"
+    story_id: str | None = None  # the Story this sentence belongs to or points at (bottom line, Also noted)
+    label: str | None = None  # a short lead-in shown before the text: the story headline in Also noted
 
 
 @dataclass(frozen=True)
 class Story:
-    """One event, possibly reported by several articles."""
+    """One event, possibly reported by several articles; `sources` lists every one of them."""
 
     id: str
     headline: str
     sentences: tuple[BriefSentence, ...]
     sources: tuple[int, ...]
-    actors: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # people and organisations (named-entity model), most mentioned first
+    places: tuple[str, ...] = ()  # countries, cities, regions, facilities
     status: Literal["new", "update"] = "new"
     truncated: bool = False
+    rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
+    score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.composing.ranking)
+    published: str | None = None  # latest ISO date among its sources, when known
+    previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
+    new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,44 @@
 """Stage 6, render: Brief -> Markdown, HTML and JSON, written atomically under `OUT/YYYY-MM-DD/`.
 
-JSON comes straight from the records (versioned schema). Markdown comes from a Jinja2 template. HTML is the same
-Markdown, rendered with the `markdown` package into a self-contained page, then sanitised with nh3 so no scraped
-text can become active content.
+brief.json comes straight from the records, stamped with `SCHEMA_VERSION` (schema: `briefing/schema/`).
+brief.md is rendered from that JSON document through a typed view and a Jinja2 template. brief.html is the same
+Markdown, made into HTML by the `markdown` package, sanitised with nh3 and set in a self-contained page.
+The pieces live in `briefing/rendering/`; this module is the stage's entry and the file-writing edge.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import html
-import json
 import os
 import re
 import tempfile
 from enum import Enum
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from briefing.errors import ConfigError
 from briefing.records import Brief
+from briefing.rendering.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json
+from briefing.rendering.escape import escape_markdown, safe_url
+from briefing.rendering.view import build_view
 
-SCHEMA_VERSION = "1.0"
+__all__ = [
+    "SCHEMA_VERSION",
+    "OutputFormat",
+    "atomic_write",
+    "brief_folder",
+    "brief_schema",
+    "brief_to_dict",
+    "contained_path",
+    "escape_markdown",
+    "render",
+    "render_document",
+    "safe_url",
+    "write_brief",
+]
+
+BRIEF_FILES = ("brief.json", "brief.md", "brief.html")
+_DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class OutputFormat(str, Enum):
@@ -31,23 +48,66 @@ class OutputFormat(str, Enum):
 
 
 def render(brief: Brief, output_format: OutputFormat) -> str:
+    """The brief as one output format's text."""
     if output_format is OutputFormat.json:
-        return json.dumps(brief_to_dict(brief), indent=2, ensure_ascii=False) + "\n"
+        return brief_to_json(brief)
+    return render_document(brief_to_dict(brief), output_format)
+
+
+def render_document(document: dict[str, Any], output_format: OutputFormat) -> str:
+    """Markdown or HTML from a brief.json document (this version's or an older minor version's)."""
+    from briefing.rendering.html import render_page
+    from briefing.rendering.markdown import render_markdown
+
+    view = build_view(document)
     if output_format is OutputFormat.md:
-        return _markdown(brief, escape_html=False)
-    return _html_page(brief)
+        return render_markdown(view)
+    if output_format is OutputFormat.html:
+        return render_page(view, render_markdown(view, for_html=True))
+    raise ValueError(f"render_document makes Markdown or HTML, not {output_format.value}")
 
 
 def write_brief(brief: Brief, out_dir: Path) -> list[Path]:
-    """Write brief.md, brief.html and brief.json into `out_dir/YYYY-MM-DD/`; each file appears whole or not at all."""
-    folder = out_dir / brief.date.isoformat()
+    """Write brief.json, brief.md and brief.html into `out_dir/YYYY-MM-DD/`; each file appears whole or not at all.
+
+    All three are rendered before the first is written, so a rendering error leaves the previous brief untouched.
+    """
+    folder = brief_folder(out_dir, brief.date)
+    document = brief_to_dict(brief)
+    texts = {
+        "brief.json": brief_to_json(brief),
+        "brief.md": render_document(document, OutputFormat.md),
+        "brief.html": render_document(document, OutputFormat.html),
+    }
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for output_format in (OutputFormat.json, OutputFormat.md, OutputFormat.html):
-        path = folder / f"brief.{output_format.value}"
-        atomic_write(path, render(brief, output_format))
+    for name in BRIEF_FILES:
+        path = contained_path(folder, name)
+        atomic_write(path, texts[name])
         written.append(path)
     return written
+
+
+def brief_folder(out_dir: Path, date: dt.date) -> Path:
+    """`out_dir/YYYY-MM-DD`, refusing anything that is not a real date, so the folder cannot leave `out_dir`."""
+    if not isinstance(date, dt.date):
+        raise ConfigError(f"brief date must be a date, got {date!r}")
+    name = date.isoformat()
+    if not _DATE_FOLDER.match(name):  # defence in depth: the folder name is exactly YYYY-MM-DD, nothing else
+        raise ConfigError(f"brief date {name!r} cannot name an output folder")
+    return contained_path(out_dir, name)
+
+
+def contained_path(root: Path, *parts: str) -> Path:
+    """`root/parts...`, or ConfigError when the result (symlinks resolved) would lie outside `root`.
+
+    Every output path derived from data (a date, a name) is built through here.
+    """
+    base = Path(root).resolve()
+    candidate = base.joinpath(*parts).resolve()
+    if candidate != base and base not in candidate.parents:
+        raise ConfigError(f"output path {'/'.join(parts)!r} would leave the output folder {root}")
+    return Path(root).joinpath(*parts)
 
 
 def atomic_write(path: Path, content: str) -> None:
@@ -60,115 +120,23 @@ def atomic_write(path: Path, content: str) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)  # temp files are created 0600; a brief is meant to be read (and served)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
 
 
-def brief_to_dict(brief: Brief) -> dict[str, Any]:
-    def convert(value: Any) -> Any:
-        if dataclasses.is_dataclass(value):
-            return {f.name: convert(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, (list, tuple)):
-            return [convert(v) for v in value]
-        if isinstance(value, dict):
-            return {str(k): convert(v) for k, v in value.items()}
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value.isoformat()
-        if isinstance(value, Enum):
-            return value.value
-        return value
-
-    return {"schema_version": SCHEMA_VERSION, **convert(brief)}
-
-
-# --- Markdown --------------------------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
-
-
-def escape_markdown(text: str) -> str:
-    """Scraped text must not turn into Markdown structure (links, headings, emphasis) or raw HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links reach the reader; anything else (javascript:, data:, file:) is dropped."""
-    if not url:
-        return None
-    url = url.strip()
-    if not re.match(r"^https?://[^\s<>\"'`]+$", url, re.IGNORECASE):
-        return None
-    return url.replace("(", "%28").replace(")", "%29")
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Any:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("briefing", "templates"),
-        autoescape=False,  # Markdown is escaped by `escape_markdown`; HTML is produced and sanitised separately
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = escape_markdown
-    env.filters["safe_url"] = safe_url
-    return env
-
-
-def _markdown(brief: Brief, escape_html: bool) -> str:
-    template = _environment().get_template("brief.md.j2")
-    return template.render(brief=brief, escape_html=escape_html)
-
-
-# --- HTML ------------------------------------------------------------------------------------------------------
-
-_ALLOWED_TAGS = {
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "p",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "em",
-    "strong",
-    "code",
-    "hr",
-    "sup",
-    "span",
-    "nav",
-    "small",
-    "blockquote",
-    "br",
-}
-_ALLOWED_ATTRIBUTES = {
-    "a": {"href", "id", "title"},
-    "li": {"id"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "span": {"class"},
-    "sup": {"class"},
-}
-
-
-def _html_page(brief: Brief) -> str:
-    import markdown
-    import nh3
-
-    body = markdown.markdown(_markdown(brief, escape_html=True), extensions=["attr_list", "sane_lists"])
-    body = nh3.clean(
-        body,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer",
-    )
-    template = _environment().get_template("brief.html.j2")
-    return template.render(title=html.escape(f"{brief.title} — {brief.date.isoformat()}"), body=body)
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable, where the platform allows opening a folder."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -19,6 +19,17 @@ def data_dir() -> Path:
     return DATA
 
 
+@pytest.fixture(autouse=True)
+def isolated_summary_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings made without `cache_dir` (by the CLI, say) keep their summary cache in a per-test folder: a test must
+    never read summaries cached by another test (or by the user) under a faked summarizer, nor write to ~/.cache."""
+    import os
+
+    home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    monkeypatch.setenv("HF_HOME", os.environ.get("HF_HOME") or str(home_cache / "huggingface"))  # unchanged
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture(scope="session")
 def panjshir_dump() -> Path:
     return DATA / "panjshir-valley-scraped.txt"

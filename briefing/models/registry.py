@@ -52,4 +52,5 @@ def create_summarizer(name: str, settings: Settings) -> Summarizer:
 
 def _load_builtin_summarizers() -> None:
     # Imported here, not at module top, so that registering stays free of import cycles and torch stays lazy.
+    import briefing.models.abstractive
     import briefing.models.extractive  # noqa: F401

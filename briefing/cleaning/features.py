@@ -1,0 +1,302 @@
+"""Block features: what a text block itself shows, where it sits, and what surrounds it.
+
+A page arrives as blocks (one line of a text dump, or one block-level element of HTML). Each block becomes a row of
+numbers the block classifier (`dump.py`) weighs. Runtime and the training script (`scripts/train_cleaner.py`) share
+this code, so the shipped weights always see the features they were trained on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from briefing.cleaning.lexicon import ALL_STOPWORDS, BYLINE, DATE_LIKE, FURNITURE_PHRASE, FURNITURE_WORDS
+
+MAX_BLOCKS = 20_000  # pages longer than this are cut: no article needs more, and time stays bounded
+MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is cut to this
+
+_TOKEN = re.compile(r"\w+")
+_END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
+_SENTENCE_MARK = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
+_SEPARATOR = re.compile(r"\s[|»›•·/]\s|\s[|»›•·]$|^[|»›•·]")
+_URLISH = re.compile(r"https?:|www\.|\.(?:com|org|net|html?)\b|@\w|\b\w+\.\w+/")
+_SITE_SUFFIX = re.compile(r"\s+(?:[|–—:»-]|::)\s+[^|–—»]{1,60}$")
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A page cut into blocks; `groups[i]` numbers the blank-line-separated group block i belongs to."""
+
+    texts: tuple[str, ...]
+    groups: tuple[int, ...]
+
+
+def blocks_from_dump(text: str) -> Blocks:
+    """One block per non-empty line; blank lines separate groups (a menu is one group of many short lines)."""
+    texts: list[str] = []
+    groups: list[int] = []
+    group = 0
+    for raw_line in text.splitlines():
+        line = " ".join(raw_line.split())
+        if not line:
+            group += 1
+            continue
+        texts.append(line[:MAX_BLOCK_CHARS])
+        groups.append(group)
+        if len(texts) >= MAX_BLOCKS:
+            break
+    return Blocks(tuple(texts), tuple(groups))
+
+
+def strip_site_suffix(title: str) -> str:
+    """'Headline - WSJ' -> 'Headline': drop a trailing ' | Site' part when what is left still reads as a headline."""
+    stripped = title
+    for _ in range(2):
+        match = _SITE_SUFFIX.search(stripped)
+        if not match or len(_TOKEN.findall(stripped[: match.start()])) < 3:
+            break
+        stripped = stripped[: match.start()]
+    return stripped.strip()
+
+
+def tokens_lower(text: str) -> list[str]:
+    return [token.lower() for token in _TOKEN.findall(text)]
+
+
+def title_similarity(block_tokens: set[str], title_tokens: set[str]) -> float:
+    if not block_tokens or not title_tokens:
+        return 0.0
+    return len(block_tokens & title_tokens) / max(len(block_tokens), len(title_tokens))
+
+
+BASE_FEATURES: tuple[str, ...] = (
+    "log_tokens",
+    "log_chars",
+    "mean_token_len",
+    "tokens_le3",
+    "tokens_4_9",
+    "tokens_10_24",
+    "end_punct",
+    "end_ellipsis",
+    "end_colon",
+    "start_upper",
+    "stop_ratio",
+    "comma_rate",
+    "sentence_marks",
+    "title_case",
+    "title_case_prefix",
+    "caps_ratio",
+    "digit_ratio",
+    "symbol_ratio",
+    "separator",
+    "urlish",
+    "furniture_ratio",
+    "furniture_phrase",
+    "date_short",
+    "byline",
+    "repeats",
+    "title_sim",
+    "title_near",
+    "position",
+    "chars_before",
+    "group_size",
+    "group_alone",
+    "group_prose",
+    "since_headline",
+    "headline_above",
+    "no_tokens",
+    "prose",
+    "prev_tokens",
+    "next_tokens",
+    "prev_prose",
+    "next_prose",
+    "window3_prose",
+    "window10_prose",
+    "mass_rel",
+    "core_distance",
+    "before_core",
+)
+
+
+def _block_row(text: str, title_tokens: set[str]) -> list[float]:
+    tokens = _TOKEN.findall(text)
+    n_tokens = len(tokens)
+    n_chars = len(text)
+    lowered = [t.lower() for t in tokens]
+    words = [t for t in tokens if t[0].isalpha()]
+    letters_or_digits = sum(1 for ch in text if ch.isalnum())
+    spaces = text.count(" ")
+    digits = sum(1 for ch in text if ch.isdigit())
+    end_punct = bool(_END_PUNCT.search(text))
+    token_set = set(lowered)
+    similarity = title_similarity(token_set, title_tokens)
+    first = text[0]
+    return [
+        math.log1p(n_tokens),
+        math.log1p(n_chars),
+        min(20.0, (n_chars - spaces) / max(1, n_tokens)) / 10,
+        float(n_tokens <= 3),
+        float(4 <= n_tokens <= 9),
+        float(10 <= n_tokens <= 24),
+        float(end_punct),
+        float(bool(_ELLIPSIS.search(text))),
+        float(text.endswith(":")),
+        float(first.isupper() or first.isdigit() or first in "\"'“‘«("),
+        sum(1 for t in lowered if t in ALL_STOPWORDS) / max(1, n_tokens),
+        min(1.0, text.count(",") / max(1, n_tokens) * 5),
+        math.log1p(len(_SENTENCE_MARK.findall(text)) + float(end_punct)),
+        sum(1 for w in words if w[0].isupper()) / max(1, len(words)),
+        sum(1 for w in words[:6] if w[0].isupper()) / max(1, len(words[:6])),
+        sum(1 for w in words if len(w) > 1 and w.isupper()) / max(1, len(words)),
+        digits / max(1, n_chars),
+        (n_chars - letters_or_digits - spaces) / max(1, n_chars),
+        float(bool(_SEPARATOR.search(text))),
+        float(bool(_URLISH.search(text))),
+        sum(1 for t in lowered if t in FURNITURE_WORDS) / max(1, n_tokens),
+        float(bool(FURNITURE_PHRASE.search(text))),
+        float(n_tokens <= 15 and bool(DATE_LIKE.search(text))),
+        float(n_tokens <= 12 and bool(BYLINE.match(text))),
+        0.0,  # repeats: filled in per page
+        similarity,
+        float(similarity >= 0.7),
+        *([0.0] * 7),  # position, chars_before, group_size, group_alone, group_prose, since_headline...: per page
+        float(n_tokens == 0),
+        float(n_tokens >= 10 and end_punct),
+    ]
+
+
+def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of values[i-radius : i+radius+1] (clipped at the page ends), for every i."""
+    padded = np.concatenate(([0.0], np.cumsum(values)))
+    index = np.arange(len(values))
+    low = np.maximum(0, index - radius)
+    high = np.minimum(len(values), index + radius + 1)
+    return (padded[high] - padded[low]) / (high - low)
+
+
+def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
+    """One row of BASE_FEATURES per block. `title` is the headline if known; else the page's first block."""
+    texts = blocks.texts
+    count = len(texts)
+    if count == 0:
+        return np.zeros((0, len(BASE_FEATURES)))
+    headline = strip_site_suffix(title if title else texts[0])
+    title_tokens = set(tokens_lower(headline))
+    rows = np.zeros((count, len(BASE_FEATURES)))
+    intrinsic = np.array([_block_row(text, title_tokens) for text in texts], dtype=float)
+    rows[:, : intrinsic.shape[1]] = intrinsic
+    column = {name: i for i, name in enumerate(BASE_FEATURES)}
+
+    repeats = Counter(text.lower() for text in texts)
+    rows[:, column["repeats"]] = [math.log(repeats[text.lower()]) for text in texts]
+    chars = np.array([len(text) for text in texts], dtype=float)
+    rows[:, column["position"]] = np.arange(count) / max(1, count - 1)
+    rows[:, column["chars_before"]] = (np.cumsum(chars) - chars) / max(1.0, chars.sum())
+    group_sizes = Counter(blocks.groups)
+    sizes = np.array([group_sizes[g] for g in blocks.groups], dtype=float)
+    rows[:, column["group_size"]] = np.log(sizes)
+    rows[:, column["group_alone"]] = sizes == 1
+
+    log_tokens = rows[:, column["log_tokens"]]
+    prose = rows[:, column["prose"]]
+    group_ids = np.asarray(blocks.groups)
+    _, group_index = np.unique(group_ids, return_inverse=True)
+    group_prose = np.bincount(group_index, weights=prose) / np.bincount(group_index)
+    rows[:, column["group_prose"]] = group_prose[group_index]
+    # The headline repeated above the article (an h1 under the menus) marks where the article starts.
+    near = rows[:, column["title_near"]] > 0
+    near[0] = False
+    last_seen = np.maximum.accumulate(np.where(near, np.arange(count), -1))
+    above = np.concatenate(([-1], last_seen[:-1]))
+    rows[:, column["headline_above"]] = above >= 0
+    rows[:, column["since_headline"]] = np.where(
+        above >= 0, np.log1p(np.arange(count) - above), np.log1p(count)
+    )
+    rows[:, column["prev_tokens"]] = np.concatenate(([0.0], log_tokens[:-1]))
+    rows[:, column["next_tokens"]] = np.concatenate((log_tokens[1:], [0.0]))
+    rows[:, column["prev_prose"]] = np.concatenate(([0.0], prose[:-1]))
+    rows[:, column["next_prose"]] = np.concatenate((prose[1:], [0.0]))
+    rows[:, column["window3_prose"]] = _window_mean(prose, 3)
+    rows[:, column["window10_prose"]] = _window_mean(prose, 10)
+    # Where the page's prose is densest: the article core. Mass = prose tokens, smoothed over about ten blocks.
+    mass = _window_mean(prose * np.expm1(log_tokens), 8)
+    core = int(np.argmax(mass))
+    rows[:, column["mass_rel"]] = mass / mass[core] if mass[core] > 0 else 0.0
+    distance = np.arange(count) - core
+    rows[:, column["core_distance"]] = np.log1p(np.abs(distance))
+    rows[:, column["before_core"]] = distance < 0
+    return rows
+
+
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "p",
+    "p_prev",
+    "p_next",
+    "p_window2",
+    "p_window5",
+    "p_max_before3",
+    "p_max_after3",
+    "mass_before",
+    "mass_after",
+    "inside",
+    "group_p_mean",
+    "group_p_max",
+    "p_core_distance",
+    "gap_to_core",
+    "furniture_to_core",
+)
+
+
+def context_features(probabilities: np.ndarray, base: np.ndarray, groups: tuple[int, ...]) -> np.ndarray:
+    """Neighbours' first-pass probabilities: a block between two kept paragraphs is likely kept too."""
+    p = probabilities
+    count = len(p)
+    if count == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    log_tokens = base[:, BASE_FEATURES.index("log_tokens")]
+    prev = np.concatenate(([0.0], p[:-1]))
+    nxt = np.concatenate((p[1:], [0.0]))
+    padded = np.concatenate((np.zeros(3), p, np.zeros(3)))
+    before = np.max(np.stack([padded[i : i + count] for i in range(3)]), axis=0)
+    after = np.max(np.stack([padded[i + 4 : i + 4 + count] for i in range(3)]), axis=0)
+    weighted = p * np.expm1(log_tokens)
+    total = max(1.0, float(weighted.sum()))
+    mass_before = (np.cumsum(weighted) - weighted) / total
+    mass_after = 1.0 - mass_before - weighted / total
+    inside = np.minimum(mass_before, mass_after) * 2
+    _, group_index = np.unique(np.asarray(groups), return_inverse=True)
+    group_mean = np.bincount(group_index, weights=p) / np.bincount(group_index)
+    group_max = np.zeros(group_index.max() + 1)
+    np.maximum.at(group_max, group_index, p)
+    # The article core: where kept-looking prose is densest. Crossing many dropped or furniture blocks on the way
+    # from the core to a block (comments under the article, teasers above it) says the block is elsewhere.
+    core = int(np.argmax(_window_mean(weighted, 5)))
+    index = np.arange(count)
+    dropped = np.cumsum(p < 0.5)
+    furniture = np.cumsum(base[:, BASE_FEATURES.index("furniture_phrase")] > 0)
+    low, high = np.minimum(index, core), np.maximum(index, core)
+    between = lambda cumulative: np.maximum(0, cumulative[np.maximum(high - 1, 0)] - cumulative[low])  # noqa: E731
+    return np.column_stack(
+        (
+            p,
+            prev,
+            nxt,
+            _window_mean(p, 2),
+            _window_mean(p, 5),
+            before,
+            after,
+            mass_before,
+            mass_after,
+            inside,
+            group_mean[group_index],
+            group_max[group_index],
+            np.log1p(np.abs(index - core)),
+            np.log1p(between(dropped)),
+            np.log1p(between(furniture)),
+        )
+    )

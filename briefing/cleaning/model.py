@@ -1,0 +1,104 @@
+"""The block classifier: two logistic-regression passes over block features, scored with numpy.
+
+Pass 1 sees each block's own features (`features.BASE_FEATURES`); pass 2 adds its neighbours' pass-1 probabilities
+(`features.CONTEXT_FEATURES`), which is what smooths a run of article paragraphs into one kept span and drops an
+isolated sentence-like promo between menus. The weights live in a small JSON file written by
+`scripts/train_cleaner.py`; no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, context_features
+
+DUMP_MODEL_PATH = Path(__file__).with_name("dump_model.json")
+HTML_MODEL_PATH = Path(__file__).with_name("html_model.json")
+
+
+@dataclass(frozen=True)
+class LogisticStage:
+    """p = sigmoid(((x - mean) / scale) . coef + intercept)."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        if rows.shape[0] == 0:
+            return np.zeros(0)
+        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "names": list(self.names),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "coef": [round(float(v), 6) for v in self.coef],
+            "intercept": round(float(self.intercept), 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LogisticStage:
+        return cls(
+            names=tuple(data["names"]),  # type: ignore[arg-type]
+            mean=np.asarray(data["mean"], dtype=float),
+            scale=np.asarray(data["scale"], dtype=float),
+            coef=np.asarray(data["coef"], dtype=float),
+            intercept=float(data["intercept"]),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class BlockModel:
+    """Both passes, the keep threshold, and the names of any extra per-block columns (the HTML model has some)."""
+
+    first: LogisticStage
+    second: LogisticStage
+    threshold: float
+    extra: tuple[str, ...] = ()
+    info: dict[str, object] | None = None
+
+    def probabilities(self, base: np.ndarray, groups: tuple[int, ...], extra: np.ndarray | None = None) -> np.ndarray:
+        """Keep-probability of every block: `base` holds its BASE_FEATURES rows, `groups` its blank-line groups,
+        `extra` the model's extra columns."""
+        rows = base if extra is None else np.hstack((base, extra))
+        if rows.shape[0] == 0:
+            return np.zeros(0)
+        context = context_features(self.first.predict(rows), base, groups)
+        probabilities = self.second.predict(np.hstack((rows, context)))
+        # A block without a single word character adds nothing to an article, whatever its neighbours say.
+        probabilities[base[:, BASE_FEATURES.index("no_tokens")] > 0] = 0.0
+        return probabilities
+
+    def save(self, path: Path) -> None:
+        data = {
+            "threshold": round(self.threshold, 4),
+            "extra": list(self.extra),
+            "first": self.first.to_json(),
+            "second": self.second.to_json(),
+            "info": self.info or {},
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> BlockModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(
+            first=LogisticStage.from_json(data["first"]),
+            second=LogisticStage.from_json(data["second"]),
+            threshold=float(data["threshold"]),
+            extra=tuple(data.get("extra", ())),
+            info=data.get("info"),
+        )
+        expected = (*BASE_FEATURES, *model.extra)
+        if model.first.names != expected or model.second.names != (*expected, *CONTEXT_FEATURES):
+            raise ValueError(f"{path.name} was trained on other features; retrain with scripts/train_cleaner.py")
+        return model

