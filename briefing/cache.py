@@ -235,18 +235,19 @@ def model_fingerprint(settings: Settings) -> str:
 
     if settings.model == EMBEDDED_MODEL:
         return f"sha256:{EMBEDDED_SHA256}"
-    from briefing.errors import ModelError
-    from briefing.models.resolve import resolve_model
+    path = Path(settings.model).expanduser()
+    if path.is_file():  # a .gguf file
+        return _file_fingerprint(path)
+    if not path.is_dir():  # a hub id: its snapshot folder in the local Hugging Face cache
+        from briefing.errors import ModelError
+        from briefing.models.resolve import resolve_model
 
-    try:
-        location = resolve_model(settings.model, settings.allow_unsafe_weights)
-    except ModelError:
-        return "unresolved"  # the summarizer raises the real error before anything is cached
-    if location.gguf_file:
-        files = [location.folder / location.gguf_file]
-    else:
-        files = sorted(p for p in location.folder.iterdir() if p.is_file() and p.name.endswith(WEIGHT_SUFFIXES))
-    return ";".join(_file_fingerprint(path) for path in files) or f"folder:{location.folder}"
+        try:
+            path = resolve_model(settings.model, settings.allow_unsafe_weights).folder
+        except ModelError:
+            return "unresolved"  # the summarizer raises the real error before anything is cached
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(WEIGHT_SUFFIXES))
+    return ";".join(_file_fingerprint(p) for p in files) or f"folder:{path.resolve()}"
 
 
 def _file_fingerprint(path: Path) -> str:

@@ -202,7 +202,8 @@ def daily(
     if not result.written:
         raise _fail("no article could be read from the sources given; no brief written")
     stories = len(result.brief.stories)
-    typer.echo(f"wrote {stories} stories to {result.written[0].parent}/ (brief.md, brief.html, brief.json)", err=True)
+    noun = "story" if stories == 1 else "stories"
+    typer.echo(f"wrote {stories} {noun} to {result.written[0].parent}/ (brief.md, brief.html, brief.json)", err=True)
 
 
 @app.command("clean")

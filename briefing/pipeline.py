@@ -37,10 +37,12 @@ class DailyResult:
     written: tuple[Path, ...]
 
 
-def load_articles(sources: Sequence[str], progress: Progress = NO_PROGRESS) -> CleanResult:
+def load_articles(
+    sources: Sequence[str], progress: Progress = NO_PROGRESS, settings: Settings | None = None
+) -> CleanResult:
     """Ingest and clean every source; duplicates (same cleaned body) are kept once."""
     progress.stage("Reading sources")
-    ingested = ingest(sources)
+    ingested = ingest(sources, settings)  # settings carry the ingestion limits (sizes, timeouts)
     skipped = list(ingested.skipped)
     articles: list[Article] = []
     seen: set[str] = set()
@@ -64,7 +66,7 @@ def load_articles(sources: Sequence[str], progress: Progress = NO_PROGRESS) -> C
 def summarize_sources(
     sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS
 ) -> tuple[CleanResult, list[Summary]]:
-    loaded = load_articles(sources, progress)
+    loaded = load_articles(sources, progress, settings)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
     summaries = summarize(loaded.articles, settings)
     progress.advance(len(loaded.articles))

@@ -130,10 +130,15 @@ class DevTools:
     def requests(self) -> list[str]:
         return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
 
-    def screenshot(self, path: Path, width: int, height: int, dark: bool, mobile: bool = False) -> None:
-        self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
+    def screenshot(self, path: Path, width: int, height: int | None, dark: bool, mobile: bool = False) -> None:
+        """`height` None: the whole page, however long."""
+        metrics = {"width": width, "deviceScaleFactor": 1, "mobile": mobile}
+        self.page("Emulation.setDeviceMetricsOverride", height=height or 800, **metrics)
         scheme = "dark" if dark else "light"
         self.page("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
+        if height is None:
+            full = self.evaluate("document.documentElement.scrollHeight")
+            self.page("Emulation.setDeviceMetricsOverride", height=int(full), **metrics)
         shot = self.page("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
 
@@ -142,7 +147,7 @@ class DevTools:
             if getattr(self, "socket", None):
                 self.call("Browser.close")
                 self.socket.close()
-        except Exception:  # noqa: BLE001 - the browser may already be gone; the process is ended below anyway
+        except Exception:  # the browser may already be gone; the process is ended below anyway
             pass
         try:
             self.process.wait(timeout=5)

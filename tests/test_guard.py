@@ -15,7 +15,9 @@ from briefing.config import GuardMode
 from briefing.faithfulness import SUPPORT_THRESHOLD, ArticleFacts, check_summaries, guard_summaries, sentence_facts
 from briefing.records import Article, RawDocument, Summary, SummarySentence
 
-FAITHFUL = "Gary Locke will be named Kilmarnock's permanent manager on Friday, eight weeks after taking temporary charge."
+FAITHFUL = (
+    "Gary Locke will be named Kilmarnock's permanent manager on Friday, eight weeks after taking temporary charge."
+)
 INVENTED_NAME = "Chairman Peter Hamilton praised Locke for the way he has conducted himself."
 WRONG_NUMBER = "Locke was given a five-year deal by the Rugby Park club."  # the article says three-year
 FUSED = "Locke's side went unbeaten in his first six games before Ross County beat them 2-1 in Dingwall."
@@ -104,12 +106,13 @@ def test_sentences_packed_together_are_checked_one_by_one(locke: Article, embedd
     assert [(s.text, s.flagged) for s in guarded.sentences] == [(FAITHFUL, False), (WRONG_NUMBER, True)]
 
 
-def test_verbatim_article_sentences_are_never_flagged(data_dir: Path, embedded_encoder) -> None:
-    """The extractive anchor: real articles' own sentences carry every fact they state."""
+def test_verbatim_article_sentences_never_miss_a_fact(data_dir: Path) -> None:
+    """The extractive anchor: real articles' own sentences carry every fact they state (and support 1.0)."""
     articles = load_records(data_dir / "cnn_sample.jsonl") + load_records(data_dir / "brief_articles.jsonl")
-    summaries = [generated(article, *article.sentences) for article in articles]
-    for _, checks, _ in check_summaries(articles, summaries, encoder=embedded_encoder):
-        assert [c.reason for c in checks if c.missing] == []
+    for article in articles:
+        facts = ArticleFacts.of(article.title + "\n" + "\n".join(article.sentences))
+        for sentence in article.sentences:
+            assert [f.text for f in sentence_facts(sentence) if facts.missing(f)] == [], sentence
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from briefing.errors import ConfigError
 from briefing.records import Brief, BriefSentence, Skipped, Source, Story
@@ -25,7 +28,7 @@ from briefing.render import (
     render_document,
     write_brief,
 )
-from briefing.rendering.escape import escape_for_python_markdown, escape_markdown, safe_url
+from briefing.rendering.escape import escape_for_python_markdown, escape_markdown, plain_text, safe_url
 from briefing.rendering.view import build_view
 
 DATE = dt.date(2026, 11, 25)
@@ -116,6 +119,38 @@ def test_escape_for_python_markdown_round_trips_through_markdown() -> None:
     parser.feed(html_text)
     assert parser.tags == ["ul", "li"]
     assert parser.text.strip() == hostile  # shown exactly as written
+
+
+_TRICKY = [
+    *"ab 1.-+*_`[]()<>!#&;:/\\{}|~=\"'\n\tx0é",
+    "&lt;",
+    "&amp;",
+    "&#106;",
+    "<script>",
+    "javascript:",
+    "1. ",
+    "> ",
+    "---",
+]
+
+
+@given(st.lists(st.sampled_from(_TRICKY), max_size=30).map("".join))
+@hyp_settings(max_examples=300, deadline=None)
+def test_escaped_text_renders_back_to_exactly_the_text(text: str) -> None:
+    """Whatever the input, each viewer shows the text as written and builds no element from it."""
+    import markdown
+    from markdown_it import MarkdownIt
+
+    commonmark = MarkdownIt("commonmark")
+    for prefix in ("- ", "## ", "1. "):
+        for html_text in (
+            markdown.markdown(prefix + escape_for_python_markdown(text)),  # how brief.html is made
+            commonmark.render(prefix + escape_markdown(text)),  # how a CommonMark viewer shows brief.md
+        ):
+            parsed = _TextCollector()
+            parsed.feed(html_text)
+            assert set(parsed.tags) <= {"ul", "ol", "li", "h2"}, html_text
+            assert parsed.text.strip() == plain_text(text), html_text
 
 
 @pytest.mark.parametrize(
@@ -222,7 +257,8 @@ def test_markdown_layout() -> None:
     assert "    - “Engineers cheered in mission control.” ([story 1](#story-1))" in lines
     assert "    - “The dollar rose against the euro.” ([also noted](#also-noted))" in lines
     assert "- empty.txt — empty file" in lines
-    assert lines[-1].startswith("*Provenance:* model embedded (sha256 53aa51172d14) · method extractive")
+    assert lines[-3].startswith("*Provenance:* model embedded (sha256 53aa51172d14) · method extractive")
+    assert lines[-1].startswith("*Unverified* marks a sentence the faithfulness check could not tie to its source")
 
 
 def test_markdown_leaves_out_empty_sections() -> None:

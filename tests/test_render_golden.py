@@ -27,7 +27,7 @@ from briefing.render import OutputFormat, render
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("BRIEFING_UPDATE_GOLDEN") == "1"
-PLACEHOLDER = re.compile(r"\{\{re:(.+?)\}\}")
+PLACEHOLDER = re.compile(r"\{\{re:(.+?)\}\}(?!\})")  # the pattern may itself end in "}", as in {{re:x{12}}}
 # What varies from run to run, and the placeholder an update writes in its place.
 VARYING = (
     (re.compile(r"(?<= · )\d+\.\d s(?= · )"), r"{{re:\d+\.\d}} s"),
@@ -119,9 +119,7 @@ def _full_brief(articles: list[Article]) -> Brief:
         Story(
             "teen",
             "Missing Orofino teen found safe",
-            tuple(
-                BriefSentence(a.sentences[1], (n,), id=f"s2-{i}") for i, (n, a) in enumerate(zip((3, 4, 5), teen), 1)
-            ),
+            tuple(BriefSentence(a.sentences[1], (n,), id=f"s2-{n - 2}") for n, a in enumerate(teen, 3)),
             (3, 4, 5),
             actors=("Kristian Perez", "Tyson Imel"),
             places=("Orofino", "Idaho"),
@@ -142,7 +140,7 @@ def _full_brief(articles: list[Article]) -> Brief:
         ),
         also_noted=tuple(
             BriefSentence(a.sentences[0], (n,), id=f"also-{i}", label=a.title)
-            for i, (n, a) in enumerate(zip((6, 7), noted), 1)
+            for i, (n, a) in enumerate(enumerate(noted, 6), 1)
         ),
         skipped=(Skipped("data/empty.txt", "empty file"),),
         provenance={

@@ -308,7 +308,7 @@ def _word_variants(token: str) -> tuple[str, ...]:
             variants.update({form[:-1], form[:-2] + "a", form[:-2] + "y"})
         elif form.endswith("ese") and len(form) > 5:
             variants.update({form[:-3], form[:-3] + "a"})
-        variants.update({form + "s", form + "n", form + "an"})
+        variants.update({form + "s", form + "n", form + "ns", form + "an"})
     return tuple(variants)
 
 

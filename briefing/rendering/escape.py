@@ -24,8 +24,8 @@ _INVISIBLE = {"Cc", "Cf"}
 
 _COMMONMARK_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-# At the start of a block, these would turn a list item or heading into a nested list, heading or rule.
-_LEADING_MARKER = re.compile(r"^([-+])(?=\s|$)|^(\d{1,9})([.)])(?=\s|$)")
+# At the start of a block, these would turn a list item or heading into a nested list or a rule ("---").
+_LEADING_MARKER = re.compile(r"^([-+])|^(\d{1,9})([.)])(?=\s|$)")
 
 # Exactly the characters Python-Markdown accepts a backslash escape for (markdown.Markdown.ESCAPED_CHARS), less `>`,
 # which has already become `&gt;`.

@@ -81,6 +81,7 @@ class BriefView:
     skipped: tuple[SkippedView, ...]
     counts: str  # "5 stories · 9 sources · 1 input skipped"
     provenance: tuple[str, ...]  # footer items, e.g. "model embedded (sha256 1a2b3c4d5e6f)"
+    unverified: int  # sentences marked unverified, anywhere in the brief
 
 
 def build_view(document: Mapping[str, Any]) -> BriefView:
@@ -100,18 +101,20 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         SkippedView(plain_text(item.get("source")), plain_text(item.get("reason")))
         for item in _mappings(document.get("skipped"))
     )
+    bottom_line = tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line")))
     date_text = plain_text(document.get("date"))
     return BriefView(
         title=plain_text(document.get("title")) or "Brief",
         date=date_text,
         long_date=_long_date(date_text),
-        bottom_line=tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line"))),
+        bottom_line=bottom_line,
         stories=stories,
         also_noted=tuple(item for item in also_noted if item.text),
         sources=sources,
         skipped=skipped,
         counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
         provenance=_provenance(_mapping(document.get("provenance"))),
+        unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
     )
 
 

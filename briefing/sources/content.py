@@ -109,7 +109,7 @@ def documents_from_bytes(
         yield from url_list_documents(ctx, source, text)
     elif kind == "html":
         if truncated:
-            yield Skipped(source, _cut_note(ctx, size, f"only the first {_size(len(data))} read"))
+            yield Skipped(source, _cut_note(size, _bytes_kept(ctx, len(data))))
         yield RawDocument(source, text, "html", url=url, truncated=truncated)
     else:
         yield from _text_document(ctx, source, text, url, size, truncated)
@@ -126,6 +126,8 @@ def _resolve_kind(source: str, hint: str, text: str) -> str:
         return "jsonl" if hint == "jsonl" or sniff.looks_like_jsonl(text) else "json"
     if hint == "urls" or (hint in ("", "text") and sniff.url_list(text)):
         return "urls"
+    if hint == "text" and sniff.looks_like_html(text):
+        return "html"  # page source saved as .txt, or served as text/plain: the markup helps the cleaner
     if hint:
         return hint
     if sniff.looks_like_html(text):
@@ -142,10 +144,11 @@ def _text_document(
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         text = text[: cut if cut > limit * 0.9 else limit]
-        yield Skipped(source, _cut_note(ctx, size, f"only the first {len(text):,} characters kept (max_text_chars)"))
+        kept = f"only the first {len(text):,} characters kept (max_text_chars = {limit:,})"
+        yield Skipped(source, _cut_note(size, kept))
         truncated = True
     elif truncated:
-        yield Skipped(source, _cut_note(ctx, size, f"only the first {_size(len(text.encode()))} read"))
+        yield Skipped(source, _cut_note(size, _bytes_kept(ctx, len(text.encode()))))
     yield RawDocument(source, text, "text", url=url, truncated=truncated)
 
 
@@ -157,9 +160,13 @@ def _bounded(ctx: IngestContext, item: Item) -> Item:
     return item
 
 
-def _cut_note(ctx: IngestContext, size: int | None, kept: str) -> str:
+def _cut_note(size: int | None, kept: str) -> str:
     whole = f"too large ({_size(size)})" if size else "too large"
-    return f"{whole}: {kept} (max_input_mb = {ctx.settings.max_input_mb:g}); the rest is left out"
+    return f"{whole}: {kept}; the rest is left out"
+
+
+def _bytes_kept(ctx: IngestContext, count: int) -> str:
+    return f"only the first {_size(count)} read (max_input_mb = {ctx.settings.max_input_mb:g})"
 
 
 def _size(count: int) -> str:

@@ -134,9 +134,9 @@ def detect_legacy_encoding(data: bytes) -> str:
 
     charset-normalizer proposes candidates (limited to encodings news text really comes in), each candidate is
     decoded and scored for implausible text (letters of two scripts in one word, symbols inside words, control
-    characters), and the least implausible wins. Ties go to charset-normalizer's order, except that cp1252 beats
-    the other Latin code pages: they decode Western text to equally Latin-looking letters, and cp1252 is by far the
-    most common of them (charset-normalizer alone reads French cp1252 as cp1250).
+    characters), and the least implausible wins, in charset-normalizer's order. The Latin code pages decode Western
+    text to equally Latin-looking letters (charset-normalizer alone reads French cp1252 as cp1250), so among them
+    the one whose accented letters one language's alphabet explains wins, cp1252 (the most common) on a tie.
     """
     from charset_normalizer import from_bytes
 
@@ -145,16 +145,17 @@ def detect_legacy_encoding(data: bytes) -> str:
         return "cp1252"
     matches = list(from_bytes(sample, cp_isolation=list(_CANDIDATES)))
     proposed = [_codec_name(match.encoding) for match in matches]
-    candidates = [name for name in dict.fromkeys([*proposed, "cp1252"]) if name]
+    candidates = [name for name in dict.fromkeys([*proposed, "cp1252", *sorted(_LATIN_CODE_PAGES)]) if name]
     scores = {name: _implausibility(sample.decode(name, errors="replace")) for name in candidates}
     least = min(scores.values())
     tied = [name for name in candidates if scores[name] == least]
     if tied[0] not in _LATIN_CODE_PAGES or "cp1252" not in tied:
         return tied[0]
-    # Latin code pages look alike; the language charset-normalizer hears in the text picks among them.
-    language = next((match.language for match in matches if _codec_name(match.encoding) in tied), "")
-    by_language = _LANGUAGE_CODE_PAGES.get(language, "cp1252")
-    return by_language if by_language in tied else "cp1252"
+    # Latin code pages all decode to Latin-looking letters: the one whose accented letters fit one language wins.
+    latin = [name for name in tied if name in _LATIN_CODE_PAGES]
+    unexplained = {name: _letters_no_language_explains(sample.decode(name, errors="replace")) for name in latin}
+    fewest = min(unexplained.values())
+    return "cp1252" if unexplained["cp1252"] == fewest else next(n for n in latin if unexplained[n] == fewest)
 
 
 # Encodings news text arrives in, besides UTF-8: Windows code pages, the ISO ones still seen, and the CJK ones.
@@ -162,12 +163,30 @@ _CANDIDATES = (
     "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "koi8_r",
     "iso8859_15", "iso8859_2", "cp874", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr",
 )  # fmt: skip
-_LANGUAGE_CODE_PAGES = {
-    **dict.fromkeys(("Czech", "Slovak", "Polish", "Hungarian", "Croatian", "Slovene", "Romanian"), "cp1250"),
-    **dict.fromkeys(("Lithuanian", "Latvian", "Estonian"), "cp1257"),
-    "Turkish": "cp1254",
-    "Vietnamese": "cp1258",
-}
+# The accented letters of the languages written in Latin code pages. A right decoding yields letters that one of
+# these alphabets explains; a wrong one mixes letters of several (French cp1252 read as cp1250: "pręts ŕ coűte").
+_ALPHABETS = (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "äöüß",  # German
+    "áéíñóúü",  # Spanish
+    "áâãàçéêíóôõú",  # Portuguese
+    "àèéìíîòóùú",  # Italian
+    "áéíóúàèëïöü",  # Dutch
+    "æøåéó",  # Danish, Norwegian
+    "åäöé",  # Swedish, Finnish
+    "áðéíóúýþæö",  # Icelandic
+    "àçèéíïòóúü",  # Catalan
+    "ąćęłńóśźż",  # Polish
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "áéíóöőúüű",  # Hungarian
+    "čćđšž",  # Croatian, Bosnian, Serbian (Latin), Slovene
+    "ăâîșşțţ",  # Romanian
+    "çğıöşüâîû",  # Turkish
+    "ąčęėįšųūž",  # Lithuanian
+    "āčēģīķļņšūž",  # Latvian
+    "äöõüšž",  # Estonian
+)
 _LATIN_CODE_PAGES = {"cp1252", "cp1250", "cp1254", "cp1257", "cp1258", "iso8859_15", "iso8859_2"}
 _INSIDE_WORDS = set("'’‘´·-‐‑")  # apostrophes and hyphens do sit between letters
 _SCRIPT_ALIASES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK", "FULLWIDTH": "CJK"}
@@ -176,6 +195,11 @@ _SCRIPT_ALIASES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HALFWIDTH": "CJK", "FU
 def _script(char: str) -> str:
     name = unicodedata.name(char, "").split(" ", 1)[0]
     return _SCRIPT_ALIASES.get(name, name)
+
+
+def _letters_no_language_explains(text: str) -> int:
+    letters = {char.lower() for char in text if char >= "\x80" and char.isalpha()}
+    return min(len(letters - set(alphabet)) for alphabet in _ALPHABETS)
 
 
 def _implausibility(text: str) -> int:

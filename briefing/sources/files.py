@@ -117,32 +117,38 @@ def _stream_documents(ctx: IngestContext, source: str, handle: BinaryIO, hint: s
     cap = ctx.max_bytes
     first = handle.readline(cap + 1)
     head = first.removeprefix(b"\xef\xbb\xbf").strip()
-    one_object = head.startswith(b"{") and head.endswith(b"}")
-    if (hint == "jsonl" or (hint in ("", "json") and one_object)) and binary_kind(first[:8192]) is None:
-        yield from jsonl_documents(source, _numbered_lines(first, handle, cap))
+    second = b""
+    if hint in ("", "json") and head.startswith(b"{") and head.endswith(b"}"):
+        second = handle.readline(cap + 1)  # a second object line makes it JSON Lines, whatever the name says
+    if (hint == "jsonl" or second.lstrip().startswith(b"{")) and binary_kind(first[:8192]) is None:
+        yield from jsonl_documents(source, _numbered_lines([first, second], handle, cap))
         return
     if hint == "json" or (not hint and head.startswith((b"{", b"["))):
         cap = MAX_JSON_BYTES
-    data = first + handle.read(max(0, cap + 1 - len(first)))
+    data = first + second + handle.read(max(0, cap + 1 - len(first) - len(second)))
     truncated = len(data) > cap
     if truncated and hint == "json":
         raise SourceError(source, "JSON file larger than 64 MB: write it as JSONL (one record a line, streamed)")
     yield from documents_from_bytes(ctx, source, data[:cap], hint=hint, size=size, truncated=truncated)
 
 
-def _numbered_lines(first: bytes, handle: BinaryIO, cap: int) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) for each line; text is None for a line longer than `cap` (skipped without storing it)."""
-    number = 0
-    line = first
-    while line:
-        number += 1
+def _numbered_lines(read: list[bytes], handle: BinaryIO, cap: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) for each line, starting with those already `read`; text is None for a line longer than
+    `cap` (drained in bounded pieces, never held whole)."""
+
+    def raw_lines() -> Iterator[bytes]:
+        yield from (line for line in read if line)
+        while line := handle.readline(cap + 1):
+            yield line
+
+    for number, line in enumerate(raw_lines(), start=1):
         if len(line) > cap and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # drain the rest of the long line in bounded pieces
-                line = handle.readline(1024 * 1024)
+            rest = line
+            while rest and not rest.endswith(b"\n"):
+                rest = handle.readline(1024 * 1024)
             yield number, None
         else:
             yield number, _decode_line(line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line)
-        line = handle.readline(cap + 1)
 
 
 def _decode_line(line: bytes) -> str:

@@ -38,7 +38,7 @@ def jsonl_documents(source: str, lines: Iterable[tuple[int, str | None]]) -> Ite
             continue
         non_blank += 1
         try:
-            value = json.loads(line)
+            value = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             broken += 1
             if broken <= MAX_REPORTED_BROKEN_LINES:

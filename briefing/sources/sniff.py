@@ -95,7 +95,8 @@ def _head(text: str, size: int = 2048) -> str:
 
 
 _FEED_ROOT = re.compile(r"<(?:[a-z0-9_]+:)?(rss|feed|rdf)\b")
-_COMMENTS_AND_DECLS = re.compile(r"<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>", re.DOTALL)
+# A DOCTYPE may carry an internal subset in [...] with `>` inside it (entity declarations): skip it whole.
+_COMMENTS_AND_DECLS = re.compile(r"<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\]\s*)?>", re.DOTALL)
 
 
 def looks_like_feed(text: str) -> bool:
@@ -124,12 +125,13 @@ def looks_like_json(text: str) -> bool:
 
 
 def looks_like_jsonl(text: str) -> bool:
-    """The first non-empty line is a complete JSON object on its own."""
-    for line in text.lstrip("\ufeff").splitlines():
-        if line.strip():
-            first = line.strip()
-            return first.startswith("{") and first.endswith("}")
-    return False
+    """The first non-empty line is a complete JSON object and another object line follows.
+
+    One object on one line is read as plain JSON: same record, and its source is not numbered like a line.
+    """
+    lines = (line.strip() for line in text.lstrip("\ufeff").splitlines())
+    first, second = next((line for line in lines if line), ""), next((line for line in lines if line), "")
+    return first.startswith("{") and first.endswith("}") and second.startswith("{")
 
 
 _URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)

@@ -151,7 +151,7 @@ class Fetcher:
         inflater = _Inflater(url, response.headers.get("content-encoding", ""))
         pieces: list[bytes] = []
         size = 0
-        for raw in response.iter_raw(64 * 1024):
+        for raw in response.iter_raw():  # no chunk_size: pieces as they arrive, so the deadline is checked often
             piece = inflater.inflate(raw, room=self.max_bytes + 1 - size)
             pieces.append(piece)
             size += len(piece)
