@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from briefing import __version__
-from briefing.config import EMBEDDED_MODEL, GuardMode, Method, Settings, parse_date
+from briefing.config import EMBEDDED_MODEL, Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -96,6 +96,40 @@ def _settings(**values: object) -> Settings:
         raise _fail(str(error)) from None
 
 
+DeviceOption = Annotated[
+    Device, typer.Option("--device", help="Where a generative model runs (auto: cuda, then mps, then cpu).")
+]
+DTypeOption = Annotated[DType, typer.Option("--dtype", help="Weights dtype (auto: float32 on CPU, bf16/fp16 on GPU).")]
+MaxNewTokensOption = Annotated[
+    int, typer.Option("--max-new-tokens", help="Longest generated text per step.", min=8, max=4096)
+]
+BeamsOption = Annotated[int, typer.Option("--beams", help="Beam search width (1: greedy).", min=1, max=16)]
+BatchSizeOption = Annotated[
+    int, typer.Option("--batch-size", help="Inputs generated together; halved on out-of-memory.", min=1, max=512)
+]
+ReduceOption = Annotated[
+    ReduceMode, typer.Option("--reduce", help="How a long article's chunk summaries are combined.")
+]
+UnsafeWeightsOption = Annotated[
+    bool,
+    typer.Option("--allow-unsafe-weights", help="Load pickle (.bin/.pt) weights; they can run code. Trusted only."),
+]
+
+
+def _generation_values(
+    device: Device, dtype: DType, max_new_tokens: int, beams: int, batch_size: int, reduce: ReduceMode, unsafe: bool
+) -> dict[str, object]:
+    return {
+        "device": device,
+        "dtype": dtype,
+        "max_new_tokens": max_new_tokens,
+        "num_beams": beams,
+        "batch_size": batch_size,
+        "reduce_mode": reduce,
+        "allow_unsafe_weights": unsafe,
+    }
+
+
 def _cache_values(no_cache: bool, cache_dir: Path | None) -> dict[str, object]:
     values: dict[str, object] = {"use_cache": not no_cache}
     if cache_dir is not None:
@@ -114,6 +148,13 @@ def summarize(
     guard: GuardOption = GuardMode.drop,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
+    device: DeviceOption = Device.cpu,
+    dtype: DTypeOption = DType.auto,
+    max_new_tokens: MaxNewTokensOption = 160,
+    beams: BeamsOption = 1,
+    batch_size: BatchSizeOption = 8,
+    reduce: ReduceOption = ReduceMode.map_reduce,
+    allow_unsafe_weights: UnsafeWeightsOption = False,
 ) -> None:
     """Summarize one or more articles."""
     from briefing.compose import compose
@@ -121,7 +162,12 @@ def summarize(
     from briefing.render import OutputFormat, atomic_write, render
 
     settings = _settings(
-        sentences=sentences, model=model, method=method, guard=guard, **_cache_values(no_cache, cache_dir)
+        sentences=sentences,
+        model=model,
+        method=method,
+        guard=guard,
+        **_cache_values(no_cache, cache_dir),
+        **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
     try:
         loaded, summaries = summarize_sources(sources, settings)
@@ -168,6 +214,13 @@ def daily(
     guard: GuardOption = GuardMode.drop,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
+    device: DeviceOption = Device.cpu,
+    dtype: DTypeOption = DType.auto,
+    max_new_tokens: MaxNewTokensOption = 160,
+    beams: BeamsOption = 1,
+    batch_size: BatchSizeOption = 8,
+    reduce: ReduceOption = ReduceMode.map_reduce,
+    allow_unsafe_weights: UnsafeWeightsOption = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars; only problems and the final line are printed.")
     ] = False,
@@ -189,6 +242,7 @@ def daily(
         "quiet": quiet,
         "guard": guard,
         **_cache_values(no_cache, cache_dir),
+        **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     }
     if brief_date:
         values["date"] = brief_date

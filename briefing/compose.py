@@ -24,7 +24,16 @@ def compose(
     for article, summary in zip(articles, summaries, strict=True):
         number = len(sources) + 1
         sources.append(
-            Source(number, article.id, article.title, article.source, article.url, article.site, article.published)
+            Source(
+                number,
+                article.id,
+                article.title,
+                article.source,
+                article.url,
+                article.site,
+                article.published,
+                author=article.author,
+            )
         )
         sentences = tuple(BriefSentence(s.text, (number,), s.flagged) for s in summary.sentences)
         stories.append(Story(article.id, article.title, sentences, (number,), truncated=article.truncated))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefing.config import Settings
 from briefing.errors import SourceError
-from briefing.records import RawDocument, Skipped
+from briefing.records import Article, RawDocument, Skipped
 from briefing.sources.content import IngestContext, Item, url_documents
 from briefing.sources.decode import decode
 from briefing.sources.files import path_documents, stdin_documents
@@ -57,6 +57,31 @@ def _expand(context: IngestContext, source: str) -> Iterator[Item]:
     if scheme and not Path(source).exists():
         raise SourceError(source, f"only http and https URLs are fetched ({scheme.group(1).lower()}: refused)")
     yield from path_documents(context, source)
+
+
+def bound_article(article: Article, settings: Settings | None = None) -> tuple[Article, Skipped | None]:
+    """Keep the leading sentences of an article whose cleaned text passes `max_text_chars`, with a note.
+
+    Ingestion caps the text it reads, but an HTML page's cleaned text is only known after cleaning; every later
+    stage's work grows with the sentence count, so this is where one input's cost is bounded. News puts the key
+    facts first, so the lead is what to keep.
+    """
+    limit = (settings or Settings()).max_text_chars
+    total = sum(len(sentence) + 1 for sentence in article.sentences)
+    if total <= limit:
+        return article, None
+    kept, used = [], 0
+    for sentence in article.sentences:
+        if kept and used + len(sentence) + 1 > limit:
+            break
+        kept.append(sentence)
+        used += len(sentence) + 1
+    note = Skipped(
+        article.source,
+        f"article too long ({total:,} characters after cleaning): only the first {len(kept):,} of "
+        f"{len(article.sentences):,} sentences kept (max_text_chars = {limit:,}); the rest is left out",
+    )
+    return replace(article, sentences=tuple(kept), truncated=True), note
 
 
 def decode_text(source: str, data: bytes) -> str:

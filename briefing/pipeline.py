@@ -15,7 +15,7 @@ from briefing.clean import clean
 from briefing.compose import compose
 from briefing.config import Settings
 from briefing.errors import SourceError
-from briefing.ingest import ingest
+from briefing.ingest import bound_article, ingest
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
@@ -59,6 +59,8 @@ def load_articles(
             skipped.append(Skipped(document.source, "duplicate of an article already in this run"))
             continue
         seen.add(article.id)
+        article, cut_note = bound_article(article, settings)  # an HTML page can clean to megabytes of text
+        skipped.extend([cut_note] if cut_note else [])
         articles.append(article)
     return CleanResult(tuple(articles), tuple(skipped))
 

@@ -80,12 +80,20 @@ def write_brief(brief: Brief, out_dir: Path) -> list[Path]:
         "brief.html": render_document(document, OutputFormat.html),
     }
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in BRIEF_FILES:
-        path = contained_path(folder, name)
-        atomic_write(path, texts[name])
-        written.append(path)
-    return written
+    paths = [contained_path(folder, name) for name in BRIEF_FILES]
+    # Stage all three (written and fsynced) before the first rename, so the renames follow back to back: a kill
+    # leaves old and new files side by side only in the microseconds between them, and the next run rewrites all.
+    staged: list[Path] = []
+    try:
+        for path in paths:
+            staged.append(_stage(path, texts[path.name]))
+        for temp, path in zip(staged, paths, strict=True):
+            os.replace(temp, path)
+    finally:
+        for temp in staged:
+            temp.unlink(missing_ok=True)  # only left when something failed before its rename
+    _fsync_folder(folder)
+    return paths
 
 
 def brief_folder(out_dir: Path, date: dt.date) -> Path:
@@ -112,6 +120,17 @@ def contained_path(root: Path, *parts: str) -> Path:
 
 def atomic_write(path: Path, content: str) -> None:
     """Write to a temp file beside `path`, fsync, then rename over it: readers never see half a file."""
+    temp = _stage(path, content)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _stage(path: Path, content: str) -> Path:
+    """`content` in a fsynced temp file beside `path` (`.NAME.*.tmp`), ready to be renamed over it."""
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -121,11 +140,10 @@ def atomic_write(path: Path, content: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, 0o644)  # temp files are created 0600; a brief is meant to be read (and served)
-        os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    return Path(handle.name)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -81,15 +81,29 @@ hostile_text = st.one_of(any_text, st.lists(st.one_of(st.sampled_from(HOSTILE), 
 
 
 def comparable_words(text: str) -> set[str]:
-    """Words compared modulo Unicode compatibility forms (ligatures, NBSP) and invisible control characters.
+    """The words a faithful cleaner may produce from `text`, modulo NFKC (ligatures, NBSP) and invisible characters.
 
-    A control character inside a word ("0\\x1f0") is read as a gap by Python's whitespace rules and dropped by the
-    HTML parser ("00"): both readings count as words of the input.
+    An invisible character inside a word ("0\\x1f0") is a gap by Python's whitespace rules and is dropped by the HTML
+    parser ("00"), so both readings count: a run of word characters broken by invisible ones may come out as any run
+    of its consecutive pieces, joined.
     """
-    text = unicodedata.normalize("NFKC", text)
-    as_gap = "".join(" " if _invisible(ch) else ch for ch in text)
-    dropped = "".join(ch for ch in text if not _invisible(ch))
-    return set(words(as_gap)) | set(words(dropped))
+    allowed: set[str] = set()
+    token: list[str] = []  # word-character pieces of the current run, split at invisible characters
+    piece = ""
+    for ch in unicodedata.normalize("NFKC", text).lower() + " ":
+        if re.match(r"\w", ch):
+            piece += ch
+            continue
+        if piece:
+            token.append(piece)
+            piece = ""
+        if _invisible(ch):
+            continue
+        for start in range(len(token)):
+            for end in range(start + 1, len(token) + 1):
+                allowed.add("".join(token[start:end]))
+        token = []
+    return allowed
 
 
 def kept_words(sentence: str) -> set[str]:

@@ -20,6 +20,8 @@ MAX_BLOCKS = 20_000  # pages longer than this are cut: no article needs more, an
 MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is cut to this
 
 _TOKEN = re.compile(r"\w+")
+# Scripts written without spaces: one `\w+` token can be a whole sentence, so their characters are counted instead.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
 _SENTENCE_MARK = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
@@ -102,6 +104,7 @@ BASE_FEATURES: tuple[str, ...] = (
     "repeats",
     "title_sim",
     "title_near",
+    "topic_overlap",
     "position",
     "chars_before",
     "group_size",
@@ -117,15 +120,21 @@ BASE_FEATURES: tuple[str, ...] = (
     "next_prose",
     "window3_prose",
     "window10_prose",
+    "window3_date",
+    "window3_furniture",
+    "window3_short",
+    "window3_title_case",
+    "window3_topic",
     "mass_rel",
     "core_distance",
     "before_core",
 )
 
 
-def _block_row(text: str, title_tokens: set[str]) -> list[float]:
+def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> list[float]:
     tokens = _TOKEN.findall(text)
-    n_tokens = len(tokens)
+    unspaced = len(_UNSPACED.findall(text))
+    n_tokens = len(tokens) + (unspaced + 1) // 2 if unspaced else len(tokens)
     n_chars = len(text)
     lowered = [t.lower() for t in tokens]
     words = [t for t in tokens if t[0].isalpha()]
@@ -164,6 +173,7 @@ def _block_row(text: str, title_tokens: set[str]) -> list[float]:
         0.0,  # repeats: filled in per page
         similarity,
         float(similarity >= 0.7),
+        len(token_set & topic_tokens) / max(1, len(topic_tokens)),
         *([0.0] * 7),  # position, chars_before, group_size, group_alone, group_prose, since_headline...: per page
         float(n_tokens == 0),
         float(n_tokens >= 10 and end_punct),
@@ -187,8 +197,9 @@ def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
         return np.zeros((0, len(BASE_FEATURES)))
     headline = strip_site_suffix(title if title else texts[0])
     title_tokens = set(tokens_lower(headline))
+    topic_tokens = {t for t in title_tokens if t not in ALL_STOPWORDS and not t.isdigit()}
     rows = np.zeros((count, len(BASE_FEATURES)))
-    intrinsic = np.array([_block_row(text, title_tokens) for text in texts], dtype=float)
+    intrinsic = np.array([_block_row(text, title_tokens, topic_tokens) for text in texts], dtype=float)
     rows[:, : intrinsic.shape[1]] = intrinsic
     column = {name: i for i, name in enumerate(BASE_FEATURES)}
 
@@ -223,6 +234,14 @@ def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
     rows[:, column["next_prose"]] = np.concatenate((prose[1:], [0.0]))
     rows[:, column["window3_prose"]] = _window_mean(prose, 3)
     rows[:, column["window10_prose"]] = _window_mean(prose, 10)
+    for window, source in (
+        ("window3_date", "date_short"),
+        ("window3_furniture", "furniture_phrase"),
+        ("window3_short", "tokens_le3"),
+        ("window3_title_case", "title_case_prefix"),
+        ("window3_topic", "topic_overlap"),
+    ):
+        rows[:, column[window]] = _window_mean(rows[:, column[source]], 3)
     # Where the page's prose is densest: the article core. Mass = prose tokens, smoothed over about ten blocks.
     mass = _window_mean(prose * np.expm1(log_tokens), 8)
     core = int(np.argmax(mass))

@@ -198,7 +198,7 @@ def check_gguf(path: Path) -> str:
     try:
         from gguf import GGUFReader
     except ImportError:
-        raise ModelError(f"{path}: reading .gguf files needs the gguf package: pip install 'briefing[gguf]'") from None
+        raise ModelError(f"{path}: reading .gguf files needs the gguf package: pip install gguf accelerate") from None
     try:
         reader = GGUFReader(path)
         field = reader.fields["general.architecture"]

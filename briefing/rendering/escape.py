@@ -36,8 +36,10 @@ def plain_text(text: str | None) -> str:
     """One line of visible text: no control or invisible format characters, single spaces."""
     if not text:
         return ""
-    visible = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in str(text))
-    return _WHITESPACE.sub(" ", visible).strip()
+    text = str(text)
+    if not text.isprintable():  # rare: only then look at each character (a fast path for ordinary text)
+        text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def escape_markdown(text: str | None) -> str:

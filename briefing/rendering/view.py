@@ -94,9 +94,9 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         _story(position, story, sources_by_number)
         for position, story in enumerate(_mappings(document.get("stories")), start=1)
     )
-    also_noted = tuple(_sentence(item, known) for item in _mappings(document.get("also_noted")))
+    also_noted = tuple(s for s in (_sentence(item, known) for item in _mappings(document.get("also_noted"))) if s.text)
     quotes = _quotes_by_source(stories, also_noted)
-    sources = tuple(_source(number, source, quotes.get(number, ())) for number, source in sources_by_number.items())
+    sources = tuple(_source(n, source, quotes.get(n, ())) for n, source in sorted(sources_by_number.items()))
     skipped = tuple(
         SkippedView(plain_text(item.get("source")), plain_text(item.get("reason")))
         for item in _mappings(document.get("skipped"))
@@ -109,7 +109,7 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         long_date=_long_date(date_text),
         bottom_line=bottom_line,
         stories=stories,
-        also_noted=tuple(item for item in also_noted if item.text),
+        also_noted=also_noted,
         sources=sources,
         skipped=skipped,
         counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
