@@ -16,7 +16,7 @@ from pathlib import Path
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument, Skipped
-from briefing.sources.content import IngestContext, Item, url_documents
+from briefing.sources.content import IngestContext, Item, guarded, url_documents
 from briefing.sources.decode import decode
 from briefing.sources.files import path_documents, stdin_documents
 
@@ -36,11 +36,8 @@ def ingest(sources: Sequence[str], settings: Settings | None = None) -> IngestRe
     skipped: list[Skipped] = []
     try:
         for source in sources:
-            try:
-                for item in _expand(context, source):
-                    (skipped if isinstance(item, Skipped) else documents).append(item)  # type: ignore[arg-type]
-            except SourceError as error:
-                skipped.append(Skipped(error.source, error.reason))
+            for item in guarded(source, _expand(context, source)):
+                (skipped if isinstance(item, Skipped) else documents).append(item)  # type: ignore[arg-type]
     finally:
         context.close()
     return IngestResult(tuple(documents), tuple(skipped))

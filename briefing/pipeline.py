@@ -55,6 +55,13 @@ def load_articles(
             log.info("skipped %s", error)
             skipped.append(Skipped(error.source, error.reason))
             continue
+        except Exception as error:
+            # Third-party parsers (lxml, trafilatura, htmldate) can fail on hostile markup in ways the cleaner does
+            # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
+            # the one-line reason; the traceback goes to the debug log for a bug report.
+            log.debug("cleaner failed on %s", document.source, exc_info=True)
+            skipped.append(Skipped(document.source, f"could not be cleaned ({type(error).__name__}: {error})"[:300]))
+            continue
         if article.id in seen:
             skipped.append(Skipped(document.source, "duplicate of an article already in this run"))
             continue

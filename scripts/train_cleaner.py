@@ -31,7 +31,7 @@ import numpy as np
 
 from briefing.cleaning import html as html_cleaning
 from briefing.cleaning.dump import select_blocks
-from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, Blocks, block_features, blocks_from_dump
+from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, Blocks, PageFeatures, blocks_from_dump, page_features
 from briefing.cleaning.features import context_features as make_context
 from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
 from briefing.cleaning.shingles import score_corpus, score_page
@@ -48,7 +48,7 @@ class Page:
     gold: str
     blocks: Blocks
     title: str | None
-    base: np.ndarray
+    features: PageFeatures
     extra: np.ndarray
     labels: np.ndarray
     weights: np.ndarray
@@ -91,7 +91,7 @@ def load_pages(data: Path, kind: str) -> list[Page]:
         weights = np.array([len(_TOKEN.findall(text)) for text in blocks.texts], dtype=float)
         site = urlsplit(url or "").hostname or key
         pages.append(
-            Page(key, site, gold, blocks, title, block_features(blocks, title), extra, labels, np.sqrt(weights + 1))
+            Page(key, site, gold, blocks, title, page_features(blocks, title), extra, labels, np.sqrt(weights + 1))
         )
     return pages
 
@@ -115,7 +115,7 @@ def fit_stage(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, names: 
 
 
 def _rows(page: Page) -> np.ndarray:
-    return np.hstack((page.base, page.extra))
+    return np.hstack((page.features.rows, page.extra))
 
 
 def fit_model(pages: list[Page], extra_names: tuple[str, ...], inner_folds: int = 5) -> BlockModel:
@@ -133,7 +133,7 @@ def fit_model(pages: list[Page], extra_names: tuple[str, ...], inner_folds: int 
                           stack([p.weights for p in train]), names)  # fmt: skip
         for index, page in enumerate(pages):
             if folds[index] == fold:
-                context[index] = make_context(inner.predict(_rows(page)), page.base, page.blocks.groups)
+                context[index] = make_context(inner.predict(_rows(page)), page.features)
     second_rows = stack([np.hstack((_rows(p), c)) for p, c in zip(pages, context, strict=True)])
     second = fit_stage(second_rows, labels, weights, (*names, *CONTEXT_FEATURES))
     return BlockModel(first, second, threshold=0.5, extra=extra_names)
@@ -157,7 +157,7 @@ def cross_validate(pages: list[Page], extra: tuple[str, ...], folds: int) -> lis
         model = fit_model([p for p, f in zip(pages, assignment, strict=True) if f != fold], extra)
         for index, page in enumerate(pages):
             if assignment[index] == fold:
-                out[index] = model.probabilities(page.base, page.blocks.groups, page.extra)
+                out[index] = model.probabilities(page.features, page.extra)
     return out
 
 
@@ -168,7 +168,7 @@ def train(kind: str, data: Path, folds: int, path: Path, baseline: Callable[[Pag
     by_threshold = {float(t): evaluate(pages, oof, float(t)) for t in THRESHOLDS}
     threshold = max(by_threshold, key=lambda t: by_threshold[t][2])
     model = fit_model(pages, extra)
-    in_sample = evaluate(pages, [model.probabilities(p.base, p.blocks.groups, p.extra) for p in pages], threshold)
+    in_sample = evaluate(pages, [model.probabilities(p.features, p.extra) for p in pages], threshold)
     cv = by_threshold[threshold]
     report = {"pages": len(pages), "folds": folds, "threshold": threshold, "cv_f1": cv[2], "in_sample_f1": in_sample[2]}
     print(f"{kind}: {len(pages)} pages, {folds} site-grouped folds, threshold {threshold}")

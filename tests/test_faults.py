@@ -159,8 +159,11 @@ def test_run_killed_at_any_moment_leaves_old_or_new_brief_and_a_usable_cache(
     # Kills at chosen points of the write phase, then one at a random moment (import, model load, summarizing).
     for label, event, occurrence in KILL_POINTS:
         log_path = tmp_path / f"events-{len(outcomes)}.log"
-        victim = start(daily_args(articles["v2"], out, "v2"), environment(cache_home, FAULT_LOG=str(log_path),
-                       FAULT_DELAY="0.5"), harness=True)  # fmt: skip
+        victim = start(
+            daily_args(articles["v2"], out, "v2"),
+            environment(cache_home, FAULT_LOG=str(log_path), FAULT_DELAY="0.5"),
+            harness=True,
+        )
         killed = kill_when(victim, log_path, event, occurrence)
         assert killed, f"the run ended before '{event}': {victim.stderr.read() if victim.stderr else ''}"
         if event.startswith("fsync"):  # the staged temp file exists, and is not taken for the brief itself
@@ -269,13 +272,19 @@ def test_day_lock_waits_for_the_holder_then_runs(tmp_path: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_day_lock_of_a_killed_run_is_free_at_once_and_its_temp_files_are_swept(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import datetime, sys, time; from pathlib import Path; from briefing.runlock import day_lock\n"
-            "with day_lock(Path(sys.argv[1]), datetime.date(2026, 11, 25)):\n"
-            "    print('held', flush=True); time.sleep(60)"
-        ), str(tmp_path)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            (
+                "import datetime, sys, time; from pathlib import Path; from briefing.runlock import day_lock\n"
+                "with day_lock(Path(sys.argv[1]), datetime.date(2026, 11, 25)):\n"
+                "    print('held', flush=True); time.sleep(60)"
+            ),
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     day_folder = tmp_path / "2026-11-25"
     day_folder.mkdir()

@@ -65,6 +65,12 @@ def _save_tokenizer(folder: Path, chat_template: str | None, add_eos: bool) -> i
     return backend.get_vocab_size()
 
 
+def _save_model(model, folder: Path) -> None:
+    # A random model often emits EOS first and says nothing; suppressing it keeps every output non-empty.
+    model.generation_config.suppress_tokens = [model.config.eos_token_id]
+    model.save_pretrained(folder)
+
+
 @pytest.fixture(scope="module")
 def seq2seq_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1-layer BART with a 64-token context: long enough for two sentences, so articles must be chunked."""
@@ -79,7 +85,7 @@ def seq2seq_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pad_token_id=0, bos_token_id=2, eos_token_id=3, decoder_start_token_id=3, forced_eos_token_id=None,
     )  # fmt: skip
     torch.manual_seed(0)
-    BartForConditionalGeneration(config).save_pretrained(folder)
+    _save_model(BartForConditionalGeneration(config), folder)
     return folder
 
 
@@ -96,7 +102,7 @@ def causal_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         num_key_value_heads=2, max_position_embeddings=256, pad_token_id=0, bos_token_id=2, eos_token_id=3,
     )  # fmt: skip
     torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(folder)
+    _save_model(LlamaForCausalLM(config), folder)
     return folder
 
 
@@ -333,7 +339,7 @@ def _write_gguf(path: Path, architecture: str = "llama") -> None:
     tokens = [*bytes_to_unicode().values(), "Ġt", "Ġth", "<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     vocab = len(tokens)
     writer = gguf.GGUFWriter(str(path), architecture)
-    writer.add_context_length(128)
+    writer.add_context_length(1024)
     writer.add_embedding_length(hidden)
     writer.add_block_count(1)
     writer.add_feed_forward_length(ffn)

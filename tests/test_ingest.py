@@ -258,3 +258,47 @@ def test_the_one_argument_call_still_works_and_limits_are_validated(tmp_path: Pa
                 {"max_redirects": 50}, {"feed_items": 0}, {"user_agent": "evil\r\nX-Injected: 1"}):  # fmt: skip
         with pytest.raises(ConfigError):
             Settings(**bad)
+
+
+def test_stdin_jsonl_is_streamed_record_by_record(monkeypatch: pytest.MonkeyPatch):
+    lines = b'{"text": "One."}\n{"text": "Two."}\nnot json\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    result = ingest(["-"])
+    assert [(d.source, d.content) for d in result.documents] == [("<stdin>:1", "One."), ("<stdin>:2", "Two.")]
+    assert reasons(result) == {"<stdin>:3": "broken JSON line (Expecting value at column 1); other lines read"}
+
+
+def test_a_parser_crash_on_one_input_is_reported_and_the_rest_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import briefing.sources.content as content
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(content, "feed_items", explode)
+    (tmp_path / "a.rss").write_text("<rss version='2.0'><channel><title>x</title></channel></rss>")
+    (tmp_path / "b.txt").write_text(FRENCH)
+    result = ingest([str(tmp_path / "a.rss"), str(tmp_path / "b.txt")])
+    assert [Path(d.source).name for d in result.documents] == ["b.txt"]
+    assert reasons(result) == {
+        str(tmp_path / "a.rss"): "could not be read (RecursionError: maximum recursion depth exceeded)"
+    }
+
+
+def test_an_article_longer_than_the_text_cap_keeps_its_lead_with_a_note():
+    from briefing.ingest import bound_article
+    from briefing.records import Article
+
+    sentences = tuple(f"Sentence number {n} of a very long report." for n in range(10_000))
+    article = Article(id="x", source="long.html", title="Long", sentences=sentences)
+    cut, note = bound_article(article, Settings(max_text_chars=10_000))
+    assert cut.truncated and cut.sentences == sentences[: len(cut.sentences)]
+    assert (
+        sum(len(s) + 1 for s in cut.sentences) <= 10_000 < sum(len(s) + 1 for s in sentences[: len(cut.sentences) + 1])
+    )
+    assert note is not None and note.source == "long.html"
+    assert note.reason == (
+        f"article too long ({sum(len(s) + 1 for s in sentences):,} characters after cleaning): only the first "
+        f"{len(cut.sentences)} of 10,000 sentences kept (max_text_chars = 10,000); the rest is left out"
+    )
+    short = Article(id="y", source="s.txt", title="S", sentences=sentences[:3])
+    assert bound_article(short, Settings()) == (short, None)

@@ -249,8 +249,27 @@ def test_chunks_fit_wordpiece_token_limit(wordpiece_tokens, text: str, max_token
 
 # --- renderers ---------------------------------------------------------------------------------------------------
 
-ACTIVE_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "svg", "math",
-               "img", "video", "audio", "link", "input", "button", "textarea", "template"}  # fmt: skip
+ACTIVE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "img",
+    "video",
+    "audio",
+    "link",
+    "input",
+    "button",
+    "textarea",
+    "template",
+}
 
 
 class ActiveContent(HTMLParser):
@@ -285,9 +304,20 @@ class ActiveContent(HTMLParser):
 @st.composite
 def briefs(draw: st.DrawFn) -> Brief:
     text = hostile_text
-    url = st.one_of(st.none(), st.sampled_from(["https://example.org/a?b=1&c=<2>", "javascript:alert(1)",
-                    "data:text/html,<script>", " JaVaScRiPt:alert(1)", "http://x.test/(a)", "file:///etc/passwd"]),
-                    st.text(max_size=30))  # fmt: skip
+    url = st.one_of(
+        st.none(),
+        st.sampled_from(
+            [
+                "https://example.org/a?b=1&c=<2>",
+                "javascript:alert(1)",
+                "data:text/html,<script>",
+                " JaVaScRiPt:alert(1)",
+                "http://x.test/(a)",
+                "file:///etc/passwd",
+            ]
+        ),
+        st.text(max_size=30),
+    )
     story_count = draw(st.integers(1, 3))
     sources = tuple(
         Source(
@@ -298,7 +328,7 @@ def briefs(draw: st.DrawFn) -> Brief:
             url=draw(url),
             site=draw(st.none() | text),
             published=draw(st.none() | st.text(max_size=12)),
-        )  # fmt: skip
+        )
         for n in range(1, story_count + 1)
     )
     stories = tuple(
@@ -345,5 +375,9 @@ def test_renderers_never_fail_and_html_has_no_active_content(brief: Brief) -> No
     parser.close()
     assert not parser.problems, parser.problems
     assert parser.styles <= 1, "only the page's own stylesheet"
-    policies = [m.get("content") or "" for m in parser.metas if (m.get("http-equiv") or "").lower() == "content-security-policy"]  # fmt: skip
+    policies = [
+        meta.get("content") or ""
+        for meta in parser.metas
+        if (meta.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     assert len(policies) == 1 and "script-src" not in policies[0] and "default-src 'none'" in policies[0]

@@ -15,8 +15,8 @@ import numpy as np
 
 from briefing.cleaning.features import (
     Blocks,
-    block_features,
     blocks_from_dump,
+    page_features,
     strip_site_suffix,
     title_similarity,
     tokens_lower,
@@ -49,7 +49,7 @@ def clean_dump(text: str, title: str | None = None) -> Selection:
     if not blocks.texts:
         return Selection(title, (), None, None)
     model = dump_model()
-    probabilities = model.probabilities(block_features(blocks, title), blocks.groups)
+    probabilities = model.probabilities(page_features(blocks, title))
     return select_blocks(blocks, probabilities, model.threshold, title)
 
 

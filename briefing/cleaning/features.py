@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefing.cleaning.lexicon import ALL_STOPWORDS, BYLINE, DATE_LIKE, FURNITURE_PHRASE, FURNITURE_WORDS
+from briefing.cleaning.lexicon import (
+    ALL_STOPWORDS,
+    BYLINE,
+    COMMENTS_HEADER,
+    DATE_LIKE,
+    FURNITURE_PHRASE,
+    FURNITURE_WORDS,
+)
 
 MAX_BLOCKS = 20_000  # pages longer than this are cut: no article needs more, and time stays bounded
 MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is cut to this
@@ -101,6 +108,7 @@ BASE_FEATURES: tuple[str, ...] = (
     "furniture_phrase",
     "date_short",
     "byline",
+    "comments_header",
     "repeats",
     "title_sim",
     "title_near",
@@ -170,6 +178,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
         float(bool(FURNITURE_PHRASE.search(text))),
         float(n_tokens <= 15 and bool(DATE_LIKE.search(text))),
         float(n_tokens <= 12 and bool(BYLINE.match(text))),
+        float(n_tokens <= 6 and bool(COMMENTS_HEADER.search(text))),
         0.0,  # repeats: filled in per page
         similarity,
         float(similarity >= 0.7),
@@ -189,8 +198,45 @@ def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
     return (padded[high] - padded[low]) / (high - low)
 
 
+@dataclass(frozen=True)
+class PageFeatures:
+    """BASE_FEATURES rows of a page's blocks, plus what the context pass needs: the blank-line groups and a bag of
+    content words per block (flat arrays: block index, word id, tf-idf weight; each block's weights unit length)."""
+
+    rows: np.ndarray
+    groups: np.ndarray
+    word_block: np.ndarray
+    word_id: np.ndarray
+    word_weight: np.ndarray
+
+
+def _bags_of_words(texts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    vocabulary: dict[str, int] = {}
+    block_ids: list[int] = []
+    word_ids: list[int] = []
+    for index, text in enumerate(texts):
+        for word in {t for t in tokens_lower(text) if len(t) > 2 and t not in ALL_STOPWORDS and not t.isdigit()}:
+            block_ids.append(index)
+            word_ids.append(vocabulary.setdefault(word, len(vocabulary)))
+    word_block = np.asarray(block_ids, dtype=np.int64)
+    word_id = np.asarray(word_ids, dtype=np.int64)
+    if not len(word_id):
+        return word_block, word_id, np.zeros(0)
+    # Words on many blocks (menu labels, the site name) say little about a block's topic.
+    idf = np.log((len(texts) + 1) / (np.bincount(word_id) + 1)) + 1.0
+    weight = idf[word_id]
+    norms = np.sqrt(np.bincount(word_block, weights=weight**2, minlength=len(texts)))
+    return word_block, word_id, weight / norms[word_block]
+
+
+def page_features(blocks: Blocks, title: str | None = None) -> PageFeatures:
+    """Features of every block of a page. `title` is the headline if known; else the page's first block stands in."""
+    rows = block_features(blocks, title)
+    return PageFeatures(rows, np.asarray(blocks.groups, dtype=np.int64), *_bags_of_words(blocks.texts))
+
+
 def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
-    """One row of BASE_FEATURES per block. `title` is the headline if known; else the page's first block."""
+    """One row of BASE_FEATURES per block."""
     texts = blocks.texts
     count = len(texts)
     if count == 0:
@@ -268,15 +314,39 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "p_core_distance",
     "gap_to_core",
     "furniture_to_core",
+    "topic_similarity",
+    "after_comments",
 )
 
 
-def context_features(probabilities: np.ndarray, base: np.ndarray, groups: tuple[int, ...]) -> np.ndarray:
+def _topic_similarity(p: np.ndarray, page: PageFeatures) -> np.ndarray:
+    """Cosine between each block's words and the probability-weighted words of all the other blocks: article
+    paragraphs share a topic, teasers for other stories and comments drift off it."""
+    if not len(page.word_id):
+        return np.zeros(len(p))
+    centroid = np.bincount(page.word_id, weights=page.word_weight * p[page.word_block])
+    norm = float(np.sqrt(centroid @ centroid))
+    if norm == 0.0:
+        return np.zeros(len(p))
+    dots = np.bincount(page.word_block, weights=page.word_weight * centroid[page.word_id], minlength=len(p))
+    has_words = np.bincount(page.word_block, minlength=len(p)) > 0
+    return np.where(has_words, np.maximum(0.0, dots - p) / norm, 0.0)
+
+
+def _after_comments(headers: np.ndarray, mass_before: np.ndarray) -> np.ndarray:
+    """1 below a comments heading that follows a good part of the article (a comment count next to the
+    headline does not count)."""
+    opening = headers & (mass_before >= 0.25)
+    return (np.cumsum(opening) - opening) > 0
+
+
+def context_features(probabilities: np.ndarray, page: PageFeatures) -> np.ndarray:
     """Neighbours' first-pass probabilities: a block between two kept paragraphs is likely kept too."""
     p = probabilities
     count = len(p)
     if count == 0:
         return np.zeros((0, len(CONTEXT_FEATURES)))
+    base, groups = page.rows, page.groups
     log_tokens = base[:, BASE_FEATURES.index("log_tokens")]
     prev = np.concatenate(([0.0], p[:-1]))
     nxt = np.concatenate((p[1:], [0.0]))
@@ -288,7 +358,7 @@ def context_features(probabilities: np.ndarray, base: np.ndarray, groups: tuple[
     mass_before = (np.cumsum(weighted) - weighted) / total
     mass_after = 1.0 - mass_before - weighted / total
     inside = np.minimum(mass_before, mass_after) * 2
-    _, group_index = np.unique(np.asarray(groups), return_inverse=True)
+    _, group_index = np.unique(groups, return_inverse=True)
     group_mean = np.bincount(group_index, weights=p) / np.bincount(group_index)
     group_max = np.zeros(group_index.max() + 1)
     np.maximum.at(group_max, group_index, p)
@@ -317,5 +387,7 @@ def context_features(probabilities: np.ndarray, base: np.ndarray, groups: tuple[
             np.log1p(np.abs(index - core)),
             np.log1p(between(dropped)),
             np.log1p(between(furniture)),
+            _topic_similarity(p, page),
+            _after_comments(base[:, BASE_FEATURES.index("comments_header")] > 0, mass_before),
         )
     )

@@ -87,3 +87,10 @@ DATE_LIKE = re.compile(
     re.IGNORECASE,
 )
 BYLINE = re.compile(r"^(?:by|von|par|por|door|oleh|автор)\s+\S", re.IGNORECASE)
+
+# A short heading that opens a comment section ("167 comments", "Leave a Reply", "Join the discussion").
+COMMENTS_HEADER = re.compile(
+    r"\b(?:comments?|replies|responses|discussion|conversation|reactions|kommentare?|commentaires?|comentarios?|"
+    r"comentários?|commenti|reacties|komentar|комментари\w*)\b",
+    re.IGNORECASE,
+)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, context_features
+from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, PageFeatures, context_features
 
 DUMP_MODEL_PATH = Path(__file__).with_name("dump_model.json")
 HTML_MODEL_PATH = Path(__file__).with_name("html_model.json")
@@ -66,13 +66,13 @@ class BlockModel:
     extra: tuple[str, ...] = ()
     info: dict[str, object] | None = None
 
-    def probabilities(self, base: np.ndarray, groups: tuple[int, ...], extra: np.ndarray | None = None) -> np.ndarray:
-        """Keep-probability of every block: `base` holds its BASE_FEATURES rows, `groups` its blank-line groups,
-        `extra` the model's extra columns."""
+    def probabilities(self, page: PageFeatures, extra: np.ndarray | None = None) -> np.ndarray:
+        """Keep-probability of every block of a page; `extra` holds the model's extra columns, if it has any."""
+        base = page.rows
         rows = base if extra is None else np.hstack((base, extra))
         if rows.shape[0] == 0:
             return np.zeros(0)
-        context = context_features(self.first.predict(rows), base, groups)
+        context = context_features(self.first.predict(rows), page)
         probabilities = self.second.predict(np.hstack((rows, context)))
         # A block without a single word character adds nothing to an article, whatever its neighbours say.
         probabilities[base[:, BASE_FEATURES.index("no_tokens")] > 0] = 0.0

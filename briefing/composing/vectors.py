@@ -16,7 +16,7 @@ from briefing.records import Article, Summary
 # Sentences past this point are not embedded: the event is in the first part of a news article, and the encoder pass
 # stays bounded on very long inputs. Later sentences can still be summary candidates (they are embedded then).
 MAX_SENTENCES = 80
-TITLE_WEIGHT = 1.0  # the title counts as much as the lead-weighted body in an article's vector
+TITLE_WEIGHT = 0.5  # a title is short and sometimes a kicker ("POPULAR"): it steers the vector, the body leads it
 
 
 class Encoder(Protocol):

@@ -8,6 +8,7 @@ Feeds and URL lists lead to fetching, which happens here so that `feeds.py` and 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from briefing.sources.records import json_documents, jsonl_documents
 from briefing.sources.web import Fetched, Fetcher, check_url
 
 Item = RawDocument | Skipped
+log = logging.getLogger(__name__)
 MEBIBYTE = 1024 * 1024
 # Content-Type -> hint. Anything else (PDF, images, octet-stream) is sniffed, and refused by its signature.
 MEDIA_HINTS = {
@@ -63,11 +65,23 @@ class IngestContext:
 
 
 def guarded(source: str, items: Iterable[Item]) -> Iterator[Item]:
-    """Run a nested generator; a SourceError it raises becomes a Skipped and the caller's loop goes on."""
+    """Run a nested generator; an error it raises becomes a Skipped and the caller's loop goes on.
+
+    Anything besides SourceError is a bug or a parser failing on hostile input: the unattended run must not die
+    of it, so it is reported like any bad input, with the traceback in the log.
+    """
     try:
         yield from items
     except SourceError as error:
         yield Skipped(error.source or source, error.reason)
+    except Exception as error:
+        log.warning("unexpected error while reading %s", source, exc_info=True)
+        yield Skipped(source, unexpected_reason(error))
+
+
+def unexpected_reason(error: Exception) -> str:
+    detail = " ".join(str(error).split())[:100]
+    return f"could not be read ({type(error).__name__}{': ' + detail if detail else ''})"
 
 
 def documents_from_bytes(
