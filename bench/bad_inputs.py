@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,12 @@ def good_records() -> list[dict[str, str]]:
 
 
 def article_text(index: int = 0) -> str:
-    return good_records()[index]["article"]
+    """A sample article as a plain-text file holds it: paragraphs of whole sentences (the sample's last, cut-off
+    fragment dropped), so that only the bad property under test can make the cleaner refuse it."""
+    sentences = re.split(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])", good_records()[index]["article"])
+    if not re.search(r"[.!?”\"]$", sentences[-1]):
+        sentences = sentences[:-1]
+    return "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
 
 
 def write(path: Path, data: bytes | str) -> str:
@@ -69,20 +75,15 @@ def write(path: Path, data: bytes | str) -> str:
 
 
 def fifty_mb_text() -> bytes:
-    paragraphs = [p.encode() for p in article_text(1).split(". ")]
-    out = bytearray()
-    line = 0
-    while len(out) < FIFTY_MB:
-        out += paragraphs[line % len(paragraphs)] + f". (line {line})\n".encode()
-        line += 1
-    return bytes(out)
+    """A headline, then the sample articles' paragraphs over and over: 50 MB of article-like text."""
+    block = "\n\n".join(article_text(i) for i in range(5)).encode() + b"\n\n"
+    return b"A very long file\n\n" + block * (FIFTY_MB // len(block) + 1)
 
 
 def fifty_mb_html() -> bytes:
     head = b"<!DOCTYPE html><html><head><title>Endless page</title></head><body><article><h1>Endless page</h1>\n"
-    paragraph = f"<p>{article_text(2)}</p>\n".encode()
-    body = paragraph * (FIFTY_MB // len(paragraph) + 1)
-    return head + body + b"</article></body></html>\n"
+    block = "".join(f"<p>{p}</p>\n" for i in range(5) for p in article_text(i).split("\n\n")).encode()
+    return head + block * (FIFTY_MB // len(block) + 1) + b"</article></body></html>\n"
 
 
 def no_article_html() -> str:
@@ -99,7 +100,7 @@ def deeply_nested_html(depth: int = 100_000) -> str:
     return (
         "<!DOCTYPE html><html><body>"
         + "<div>" * depth
-        + f"<p>{article_text(3)}</p>"
+        + "".join(f"<p>{p}</p>" for p in article_text(3).split("\n\n"))
         + "</div>" * depth
         + "</body></html>"
     )
@@ -156,7 +157,7 @@ def png_bytes() -> bytes:
 
 
 def legacy_text(encoding: str) -> bytes:
-    text = f"{good_records()[4].get('title') or 'Story'}\n\n" + article_text(4)
+    text = "Arsenal and the summer transfer window\n\n" + article_text(4)
     if encoding == "latin-1":  # latin-1 has no curly quotes or dashes: the plain forms, plus accented names
         text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"}))
         text = "Zürich and Montréal desks report. " + text
@@ -164,9 +165,10 @@ def legacy_text(encoding: str) -> bytes:
 
 
 def mixed_encoding_text() -> bytes:
-    utf8 = article_text(0).encode("utf-8")
-    cp1252 = ("Le café “Chez José” à Zürich — déjà fermé. " * 3).encode("cp1252")
-    return utf8[: len(utf8) // 2] + b"\n" + cp1252 + b"\n" + utf8[len(utf8) // 2 :]
+    paragraphs = [p.encode("utf-8") for p in article_text(0).split("\n\n")]
+    cp1252 = ("Le café “Chez José” à Zürich — déjà fermé, a reporter wrote in the note. " * 3).encode("cp1252")
+    middle = len(paragraphs) // 2
+    return b"\n\n".join([b"A headline", *paragraphs[:middle], cp1252, *paragraphs[middle:]])
 
 
 def corrupt_model_folder(folder: Path) -> str:

@@ -18,7 +18,9 @@ the summary benchmark uses), so the benchmark articles are held out from it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
+import json
 import sys
 import time
 from collections import Counter
@@ -35,7 +37,7 @@ from briefing.faithfulness import SUPPORT_THRESHOLD, check_summaries, guard_summ
 from briefing.faithfulness.facts import ArticleFacts
 from briefing.models.encoder import embedded_encoder
 from briefing.models.registry import create_summarizer
-from briefing.records import Summary
+from briefing.records import Summary, SummarySentence
 from briefing.text import split_sentences
 
 
@@ -95,6 +97,7 @@ def run_benchmark(args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     total, unsupported, _ = flagged_share(anchor, items)
     rows.append(("extractive", "anchor (no guard needed)", rouge_table(anchor, items), total, unsupported, seconds))
+    print(f"extractive anchor: {unsupported} of {total} sentences unsupported", flush=True)
 
     model = str(args.model or smollm2_gguf())
     examples: dict[str, list[tuple[str, str]]] = {}
@@ -107,13 +110,21 @@ def run_benchmark(args: argparse.Namespace) -> None:
             max_new_tokens=args.max_new_tokens,
             use_cache=False,
         )
-        summarizer = create_summarizer(method, settings)
+        saved = args.raw_dir / f"{method}.jsonl" if args.raw_dir else None
         started = time.perf_counter()
-        raw = summarizer.summarize(articles)
-        seconds = time.perf_counter() - started
+        if args.reuse and saved is not None and saved.is_file():
+            raw = _load_summaries(saved)
+            print(f"{method}: reusing the generations saved in {saved} (seconds are from that run)")
+            seconds = float("nan")
+        else:
+            raw = create_summarizer(method, settings).summarize(articles)
+            seconds = time.perf_counter() - started
+            if saved is not None:
+                _save_summaries(saved, raw)
         total, unsupported, found = flagged_share(raw, items)
         examples[method] = found
         rows.append((method, "before: raw model output", rouge_table(raw, items), total, unsupported, seconds))
+        print(f"{method}: generated in {seconds:.0f} s; {unsupported} of {total} sentences unsupported", flush=True)
         for mode in (GuardMode.flag, GuardMode.drop):
             started = time.perf_counter()
             guarded = guard_summaries(articles, raw, mode)
@@ -142,6 +153,21 @@ def run_benchmark(args: argparse.Namespace) -> None:
         print(f"\nExamples caught in {method} output ({len(found)} in all; reasons: {_reason_kinds(found)}):")
         for text, reason in _diverse(found, args.examples):
             print(f'- "{text}"\n  -> {reason}')
+
+
+def _save_summaries(path: Path, summaries: Sequence[Summary]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(dataclasses.asdict(summary), ensure_ascii=False) for summary in summaries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _load_summaries(path: Path) -> list[Summary]:
+    summaries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        data = json.loads(line)
+        sentences = tuple(SummarySentence(**{**s, "citations": tuple(s["citations"])}) for s in data.pop("sentences"))
+        summaries.append(Summary(sentences=sentences, **data))
+    return summaries
 
 
 def _leak_count(summaries: Sequence[Summary], items: Sequence[DevItem]) -> int:
@@ -245,6 +271,10 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "mps", "auto"])
     parser.add_argument("--examples", type=int, default=8, help="caught sentences shown per method")
     parser.add_argument("--calibrate", action="store_true", help="print the support-threshold calibration instead")
+    parser.add_argument(
+        "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
+    )
+    parser.add_argument("--reuse", action="store_true", help="guard the generations saved in --raw-dir again")
     args = parser.parse_args()
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if args.calibrate:

@@ -210,6 +210,7 @@ def summary_parameters(settings: Settings) -> dict[str, Any]:
             "num_beams": settings.num_beams,
             "dtype": settings.dtype.value,
             "chunk_overlap": settings.chunk_overlap,
+            "reduce_mode": settings.reduce_mode.value,
             "guard": settings.guard.value,
             "guard_version": GUARD_VERSION,
         }

@@ -184,6 +184,9 @@ def summarize(
                     "title": article.title,
                     "summary": [s.text for s in summary.sentences],
                     "citations": [list(s.citations) for s in summary.sentences],
+                    # --guard flag keeps unsupported generated sentences: say which, and why
+                    "flagged": [s.flagged for s in summary.sentences],
+                    "reasons": [s.reason for s in summary.sentences],
                 },
                 ensure_ascii=False,
             )
@@ -224,6 +227,21 @@ def daily(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars; only problems and the final line are printed.")
     ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", help="Show the N most important stories in full; list the rest under 'Also noted'.", min=1
+        ),
+    ] = None,
+    new_only: Annotated[
+        bool,
+        typer.Option(
+            "--new-only", help="Leave out stories briefed on an earlier day; mark those with new sources 'update'."
+        ),
+    ] = False,
+    story_words: Annotated[
+        int, typer.Option("--story-words", help="Word budget of each story's multi-source summary.", min=20, max=2000)
+    ] = 150,
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
     from briefing.pipeline import run_daily
@@ -241,6 +259,9 @@ def daily(
         "sentences": sentences,
         "quiet": quiet,
         "guard": guard,
+        "top": top,
+        "new_only": new_only,
+        "story_words": story_words,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     }

@@ -67,9 +67,13 @@ def bound_article(article: Article, settings: Settings | None = None) -> tuple[A
     total = sum(len(sentence) + 1 for sentence in article.sentences)
     if total <= limit:
         return article, None
-    kept, used = [], 0
+    kept: list[str] = []
+    used = 0
     for sentence in article.sentences:
-        if kept and used + len(sentence) + 1 > limit:
+        if used + len(sentence) + 1 > limit:
+            if not kept:  # one "sentence" longer than the cap (text without punctuation): cut it at a space
+                cut = sentence.rfind(" ", 0, limit)
+                kept.append(sentence[: cut if cut > limit // 2 else limit])
             break
         kept.append(sentence)
         used += len(sentence) + 1

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.clean import clean
-from briefing.compose import compose
+from briefing.compose import compose_day
+from briefing.composing.history import open_history
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.ingest import bound_article, ingest
@@ -60,7 +61,8 @@ def load_articles(
             # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
             # the one-line reason; the traceback goes to the debug log for a bug report.
             log.debug("cleaner failed on %s", document.source, exc_info=True)
-            skipped.append(Skipped(document.source, f"could not be cleaned ({type(error).__name__}: {error})"[:300]))
+            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            skipped.append(Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it"))
             continue
         if article.id in seen:
             skipped.append(Skipped(document.source, "duplicate of an article already in this run"))
@@ -92,7 +94,14 @@ def _run_daily_locked(sources: Sequence[str], settings: Settings, progress: Prog
     started = time.perf_counter()
     loaded, summaries = summarize_sources(sources, settings, progress)
     progress.stage("Composing the brief")
-    brief = compose(loaded.articles, summaries, settings, loaded.skipped, started=started)
-    progress.stage("Writing brief.json, brief.md, brief.html")
-    written = write_brief(brief, settings.out_dir) if loaded.articles else []
+    # The history of earlier briefs (what --new-only leaves out) lives beside the summary cache. The day is recorded
+    # only once its files are written; a re-run of the same day replaces that day's record.
+    with open_history(settings.cache_dir) as history:
+        earlier = history.earlier(settings.date)
+        composition = compose_day(loaded.articles, summaries, settings, loaded.skipped, started, earlier)
+        brief = composition.brief
+        progress.stage("Writing brief.json, brief.md, brief.html")
+        written = write_brief(brief, settings.out_dir) if loaded.articles else []
+        if written:
+            history.record(settings.date, composition.fingerprints)
     return DailyResult(brief, tuple(written))

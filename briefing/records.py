@@ -84,7 +84,7 @@ class Summary:
 
 @dataclass(frozen=True)
 class Source:
-    """A numbered source of the brief: what `[n]` points at. Numbers follow story order (full stories, then Also noted)."""
+    """A numbered source of the brief: what `[n]` points at. Numbered in story order (stories, then Also noted)."""
 
     number: int
     article_id: str

@@ -34,10 +34,13 @@ from briefing.cleaning.dump import select_blocks
 from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, Blocks, PageFeatures, blocks_from_dump, page_features
 from briefing.cleaning.features import context_features as make_context
 from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
-from briefing.cleaning.shingles import score_corpus, score_page
+from briefing.cleaning.shingles import block_shares, score_corpus, score_page
 
 _TOKEN = re.compile(r"\w+")
 THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)
+# HTML: a block trafilatura missed needs a high probability to be added, one it kept a low one to be dropped.
+ADD_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+ANCHOR_THRESHOLDS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 REGULARISATION = 1.0  # inverse L2 strength of both passes; features are standardised first
 
 
@@ -52,27 +55,12 @@ class Page:
     extra: np.ndarray
     labels: np.ndarray
     weights: np.ndarray
+    reference: str  # the anchor extractor's text (trafilatura for HTML)
 
 
 def label_blocks(texts: tuple[str, ...], gold: str) -> np.ndarray:
-    """Share of each block's 4-shingles found in the gold body; blocks under 4 tokens: 1 if found verbatim there
-    and a neighbouring block is mostly article (so a lone 'Facebook' that the gold text happens to contain is 0)."""
-    gold_tokens = _TOKEN.findall(gold)
-    gold_shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
-    gold_joined = f" {' '.join(gold_tokens)} "
-    scores = np.zeros(len(texts))
-    short: list[int] = []
-    for index, text in enumerate(texts):
-        tokens = _TOKEN.findall(text)
-        if len(tokens) >= 4:
-            found = [tuple(tokens[i : i + 4]) in gold_shingles for i in range(len(tokens) - 3)]
-            scores[index] = sum(found) / len(found)
-        elif tokens and f" {' '.join(tokens)} " in gold_joined:
-            short.append(index)
-    for index in short:
-        neighbours = [scores[j] for j in (index - 1, index + 1) if 0 <= j < len(texts)]
-        scores[index] = float(any(score >= 0.5 for score in neighbours))
-    return scores
+    """Share of each block's 4-shingles found in the gold body (see `block_shares`); 0.5 and up is article."""
+    return np.asarray(block_shares(texts, gold), dtype=float)
 
 
 def load_pages(data: Path, kind: str) -> list[Page]:
@@ -82,16 +70,18 @@ def load_pages(data: Path, kind: str) -> list[Page]:
         gold, url = truth[key]["articleBody"], truth[key].get("url")
         if kind == "text":
             blocks = blocks_from_dump((data / "text" / f"{key}.txt").read_text(encoding="utf-8"))
-            title, extra = None, np.zeros((len(blocks.texts), 0))
+            title, extra, reference = None, np.zeros((len(blocks.texts), 0)), ""
         else:
             markup = gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
             view = html_cleaning.page_view(markup, url)
-            blocks, title, extra = view.blocks, view.title, view.extra
+            if view is None:
+                continue
+            blocks, title, extra, reference = view.blocks, view.title, view.extra, view.trafilatura_text
         labels = label_blocks(blocks.texts, gold)
         weights = np.array([len(_TOKEN.findall(text)) for text in blocks.texts], dtype=float)
         site = urlsplit(url or "").hostname or key
         pages.append(
-            Page(key, site, gold, blocks, title, page_features(blocks, title), extra, labels, np.sqrt(weights + 1))
+            Page(key, site, gold, blocks, title, page_features(blocks, title), extra, labels, np.sqrt(weights + 1), reference)
         )
     return pages
 
@@ -139,13 +129,18 @@ def fit_model(pages: list[Page], extra_names: tuple[str, ...], inner_folds: int 
     return BlockModel(first, second, threshold=0.5, extra=extra_names)
 
 
-def page_text(page: Page, probabilities: np.ndarray, threshold: float) -> str:
-    kept = select_blocks(page.blocks, probabilities, threshold, page.title)
-    return "\n".join(kept.body)
+Thresholds = tuple[float, float | None]  # keep threshold, and the one for blocks the anchor kept (HTML)
 
 
-def evaluate(pages: list[Page], probabilities: list[np.ndarray], threshold: float) -> tuple[float, float, float]:
-    score = score_corpus(score_page(p.gold, page_text(p, prob, threshold)) for p, prob in zip(pages, probabilities))
+def page_text(page: Page, probabilities: np.ndarray, thresholds: Thresholds) -> str:
+    rule = BlockModel(None, None, thresholds[0], anchor_threshold=thresholds[1])  # type: ignore[arg-type]
+    return "\n".join(select_blocks(page.blocks, rule.keep(probabilities, page.extra), page.title).body)
+
+
+def evaluate(pages: list[Page], probabilities: list[np.ndarray], thresholds: Thresholds) -> tuple[float, float, float]:
+    score = score_corpus(
+        score_page(p.gold, page_text(p, prob, thresholds)) for p, prob in zip(pages, probabilities, strict=True)
+    )
     return score.precision, score.recall, score.f1
 
 
@@ -165,7 +160,10 @@ def train(kind: str, data: Path, folds: int, path: Path, baseline: Callable[[Pag
     pages = load_pages(data, kind)
     extra = html_cleaning.EXTRA_FEATURES if kind == "html" else ()
     oof = cross_validate(pages, extra, folds)
-    by_threshold = {float(t): evaluate(pages, oof, float(t)) for t in THRESHOLDS}
+    grid: list[Thresholds] = [(float(t), None) for t in THRESHOLDS]
+    if extra:
+        grid = [(float(t), float(a)) for t in ADD_THRESHOLDS for a in ANCHOR_THRESHOLDS]
+    by_threshold = {t: evaluate(pages, oof, t) for t in grid}
     threshold = max(by_threshold, key=lambda t: by_threshold[t][2])
     model = fit_model(pages, extra)
     in_sample = evaluate(pages, [model.probabilities(p.features, p.extra) for p in pages], threshold)
@@ -178,7 +176,7 @@ def train(kind: str, data: Path, folds: int, path: Path, baseline: Callable[[Pag
         base = score_corpus(score_page(p.gold, baseline(p)) for p in pages)
         print(f"  baseline         P {base.precision:.3f} R {base.recall:.3f} F1 {base.f1:.3f}")
     info = {key: round(value, 4) if isinstance(value, float) else value for key, value in report.items()}
-    BlockModel(model.first, model.second, threshold, extra, info).save(path)
+    BlockModel(model.first, model.second, threshold[0], extra, info, threshold[1]).save(path)
     print(f"  wrote {path}")
     return report
 

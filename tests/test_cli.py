@@ -88,6 +88,8 @@ def test_bad_date_is_refused(tmp_path: Path, panjshir_dump: Path):
 
 
 def test_unknown_model_fails_with_a_fix(panjshir_dump: Path):
-    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--model", "nobody/no-such-model", "--method", "abstractive"])
+    result = runner.invoke(
+        app, ["summarize", str(panjshir_dump), "--model", "nobody/no-such-model", "--method", "abstractive"]
+    )
     assert result.exit_code == 1
     assert "nobody/no-such-model" in result.stderr

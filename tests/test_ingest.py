@@ -302,3 +302,7 @@ def test_an_article_longer_than_the_text_cap_keeps_its_lead_with_a_note():
     )
     short = Article(id="y", source="s.txt", title="S", sentences=sentences[:3])
     assert bound_article(short, Settings()) == (short, None)
+    run_on = Article(id="z", source="spam.html", title="Spam", sentences=("spam " * 100_000,))
+    cut, note = bound_article(run_on, Settings(max_text_chars=10_000))
+    assert len(cut.sentences) == 1 and 5_000 < len(cut.sentences[0]) <= 10_000
+    assert cut.sentences[0].endswith("spam") and note is not None

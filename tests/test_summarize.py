@@ -122,3 +122,23 @@ def test_a_summarizer_that_loses_articles_is_an_error(tmp_path: Path, locke: Art
 def test_no_articles_no_work(tmp_path: Path, calls: list[int]) -> None:
     assert summarize([], Settings(cache_dir=tmp_path)) == []
     assert calls == [] and not tmp_path.joinpath("summaries.sqlite3").exists()
+
+
+def test_cli_guard_flag_reports_flags_in_jsonl(tmp_path: Path, data_dir: Path, calls: list[int]) -> None:
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
+    source = tmp_path / "locke.jsonl"
+    source.write_text((data_dir / "cnn_sample.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    common = ["summarize", str(source), "--model", "fake/generative", "--method", "abstractive", "--format", "jsonl"]
+
+    flagged = CliRunner().invoke(app, [*common, "--guard", "flag", "--cache-dir", str(tmp_path / "c")])
+    assert flagged.exit_code == 0, flagged.output
+    record = json.loads(flagged.stdout)
+    assert record["summary"] == [FAITHFUL, INVENTED]
+    assert record["flagged"] == [False, True] and "Peter Hamilton" in record["reasons"][1]
+
+    dropped = CliRunner().invoke(app, [*common, "--cache-dir", str(tmp_path / "c")])  # --guard drop is the default
+    record = json.loads(dropped.stdout)
+    assert INVENTED not in record["summary"] and record["flagged"] == [False, False]

@@ -50,7 +50,7 @@ def clean_dump(text: str, title: str | None = None) -> Selection:
         return Selection(title, (), None, None)
     model = dump_model()
     probabilities = model.probabilities(page_features(blocks, title))
-    return select_blocks(blocks, probabilities, model.threshold, title)
+    return select_blocks(blocks, model.keep(probabilities), title)
 
 
 def _looks_like_headline(text: str) -> bool:
@@ -78,9 +78,9 @@ def find_headline(blocks: Blocks, body_start: int | None) -> str | None:
     return None
 
 
-def select_blocks(blocks: Blocks, probabilities: np.ndarray, threshold: float, title: str | None) -> Selection:
-    """Blocks at or above the threshold, minus repeats of the headline."""
-    kept = [index for index, p in enumerate(probabilities) if p >= threshold]
+def select_blocks(blocks: Blocks, keep: np.ndarray, title: str | None) -> Selection:
+    """The blocks marked in `keep`, minus repeats of the headline; the headline found if `title` is None."""
+    kept = [int(index) for index in np.flatnonzero(keep)]
     first_index = kept[0] if kept else None
     headline = title or find_headline(blocks, first_index)
     headline_tokens = set(tokens_lower(headline)) if headline else set()

@@ -65,6 +65,16 @@ class BlockModel:
     threshold: float
     extra: tuple[str, ...] = ()
     info: dict[str, object] | None = None
+    # HTML: blocks the anchor extractor (trafilatura, extra column 0) kept need only this probability to stay.
+    anchor_threshold: float | None = None
+
+    def keep(self, probabilities: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """Which blocks to keep, given their probabilities (and the extra columns, for the anchor's choice)."""
+        keep = probabilities >= self.threshold
+        if self.anchor_threshold is not None and extra is not None and extra.shape[1]:
+            anchored = extra[:, 0] >= 0.5
+            keep = np.where(anchored, probabilities >= self.anchor_threshold, keep)
+        return keep
 
     def probabilities(self, page: PageFeatures, extra: np.ndarray | None = None) -> np.ndarray:
         """Keep-probability of every block of a page; `extra` holds the model's extra columns, if it has any."""
@@ -81,6 +91,7 @@ class BlockModel:
     def save(self, path: Path) -> None:
         data = {
             "threshold": round(self.threshold, 4),
+            "anchor_threshold": None if self.anchor_threshold is None else round(self.anchor_threshold, 4),
             "extra": list(self.extra),
             "first": self.first.to_json(),
             "second": self.second.to_json(),
@@ -97,6 +108,7 @@ class BlockModel:
             threshold=float(data["threshold"]),
             extra=tuple(data.get("extra", ())),
             info=data.get("info"),
+            anchor_threshold=None if data.get("anchor_threshold") is None else float(data["anchor_threshold"]),
         )
         expected = (*BASE_FEATURES, *model.extra)
         if model.first.names != expected or model.second.names != (*expected, *CONTEXT_FEATURES):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SHINGLE_SIZE = 4
@@ -27,6 +27,47 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
     if not tokens:
         return Counter()
     return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)))
+
+
+def shingle_shares(texts: Iterable[str], reference: str) -> list[float]:
+    """For each text in order, the share of its 4-shingles found in `reference`, each reference shingle used up
+    once found (a caption repeated ten times matches the one copy in the reference once). A text under 4 tokens
+    scores 1 when its tokens occur in `reference` in that order, else 0."""
+    reference_tokens = _TOKEN.findall(reference or "")
+    available = Counter(
+        tuple(reference_tokens[i : i + SHINGLE_SIZE]) for i in range(len(reference_tokens) - SHINGLE_SIZE + 1)
+    )
+    joined = f" {' '.join(reference_tokens)} "
+    shares = []
+    for text in texts:
+        tokens = _TOKEN.findall(text)
+        if len(tokens) < SHINGLE_SIZE:
+            shares.append(float(bool(tokens) and f" {' '.join(tokens)} " in joined))
+            continue
+        found = 0
+        own = [tuple(tokens[i : i + SHINGLE_SIZE]) for i in range(len(tokens) - SHINGLE_SIZE + 1)]
+        for shingle in own:
+            if available[shingle] > 0:
+                available[shingle] -= 1
+                found += 1
+        shares.append(found / len(own))
+    return shares
+
+
+def block_shares(texts: Sequence[str], reference: str) -> list[float]:
+    """`shingle_shares` for the blocks of one page, where a block under 4 tokens found in `reference` counts only
+    next to a block of 4+ tokens that is mostly found there too: a lone 'Facebook' or 'More' that the reference
+    happens to contain somewhere is not part of it."""
+    shares = shingle_shares(texts, reference)
+    lengths = [len(_TOKEN.findall(text)) for text in texts]
+    result = list(shares)
+    for index, share in enumerate(shares):
+        if lengths[index] < SHINGLE_SIZE and share > 0:
+            neighbours = [
+                shares[j] for j in (index - 1, index + 1) if 0 <= j < len(texts) and lengths[j] >= SHINGLE_SIZE
+            ]
+            result[index] = float(any(value >= 0.5 for value in neighbours))
+    return result
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
 
     The model sometimes labels one name differently in different sentences ("Panjshir" as ORG, "Panjshir Valley" as
     GPE): each name takes its majority label, and a name that is the first word(s) of a place name is a place.
-    A lone surname ("Massoud") folds into the full name that ends with it ("Ahmad Massoud") when there is one.
+    A lone surname ("Massoud") folds into the one full person name that contains it ("Ahmad Massoud").
     """
     mentions = Counter[str]()
     articles_with = Counter[str]()
@@ -134,10 +134,15 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
 
 
 def _fold_surnames(mentions: Counter[str], articles_with: Counter[str], labels: dict[str, Counter[str]]) -> None:
-    people = [k for k, c in labels.items() if c.most_common(1)[0][0] == "PERSON"]
-    for short in [k for k in people if " " not in k]:
-        longer = [k for k in people if k != short and k.endswith(" " + short)]
-        if len(longer) == 1:  # ambiguous surnames (two Massouds) stay apart
+    """Fold a one-word name into the one full person name that contains it ("Massoud" -> "Ahmad Massoud").
+
+    The one-word mention may carry another label (the model tags a lone surname as a place at times); a word found in
+    two full names (two Massouds) stays apart rather than guess.
+    """
+    people = [k for k, c in labels.items() if " " in k and c.most_common(1)[0][0] == "PERSON"]
+    for short in [k for k in mentions if " " not in k]:
+        longer = [k for k in people if short in k.split()]
+        if len(longer) == 1:
             full = longer[0]
             mentions[full] += mentions.pop(short)
             articles_with[full] = max(articles_with[full], articles_with.pop(short))

@@ -183,6 +183,9 @@ def _best_replacement(
     candidates = [i for i in range(len(sentences)) if i not in used]
     long_enough = [i for i in candidates if len(sentences[i].split()) >= MIN_REPLACEMENT_WORDS]
     candidates = long_enough or candidates
+    if summary_vectors:  # a replacement must not repeat what the summary already says
+        closest = (evidence.vectors @ np.stack(summary_vectors).T).max(axis=1)
+        candidates = [i for i in candidates if closest[i] < REPEAT_SIMILARITY]
     if not candidates:
         return None
     scores = evidence.replacement_scores(intent, summary_vectors)

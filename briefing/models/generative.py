@@ -192,8 +192,16 @@ class GenerativeModel:
         return [outputs[i] for i in range(len(prompts))]
 
     def _check_fits(self, longest: int, options: GenerationOptions) -> None:
+        """Past its position table a model crashes or writes noise: refuse before generating, with the fix."""
+        if self.position_limit is None:
+            return
+        if self.kind == "seq2seq" and options.max_new_tokens > self.position_limit:  # the decoder has its own table
+            raise ModelError(
+                f"{self.name}: --max-new-tokens {options.max_new_tokens} is over the model's "
+                f"{self.position_limit} positions; lower it"
+            )
         needed = longest + (options.max_new_tokens if self.kind == "causal" else 0)
-        if self.position_limit is not None and needed > self.position_limit:
+        if needed > self.position_limit:
             raise ModelError(
                 f"{self.name}: an input of {longest} tokens does not fit the model's {self.position_limit} positions"
             )

@@ -1,0 +1,100 @@
+"""Story importance, the bottom line up front, and the one-liners of "Also noted".
+
+importance = SOURCES_WEIGHT  * log2(1 + distinct outlets reporting it)
+           + RECENCY_WEIGHT  * 1 / (1 + days between its latest article and the brief date)   (0.5 when undated)
+           + COVERAGE_WEIGHT * log10(1 + words written about it) / 4
+An event five outlets report outranks one outlet's scoop; between equals, the fresher and more covered one leads.
+Ties keep input order, so the brief is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from briefing.composing.story_summary import DraftSentence
+from briefing.records import Article
+
+SOURCES_WEIGHT = 1.0
+RECENCY_WEIGHT = 0.5
+COVERAGE_WEIGHT = 0.3
+UNDATED_RECENCY = 0.5
+BOTTOM_LINE_MAX = 5
+BULLET_MAX_WORDS = 40  # a bottom-line bullet longer than this gives way to the story's next-best shorter sentence
+
+
+@dataclass(frozen=True)
+class DraftStory:
+    """A story before its sources are numbered; `members` index the day's articles."""
+
+    id: str
+    members: tuple[int, ...]
+    headline: str
+    sentences: tuple[DraftSentence, ...]
+    centroid: np.ndarray
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    published: str | None = None
+    truncated: bool = False
+    score: float = 0.0
+    status: Literal["new", "update"] = "new"
+    previously_briefed: str | None = None
+    new_members: tuple[int, ...] = ()
+
+
+def published_date(value: str | None) -> dt.date | None:
+    """The date part of an ISO date or timestamp; anything else is treated as undated."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def latest_published(members: Sequence[int], articles: Sequence[Article]) -> str | None:
+    dates = [d for d in (published_date(articles[m].published) for m in members) if d is not None]
+    return max(dates).isoformat() if dates else None
+
+
+def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
+    """Distinct outlets: two articles from one site count once; an article of unknown site counts on its own."""
+    sites = {articles[m].site.lower() for m in members if articles[m].site}
+    return len(sites) + sum(1 for m in members if not articles[m].site)
+
+
+def importance(story: DraftStory, articles: Sequence[Article], brief_date: dt.date) -> float:
+    latest = published_date(story.published)
+    recency = UNDATED_RECENCY if latest is None else 1.0 / (1.0 + max(0, (brief_date - latest).days))
+    words = sum(articles[m].word_count for m in story.members)
+    return (
+        SOURCES_WEIGHT * math.log2(1 + outlet_count(story.members, articles))
+        + RECENCY_WEIGHT * recency
+        + COVERAGE_WEIGHT * math.log10(1 + words) / 4
+    )
+
+
+def rank_stories(stories: Sequence[DraftStory], articles: Sequence[Article], brief_date: dt.date) -> list[DraftStory]:
+    """Most important first; each story carries its score."""
+    scored = [replace(s, score=round(importance(s, articles, brief_date), 4)) for s in stories]
+    order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, scored[i].members[0]))
+    return [scored[i] for i in order]
+
+
+def best_sentence(story: DraftStory) -> DraftSentence | None:
+    """The story's highest-scoring verified sentence that reads as one line; failing that, its best sentence."""
+    if not story.sentences:
+        return None
+    ranked = sorted(story.sentences, key=lambda s: (s.flagged, -s.score))
+    short = [s for s in ranked if len(s.text.split()) <= BULLET_MAX_WORDS and not s.flagged]
+    return short[0] if short else ranked[0]
+
+
+def bottom_line_stories(ranked: Sequence[DraftStory]) -> list[DraftStory]:
+    """The leading stories that get a bottom-line bullet: up to five, one each."""
+    return [s for s in ranked if s.sentences][:BOTTOM_LINE_MAX]

@@ -1,0 +1,161 @@
+"""Compose on real same-event articles (five small Multi-News clusters): stories, citations, ranking, bottom line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.compose import compose
+from briefing.config import Settings
+from briefing.models.resolve import EMBEDDED_SHA256
+from briefing.pipeline import load_articles
+from briefing.records import Article, Brief, BriefSentence, Summary, SummarySentence
+from briefing.text import words
+
+CLUSTERS = Path(__file__).parent / "data" / "multinews_clusters.jsonl"  # ids "cNN-dK": cluster NN, document K
+
+
+def first_sentences(article: Article, count: int = 3) -> Summary:
+    """What an extractive summarizer returns, without the model: the lead, each sentence citing itself."""
+    sentences = tuple(SummarySentence(s, (i,), support=1.0) for i, s in enumerate(article.sentences[:count]))
+    return Summary(article.id, sentences, method="fake", model="fake-model")
+
+
+def cluster_of(source: str) -> str:
+    match = re.search(r"#(c\d+)-d\d+$", source)
+    assert match, source
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def articles() -> tuple[Article, ...]:
+    loaded = load_articles([str(CLUSTERS)])
+    assert len(loaded.articles) == 11, loaded.skipped
+    return loaded.articles
+
+
+@pytest.fixture(scope="module")
+def brief(articles: tuple[Article, ...], embedded_encoder, tmp_path_factory: pytest.TempPathFactory) -> Brief:
+    settings = Settings(date=dt.date(2026, 11, 25), top=3, cache_dir=tmp_path_factory.mktemp("cache"))
+    return compose(articles, [first_sentences(a) for a in articles], settings)
+
+
+def all_sentences(brief: Brief) -> list[BriefSentence]:
+    return [*brief.bottom_line, *(s for story in brief.stories for s in story.sentences), *brief.also_noted]
+
+
+def test_same_event_articles_become_one_story_listing_all_their_sources(brief: Brief):
+    story_ids = {source.story_id for source in brief.sources}
+    assert len(story_ids) == 5  # five events: three shown in full, two under Also noted
+    for story_id in story_ids:
+        clusters = {cluster_of(s.source) for s in brief.sources if s.story_id == story_id}
+        assert len(clusters) == 1, f"story {story_id} mixes events {clusters}"
+    for story in brief.stories:
+        members = [s for s in brief.sources if s.story_id == story.id]
+        assert sorted(story.sources) == sorted(s.number for s in members)
+
+
+def test_every_brief_sentence_cites_existing_sources_of_its_story(brief: Brief, articles: tuple[Article, ...]):
+    by_number = {source.number: source for source in brief.sources}
+    text_of = {a.id: set(a.sentences) for a in articles}
+    for sentence in all_sentences(brief):
+        assert sentence.sources, sentence
+        assert all(n in by_number for n in sentence.sources)
+        assert {by_number[n].story_id for n in sentence.sources} == {sentence.story_id}
+        # Extractive: the sentence is word for word in the first source it cites.
+        assert sentence.text in text_of[by_number[sentence.sources[0]].article_id]
+
+
+def test_several_sources_saying_the_same_thing_are_all_cited(brief: Brief, articles: tuple[Article, ...]):
+    by_number = {source.number: source for source in brief.sources}
+    article_of = {a.id: a for a in articles}
+    multi = [s for story in brief.stories for s in story.sentences if len(s.sources) > 1]
+    assert multi, "the three Hanford articles share sentences: some must be cited to several sources"
+    for sentence in multi:
+        own = {w for w in words(sentence.text) if len(w) > 3}
+        for number in sentence.sources[1:]:
+            article = article_of[by_number[number].article_id]
+            best = max(len(own & {w for w in words(s) if len(w) > 3}) for s in article.sentences)
+            assert best / len(own) >= 0.6, (sentence.text, number)
+
+
+def test_sources_are_numbered_in_story_order_and_list_the_sentences_that_quote_them(brief: Brief):
+    assert [s.number for s in brief.sources] == list(range(1, len(brief.sources) + 1))
+    first = brief.stories[0]
+    assert sorted(first.sources) == list(range(1, len(first.sources) + 1))
+    cited_by: dict[int, list[str]] = {s.number: [] for s in brief.sources}
+    for sentence in all_sentences(brief):
+        assert sentence.id and sentence.id not in {i for ids in cited_by.values() for i in ids if i == sentence.id}
+        for number in sentence.sources:
+            cited_by[number].append(sentence.id)
+    assert {s.number: list(s.quoted_in) for s in brief.sources} == cited_by
+    assert len({s.id for s in all_sentences(brief)}) == len(all_sentences(brief))
+
+
+def test_ranking_puts_the_event_with_most_sources_first(brief: Brief):
+    assert len(brief.stories[0].sources) == 3  # the only event reported by three outlets
+    assert cluster_of(brief.sources[brief.stories[0].sources[0] - 1].source) == "c19"
+    scores = [s.score for s in brief.stories]
+    assert scores == sorted(scores, reverse=True)
+    assert [s.rank for s in brief.stories] == [1, 2, 3]
+
+
+def test_top_keeps_n_stories_and_lists_the_rest_as_cited_one_liners(brief: Brief):
+    assert len(brief.stories) == 3
+    assert len(brief.also_noted) == 2
+    shown = {s.id for s in brief.stories}
+    for item in brief.also_noted:
+        assert item.story_id not in shown
+        assert item.label and item.sources
+
+
+def test_bottom_line_has_one_cited_bullet_per_leading_story(brief: Brief):
+    assert 3 <= len(brief.bottom_line) <= 5
+    story_ids = [b.story_id for b in brief.bottom_line]
+    assert len(set(story_ids)) == len(story_ids)
+    assert story_ids[:3] == [s.id for s in brief.stories]
+    for bullet, story in zip(brief.bottom_line, brief.stories, strict=False):
+        assert set(bullet.sources) <= set(story.sources)
+
+
+def test_stories_name_their_actors_and_places(brief: Brief):
+    hanford = brief.stories[0]
+    assert any("Almario" in actor for actor in hanford.actors)
+    assert any(place in {"California", "Hanford"} for place in hanford.places)
+
+
+def test_provenance_records_models_hashes_inputs_and_versions(brief: Brief, articles: tuple[Article, ...]):
+    provenance = brief.provenance
+    assert provenance["models"]["encoder"]["weights"][0]["sha256"] == EMBEDDED_SHA256
+    ner = provenance["models"]["ner"]
+    assert ner["available"] and all(len(w["sha256"]) == 64 for w in ner["weights"])
+    expected = {a.source: hashlib.sha256(a.text.encode()).hexdigest() for a in articles}
+    assert {i["source"]: i["sha256"] for i in provenance["inputs"]} == expected
+    assert provenance["packages"]["spacy"] and provenance["packages"]["numpy"]
+    assert provenance["parameters"]["grouping"]["linkage"] == "average"
+    assert set(provenance["timings"]) >= {"embed", "entities", "group", "summarize_stories"}
+
+
+def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_encoder, tmp_path: Path):
+    sentences = [
+        "The port authority closed the harbour on Monday after a chemical spill from a cargo ship.",
+        "Officials said the spill was contained by evening and no one was hurt.",
+        "Fishing boats were told to stay in dock until water tests come back.",
+    ]
+    article = Article(
+        id="a1", source="harbour.txt", title="Harbour closed after chemical spill", sentences=tuple(sentences)
+    )
+    generated = SummarySentence(
+        "The mayor resigned over the spill.", (0,), support=0.2, flagged=True, reason="unsupported"
+    )
+    verified = SummarySentence(sentences[0], (0,), support=1.0)
+    summary = Summary("a1", (verified, generated), method="abstractive", model="tiny")
+    brief = compose([article], [summary], Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path))
+    story = brief.stories[0]
+    assert [s.flagged for s in story.sentences] == [False, True]
+    assert story.sentences[1].sources == (1,)
+    assert brief.bottom_line[0].text == sentences[0]  # the bottom line prefers a verified sentence
