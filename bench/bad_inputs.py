@@ -50,6 +50,7 @@ class Outcome:
     lines: list[str]
     seconds: float
     peak_mb: float
+    replacement_chars: int | None  # U+FFFD in the written brief.md (undecodable bytes); None when none was written
 
 
 # --- inputs -------------------------------------------------------------------------------------------------------
@@ -325,7 +326,9 @@ def run_cli(sources: list[str], extra: list[str], work: Path, name: str) -> Outc
         for line in stderr_path.read_text(encoding="utf-8", errors="replace").splitlines()
         if line.strip()
     ]
-    return Outcome(process.returncode, lines, seconds, peak_mb)
+    brief = out_dir / DATE / "brief.md"
+    replacements = brief.read_text(encoding="utf-8").count("\ufffd") if brief.is_file() else None
+    return Outcome(process.returncode, lines, seconds, peak_mb, replacements)
 
 
 def said(outcome: Outcome, limit: int = 3) -> str:
@@ -336,6 +339,8 @@ def said(outcome: Outcome, limit: int = 3) -> str:
         line for line in outcome.lines if line.split(" ", 1)[0].rstrip(":") in {"skipped", "error", "wrote", "warning"}
     ]
     shown = keep[:limit] + ([f"… {len(keep) - limit} more"] if len(keep) > limit else [])
+    if outcome.replacement_chars is not None:
+        shown.append(f"brief.md has {outcome.replacement_chars} U+FFFD")
     return " / ".join(shown or outcome.lines[-1:]).replace("|", "\\|")
 
 

@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, load_dev_set
 
-from briefing.config import GuardMode, Method, Settings
+from briefing.config import Device, GuardMode, Method, Settings
 from briefing.faithfulness import SUPPORT_THRESHOLD, check_summaries, guard_summaries, sentence_facts
 from briefing.faithfulness.facts import ArticleFacts
 from briefing.models.encoder import embedded_encoder
@@ -106,7 +106,7 @@ def run_benchmark(args: argparse.Namespace) -> None:
             model=model,
             method=Method(method),
             sentences=args.sentences,
-            device=args.device,
+            device=Device(args.device),
             max_new_tokens=args.max_new_tokens,
             use_cache=False,
         )

@@ -1,50 +1,81 @@
 """Stage 2, clean: RawDocument -> Article. Boilerplate goes, the body is split into sentences, metadata is found.
 
-HTML goes through trafilatura (body + metadata). Plain-text dumps go through a block filter that decides, line by
-line, what belongs to the article. JSON records are already article text and are only normalised.
+- "html": trafilatura's extraction, checked block by block by a learned model (`briefing/cleaning/html.py`); the
+  text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
+- "text": a scraped plain-text dump of a whole page; a learned block classifier keeps the article's lines
+  (`briefing/cleaning/dump.py`); the headline becomes the title, dates and bylines are read from the lines around it.
+- "record": JSON record text, already article text: only normalised.
+
+Models are retrained with `python scripts/train_cleaner.py` (see that module).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
+from briefing.cleaning.dump import clean_dump, dump_model, select_blocks
+from briefing.cleaning.features import page_features
+from briefing.cleaning.metadata import find_byline, find_date, guess_language, is_truncated, site_from_url
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.text import content_hash, normalize_whitespace, split_sentences
 
 MIN_ARTICLE_WORDS = 25
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{2,40})?\s+[—–-]{1,2}\s")
-_ENDS_MIDWAY = re.compile(r"(?:…|\.\.\.|[^.!?\"'”’)\]])\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+@dataclass
+class _Found:
+    """What one input kind's cleaner found: body paragraphs and whatever metadata it could read."""
+
+    title: str | None
+    paragraphs: list[str]
+    meta: dict[str, str | None] = field(default_factory=dict)
 
 
 def clean(document: RawDocument) -> Article:
     """Clean one document, or raise SourceError saying why it holds no article."""
     if document.kind == "html":
-        title, body, meta = _clean_html(document)
+        found = _clean_html(document)
     elif document.kind == "text":
-        title, body = _clean_text_dump(document.content)
-        meta = {}
+        found = _clean_text_dump(document)
     else:
-        title, body, meta = document.title, document.content, {}
-    title = normalize_whitespace(document.title or title or meta.get("title") or "")
+        found = _Found(document.title, [document.content])
+    body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
     sentences = tuple(split_sentences(body))
     word_count = sum(len(s.split()) for s in sentences)
     if word_count < MIN_ARTICLE_WORDS:
+        if document.kind == "html":
+            raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")
         raise SourceError(document.source, f"no article text found ({word_count} words after cleaning)")
+    title = normalize_whitespace(_normalise(document.title or found.title or ""))
     if not title:
         title = _title_from(sentences[0])
+    meta = found.meta
+    url = document.url or meta.get("url")
     return Article(
         id=content_hash(body),
         source=document.source,
         title=title,
         sentences=sentences,
-        url=document.url or meta.get("url"),
-        published=document.published or meta.get("date"),
+        url=url,
+        published=_iso_date(document.published) or meta.get("date"),
         author=document.author or meta.get("author"),
-        site=document.site or meta.get("sitename"),
-        language=meta.get("language"),
-        truncated=bool(_ENDS_MIDWAY.search(sentences[-1])),
+        site=document.site or meta.get("site") or site_from_url(url),
+        language=meta.get("language") or guess_language(body),
+        truncated=is_truncated(sentences[-1]),
     )
+
+
+def _normalise(text: str) -> str:
+    """NFC, no control or zero-width characters; newlines kept (they separate paragraphs)."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+
+
+def _iso_date(value: str | None) -> str | None:
+    return find_date(value) if value else None
 
 
 def _title_from(sentence: str, limit: int = 12) -> str:
@@ -52,36 +83,35 @@ def _title_from(sentence: str, limit: int = 12) -> str:
     return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
 
 
-def _clean_html(document: RawDocument) -> tuple[str | None, str, dict[str, str]]:
-    import trafilatura
-
-    result = trafilatura.bare_extraction(
-        document.content, url=document.url, include_comments=False, with_metadata=True, favor_precision=False
-    )
-    if result is None:
-        raise SourceError(document.source, "HTML page holds no article text")
-    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
-    body = data.get("text") or ""
-    meta = {key: str(value) for key, value in data.items() if value and key != "text"}
-    return data.get("title"), body, meta
+def _clean_text_dump(document: RawDocument) -> _Found:
+    selection = clean_dump(document.content, document.title)
+    nearby = selection.nearby
+    meta: dict[str, str | None] = {
+        "date": next((date for date in (find_date(line) for line in nearby) if date), None),
+        "author": find_byline(nearby),
+    }
+    return _Found(selection.title, list(selection.body), meta)
 
 
-def _is_article_line(line: str) -> bool:
-    words = line.split()
-    if len(words) < 8:
-        return False
-    if not re.search(r"[.!?…\"”’]$", line):
-        return False
-    lowered = line.lower()
-    return not any(marker in lowered for marker in ("cookie", "subscribe", "newsletter", "read more:"))
+def _clean_html(document: RawDocument) -> _Found:
+    from briefing.cleaning.html import page_view, select_html
 
-
-def _clean_text_dump(content: str) -> tuple[str | None, str]:
-    """First line-level filter: keep sentence-like lines, take a short first line as the headline."""
-    lines = [normalize_whitespace(line) for line in content.splitlines()]
-    lines = [line for line in lines if line]
-    title = None
-    if lines and len(lines[0].split()) <= 20 and not re.search(r"[.!?]$", lines[0]):
-        title = lines[0]
-    kept = [line for line in lines if _is_article_line(line) or _DATELINE.match(line)]
-    return title, "\n".join(kept)
+    view = page_view(document.content, document.url)
+    if view is None or not view.blocks.texts:
+        raise SourceError(document.source, "HTML page holds no text (unparseable or empty markup)")
+    selection = select_html(view)
+    if sum(len(text.split()) for text in selection.body) < MIN_ARTICLE_WORDS:
+        # trafilatura found no article: let the text-dump model read the page's blocks instead.
+        model = dump_model()
+        probabilities = model.probabilities(page_features(view.blocks, view.title))
+        selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
+    metadata = view.metadata
+    nearby = selection.nearby
+    meta: dict[str, str | None] = {
+        "url": metadata.url,
+        "site": metadata.site,
+        "author": metadata.author or find_byline(nearby),
+        "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
+        "language": metadata.language,
+    }
+    return _Found(selection.title or metadata.title, list(selection.body), meta)

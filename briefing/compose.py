@@ -186,6 +186,7 @@ def _provenance(
     from briefing.models.resolve import EMBEDDED_NAME, EMBEDDED_SHA256
 
     summary_model = summaries[0].model if summaries else settings.model
+    summarizer = summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model)
     ner_files = entities.model_files() if articles else []
     return {
         "briefing_version": __version__,
@@ -194,8 +195,10 @@ def _provenance(
         "timings": timings,
         "model": summary_model,
         "method": settings.method.value,
+        # The summarizer's weights hash when it is one file (the common case); every file is listed under "models".
+        "weights_sha256": summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
         "models": {
-            "summarizer": summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model),
+            "summarizer": summarizer,
             "encoder": {"name": EMBEDDED_NAME, "weights": [{"file": "model.safetensors", "sha256": EMBEDDED_SHA256}]},
             "ner": {
                 "name": entities.NER_PACKAGE,

@@ -77,10 +77,12 @@ def bound_article(article: Article, settings: Settings | None = None) -> tuple[A
             break
         kept.append(sentence)
         used += len(sentence) + 1
+    kept_chars = sum(len(sentence) + 1 for sentence in kept)
     note = Skipped(
         article.source,
-        f"article too long ({total:,} characters after cleaning): only the first {len(kept):,} of "
-        f"{len(article.sentences):,} sentences kept (max_text_chars = {limit:,}); the rest is left out",
+        f"article too long ({total:,} characters after cleaning): only the first {kept_chars:,} characters "
+        f"({len(kept):,} of {len(article.sentences):,} sentences) kept (max_text_chars = {limit:,}); "
+        "the rest is left out",
     )
     return replace(article, sentences=tuple(kept), truncated=True), note
 

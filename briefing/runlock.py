@@ -30,7 +30,7 @@ STALE_TEMP_PATTERN = ".brief.*.tmp"  # what `briefing.render.atomic_write` stage
 
 
 class RunLockError(BriefingError):
-    """Another run kept the day's lock for longer than this run was willing to wait."""
+    """The day's lock could not be taken: another run kept it too long, or the output folder is not writable."""
 
 
 def _warn(message: str) -> None:
@@ -45,10 +45,14 @@ def day_lock(
     on_wait: Callable[[str], None] = _warn,
 ) -> Iterator[Path]:
     """Hold the exclusive lock for `out_dir/YYYY-MM-DD` for the duration of the block; yields the lock file's path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     day_folder = out_dir / date.isoformat()
     lock_path = out_dir / f".{date.isoformat()}.lock"
-    descriptor = _acquire(lock_path, day_folder, wait_seconds, on_wait)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = _acquire(lock_path, day_folder, wait_seconds, on_wait)
+    except OSError as error:  # --out names a file, a read-only place, a full disk: say so before any work is done
+        reason = "it is a file, not a folder" if out_dir.is_file() else (error.strerror or str(error))
+        raise RunLockError(f"{out_dir}: cannot write the output folder ({reason})") from None
     try:
         _sweep_stale_temps(day_folder)
         yield lock_path

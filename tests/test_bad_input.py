@@ -186,4 +186,4 @@ def test_50_mb_text_and_html_are_cut_with_a_note_and_still_briefed(tmp_path: Pat
     assert html_notes[0] == "too large (50.0 MB): only the first 4.0 MB read (max_input_mb = 4); the rest is left out"
     # 4 MB of HTML cleans to far more text than any article: the lead is kept, the rest noted.
     assert html_notes[1].startswith("article too long (")
-    assert html_notes[1].endswith("sentences kept (max_text_chars = 200,000); the rest is left out")
+    assert html_notes[1].endswith("sentences) kept (max_text_chars = 200,000); the rest is left out")

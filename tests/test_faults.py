@@ -305,3 +305,13 @@ def test_day_lock_of_a_killed_run_is_free_at_once_and_its_temp_files_are_swept(t
     holder.wait(10)
     with day_lock(tmp_path, dt.date(2026, 11, 25), wait_seconds=0):  # the kernel released the dead run's lock
         assert not stale.exists()
+
+
+def test_unwritable_output_folder_is_one_line_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "out"
+    not_a_folder.write_text("a file where the output folder should be")
+    with (
+        pytest.raises(RunLockError, match=r"out: cannot write the output folder \("),
+        day_lock(not_a_folder, dt.date(2026, 1, 1)),
+    ):
+        pass  # pragma: no cover

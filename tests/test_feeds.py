@@ -70,8 +70,8 @@ def test_feed_url_reads_full_items_follows_teasers_and_reports_dead_links(fast: 
     assert followed.kind == "html"  # the teaser's page, fetched
     assert followed.source == followed.url == server.url("/story")
     assert ARTICLES[1]["article"][:60] in followed.content
-    # The feed's metadata wins over the page's; the date is the item's own calendar day in UTC.
-    assert (followed.title, followed.published, followed.author) == ("Teaser story", "2025-06-12", "Bob Editor")
+    # The feed's metadata wins over the page's; the date is the publisher's calendar day (23:30 at UTC-2).
+    assert (followed.title, followed.published, followed.author) == ("Teaser story", "2025-06-11", "Bob Editor")
     assert [(s.source, s.reason) for s in result.skipped] == [(server.url("/gone"), "server answered 404 Not Found")]
     assert "/full" not in [path for path, _ in server.requests]
 

@@ -63,7 +63,7 @@ def test_redirect_loop_and_too_many_redirects_are_named(fast: Settings):
         result = ingest([server.url("/loop-a"), server.url("/hop0")], fast)
     assert result.documents == ()
     why = reasons(result)
-    assert why[server.url("/loop-a")].startswith("redirect loop:")
+    assert why[server.url("/loop-a")] == f"redirect loop: back to {server.url('/loop-a')} after 2 redirects"
     assert why[server.url("/hop0")] == "more than 5 redirects (max_redirects)"
 
 
@@ -97,15 +97,13 @@ def test_a_server_that_hangs_times_out_and_the_next_url_is_still_read(fast: Sett
     assert waited < 5  # it gave up on its own timeout, not when the server finally answered
 
 
-def test_an_endless_stream_is_cut_at_the_size_cap_with_a_note(fast: Settings):
-    with serve({"/forever": endless(b"<p>" + b"word " * 200 + b"</p>\n")}) as server:
-        result = ingest([server.url("/forever")], fast)
-    [document] = result.documents
-    assert document.truncated
-    assert len(document.content.encode()) <= int(0.25 * 1024 * 1024)
-    [note] = result.skipped
-    assert note.source == server.url("/forever")
-    assert note.reason.startswith("too large: only the first 0.2 MB read (max_input_mb = 0.25)")
+def test_an_endless_stream_is_refused_once_past_the_size_cap(fast: Settings):
+    with serve({"/forever": endless(b"<p>" + b"word " * 200 + b"</p>\n"), "/ok": page(ARTICLE_HTML)}) as server:
+        result = ingest([server.url("/forever"), server.url("/ok")], fast)
+    assert [d.source for d in result.documents] == [server.url("/ok")]
+    assert reasons(result) == {
+        server.url("/forever"): "response larger than 0.25 MB (max_input_mb): stopped reading, not used"
+    }
 
 
 def test_a_trickling_stream_stops_at_the_total_deadline():
@@ -116,7 +114,7 @@ def test_a_trickling_stream_stops_at_the_total_deadline():
     assert reasons(result)[server.url("/trickle")] == "still downloading after 1 s (fetch_deadline); stopped"
 
 
-def test_gzip_bodies_are_inflated_and_a_gzip_bomb_stops_at_the_cap(fast: Settings):
+def test_gzip_bodies_are_inflated_and_a_gzip_bomb_is_refused_at_the_cap(fast: Settings):
     bomb = gzip.compress(b"<html><body><p>" + b"spam " * (10 * 1024 * 1024))  # 50 MB inflated, 50 kB sent
 
     def send_bomb(handler) -> None:
@@ -129,10 +127,11 @@ def test_gzip_bodies_are_inflated_and_a_gzip_bomb_stops_at_the_cap(fast: Setting
 
     with serve({"/gz": gzipped(ARTICLE_HTML), "/bomb": send_bomb}) as server:
         result = ingest([server.url("/gz"), server.url("/bomb")], fast)
-    by_source = {d.source: d for d in result.documents}
-    assert "Gary Locke" in by_source[server.url("/gz")].content
-    bombed = by_source[server.url("/bomb")]
-    assert bombed.truncated and len(bombed.content) == int(0.25 * 1024 * 1024)
+    [page_document] = result.documents
+    assert page_document.source == server.url("/gz") and "Gary Locke" in page_document.content
+    assert reasons(result) == {
+        server.url("/bomb"): "response larger than 0.25 MB (max_input_mb): stopped reading, not used"
+    }
 
 
 def test_content_type_and_content_decide_what_a_response_is(fast: Settings):
@@ -184,3 +183,21 @@ def test_unreachable_host_is_a_one_line_reason(fast: Settings):
     [skipped] = result.skipped
     assert skipped.reason.startswith("could not connect (")
     assert "\n" not in skipped.reason
+
+
+def test_a_url_list_served_by_a_url_is_not_fetched_in_turn(fast: Settings):
+    with serve({"/a": page(ARTICLE_HTML)}) as server:
+        server.routes["/list"] = page(f"{server.url('/a')}\n", content_type="text/plain")
+        result = ingest([server.url("/list")], fast)
+    [document] = result.documents
+    assert (document.source, document.kind) == (server.url("/list"), "text")  # read as text, not followed
+    assert "/a" not in [path for path, _ in server.requests]
+
+
+def test_a_declared_length_over_the_cap_is_refused_before_downloading(fast: Settings):
+    big = b"<html><body>" + b"<p>long page</p>" * 40_000  # 0.6 MB, over the 0.25 MB cap of `fast`
+    with serve({"/big": page(big)}) as server:
+        result = ingest([server.url("/big")], fast)
+    assert reasons(result) == {
+        server.url("/big"): "response larger than 0.25 MB (max_input_mb): not downloaded, not used"
+    }

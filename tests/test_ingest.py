@@ -250,6 +250,17 @@ def test_oversized_inputs_are_cut_with_a_note_and_never_read_whole(tmp_path: Pat
     assert why[f"{long_line}:1"] == "line longer than the input size cap (max_input_mb); skipped"
 
 
+def test_a_record_longer_than_the_text_cap_is_cut_with_a_note(tmp_path: Path):
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"text": "word " * 5_000}) + "\n" + json.dumps({"text": "Short."}) + "\n")
+    result = ingest([str(path)], Settings(max_text_chars=1_000))
+    assert [(len(d.content), d.truncated) for d in result.documents] == [(1_000, True), (6, False)]
+    assert reasons(result) == {
+        f"{path}:1": "text too long: only the first 1,000 characters kept (max_text_chars = 1,000); "
+        "the rest is left out"
+    }
+
+
 def test_the_one_argument_call_still_works_and_limits_are_validated(tmp_path: Path):
     path = tmp_path / "a.txt"
     path.write_text(FRENCH)
@@ -296,9 +307,11 @@ def test_an_article_longer_than_the_text_cap_keeps_its_lead_with_a_note():
         sum(len(s) + 1 for s in cut.sentences) <= 10_000 < sum(len(s) + 1 for s in sentences[: len(cut.sentences) + 1])
     )
     assert note is not None and note.source == "long.html"
+    kept_chars = sum(len(s) + 1 for s in cut.sentences)
     assert note.reason == (
         f"article too long ({sum(len(s) + 1 for s in sentences):,} characters after cleaning): only the first "
-        f"{len(cut.sentences)} of 10,000 sentences kept (max_text_chars = 10,000); the rest is left out"
+        f"{kept_chars:,} characters ({len(cut.sentences)} of 10,000 sentences) kept (max_text_chars = 10,000); "
+        "the rest is left out"
     )
     short = Article(id="y", source="s.txt", title="S", sentences=sentences[:3])
     assert bound_article(short, Settings()) == (short, None)

@@ -25,17 +25,20 @@ from briefing.cleaning.lexicon import DATE_LIKE, FURNITURE_PHRASE
 from briefing.cleaning.model import DUMP_MODEL_PATH, BlockModel
 
 MAX_DUMP_CHARS = 2_000_000  # a text dump past 2 MB is cut there: articles are far shorter, time stays bounded
+NEARBY_LINES = 12  # how far above the body a byline or date line is looked for
 _TITLE_END = re.compile(r"[.,;:]$")
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the cleaner keeps of a page: the headline (if found), the body blocks, and where the body starts."""
+    """What the cleaner keeps of a page: the headline (if found), the body blocks, where the body starts and ends,
+    and the lines just above the body plus its first lines (where bylines and dates sit)."""
 
     title: str | None
     body: tuple[str, ...]
     first_index: int | None
     last_index: int | None
+    nearby: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -93,5 +96,7 @@ def select_blocks(blocks: Blocks, keep: np.ndarray, title: str | None) -> Select
         body.append(text)
         kept_indexes.append(index)
     if not kept_indexes:
-        return Selection(headline, (), None, None)
-    return Selection(headline, tuple(body), kept_indexes[0], kept_indexes[-1])
+        return Selection(headline, (), None, None, blocks.texts[:NEARBY_LINES])
+    start = kept_indexes[0]
+    nearby = blocks.texts[max(0, start - NEARBY_LINES) : start + 3]
+    return Selection(headline, tuple(body), start, kept_indexes[-1], nearby)

@@ -32,9 +32,10 @@ _SKIPPED_TAGS = frozenset(
 )
 _BLOCK_TAGS = frozenset(
     "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody tfoot "
-    "tr td th blockquote pre figure figcaption form fieldset address hr br caption details summary center body "
+    "tr blockquote pre figure figcaption form fieldset address hr br caption details summary center body "
     "html legend".split()
 )
+_CELL_TAGS = frozenset(("td", "th"))
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _BOILERPLATE_TAGS = frozenset("nav header footer aside form".split())
 # Class/id/role words of page furniture, comment threads and article containers (matched as whole words of the
@@ -57,7 +58,7 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "tag_heading",
     "tag_paragraph",
     "tag_list_item",
-    "tag_table_cell",
+    "tag_table_row",
     "tag_caption",
     "tag_quote",
     "in_article",
@@ -157,7 +158,7 @@ def html_blocks(tree: object) -> tuple[Blocks, list[dict[str, float]]]:
                     "tag_heading": float(tag in _HEADINGS),
                     "tag_paragraph": float(tag == "p"),
                     "tag_list_item": float(tag in ("li", "dd", "dt")),
-                    "tag_table_cell": float(tag in ("td", "th")),
+                    "tag_table_row": float(tag == "tr"),
                     "tag_caption": float(tag in ("figcaption", "caption")),
                     "tag_quote": float(tag in ("blockquote", "pre")),
                     "in_article": float(context.in_article),
@@ -181,6 +182,8 @@ def html_blocks(tree: object) -> tuple[Blocks, list[dict[str, float]]]:
             skipped.append(False)
             if tag in _BLOCK_TAGS:
                 flush()
+            elif tag in _CELL_TAGS:
+                pieces.append(" ")  # a table row is one block, its cells apart
             stack.append(_element_context(element, stack[-1], tag))
             if tag == "a":
                 links_open += 1

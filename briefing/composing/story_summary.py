@@ -97,10 +97,10 @@ def select_sentences(candidates: Sequence[Candidate], matrix: np.ndarray, scores
     used = 0
     while open_:
         redundancy = (matrix[open_] @ matrix[chosen].T).max(axis=1) if chosen else np.zeros(len(open_))
-        open_ = [i for i, r in zip(open_, redundancy, strict=True) if r < DUPLICATE_SIMILARITY]
+        fresh = redundancy < DUPLICATE_SIMILARITY
+        open_, redundancy = [i for i, keep in zip(open_, fresh, strict=True) if keep], redundancy[fresh]
         if not open_:
             break
-        redundancy = (matrix[open_] @ matrix[chosen].T).max(axis=1) if chosen else np.zeros(len(open_))
         best = open_[int(np.argmax(scores[open_] - REDUNDANCY_PENALTY * redundancy))]
         open_.remove(best)
         if chosen and used + lengths[best] > budget:

@@ -98,11 +98,16 @@ def documents_from_bytes(
 ) -> Iterator[Item]:
     """Everything in one input. `truncated`: `data` is the first part of something bigger (`size` bytes if known).
 
-    `follow` is False for content that was itself fetched: a fetched page may be a feed, but its items' pages and
-    any URL lists inside it are not fetched in turn (one level of following, no crawling).
+    `url` is set for fetched content (a response over the size cap never gets here: web.py refuses it).
+    `follow` is False for the pages of feed items: such a page may itself be a feed, but its items' pages are not
+    fetched in turn (one level of following, no crawling).
     """
     if data.startswith(sniff.GZIP_MAGIC):
         data, cut = gunzip_capped(source, data, ctx.max_bytes)
+        if cut and url is not None:  # fetched: oversized content is refused, as in web.py
+            raise SourceError(
+                source, f"larger than {ctx.settings.max_input_mb:g} MB once inflated (max_input_mb); not used"
+            )
         truncated, size = truncated or cut, None
     if not data:
         raise SourceError(source, "empty file")
@@ -115,11 +120,11 @@ def documents_from_bytes(
     elif kind == "json":
         if truncated:
             raise SourceError(source, f"JSON larger than {_size(len(data))}: cannot be cut; write it as JSONL")
-        yield from (_bounded(ctx, item) for item in json_documents(source, text))
+        yield from bounded(ctx, json_documents(source, text))
     elif kind == "jsonl":
         lines = enumerate(text.lstrip("\ufeff").splitlines(), start=1)
-        yield from (_bounded(ctx, item) for item in jsonl_documents(source, lines))
-    elif kind == "urls" and follow:
+        yield from bounded(ctx, jsonl_documents(source, lines))
+    elif kind == "urls" and url is None:  # only a local list is fetched: a fetched page never leads to more pages
         yield from url_list_documents(ctx, source, text)
     elif kind == "html":
         if truncated:
@@ -166,12 +171,15 @@ def _text_document(
     yield RawDocument(source, text, "text", url=url, truncated=truncated)
 
 
-def _bounded(ctx: IngestContext, item: Item) -> Item:
-    """A record or feed item body over `max_text_chars` is cut (the cut is noted on the document itself)."""
+def bounded(ctx: IngestContext, items: Iterable[Item]) -> Iterator[Item]:
+    """Records and feed items whose text passes `max_text_chars` are cut there, with a note."""
     limit = ctx.settings.max_text_chars
-    if isinstance(item, RawDocument) and item.kind != "html" and len(item.content) > limit:
-        return dataclasses.replace(item, content=item.content[:limit], truncated=True)
-    return item
+    for item in items:
+        if isinstance(item, RawDocument) and item.kind != "html" and len(item.content) > limit:
+            kept = f"text too long: only the first {limit:,} characters kept (max_text_chars = {limit:,})"
+            yield Skipped(item.source, f"{kept}; the rest is left out")
+            item = dataclasses.replace(item, content=item.content[:limit], truncated=True)
+        yield item
 
 
 def _cut_note(size: int | None, kept: str) -> str:
@@ -230,7 +238,6 @@ def fetched_documents(ctx: IngestContext, result: Fetched | SourceError, follow:
         charset=result.charset,
         url=result.final_url,
         size=result.size,
-        truncated=result.truncated,
         follow=follow,
     )
     yield from guarded(result.url, documents)
@@ -243,7 +250,7 @@ def _feed_documents(ctx: IngestContext, source: str, text: str, url: str | None,
     pages = {id(link): page for link, page in zip(links, fetched, strict=True)}
     for item in items:
         if isinstance(item, RawDocument):
-            yield _bounded(ctx, item)
+            yield from bounded(ctx, [item])
         elif isinstance(item, Skipped):
             yield item
         elif not follow:

@@ -17,6 +17,7 @@ from typing import Any
 
 from briefing.errors import SourceError
 from briefing.records import RawDocument, Skipped
+from briefing.sources.records import iso_date
 
 FULL_TEXT_WORDS = 150  # an item body shorter than this is a teaser: its page is fetched instead
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -104,6 +105,11 @@ def _http_link(value: object) -> str | None:
 
 
 def _entry_date(entry: Mapping[str, Any]) -> str | None:
+    """The item's date as the publisher wrote it (its own calendar day); feedparser's UTC form as a fallback."""
+    for key in ("published", "updated"):
+        written = iso_date(entry.get(key) if isinstance(entry.get(key), str) else None)
+        if written:
+            return written
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     try:
         return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday).isoformat() if parsed else None

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from briefing.errors import SourceError
 from briefing.records import Skipped
-from briefing.sources.content import IngestContext, Item, documents_from_bytes, guarded
+from briefing.sources.content import IngestContext, Item, bounded, documents_from_bytes, guarded
 from briefing.sources.records import jsonl_documents
 from briefing.sources.sniff import binary_kind
 
@@ -121,7 +121,7 @@ def _stream_documents(ctx: IngestContext, source: str, handle: BinaryIO, hint: s
     if hint in ("", "json") and head.startswith(b"{") and head.endswith(b"}"):
         second = handle.readline(cap + 1)  # a second object line makes it JSON Lines, whatever the name says
     if (hint == "jsonl" or second.lstrip().startswith(b"{")) and binary_kind(first[:8192]) is None:
-        yield from jsonl_documents(source, _numbered_lines([first, second], handle, cap))
+        yield from bounded(ctx, jsonl_documents(source, _numbered_lines([first, second], handle, cap)))
         return
     if hint == "json" or (not hint and head.startswith((b"{", b"["))):
         cap = MAX_JSON_BYTES

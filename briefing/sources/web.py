@@ -4,8 +4,9 @@
 - redirects followed by hand, at most `max_redirects`, a loop named as such;
 - connect/read timeouts (`fetch_timeout`) and a total time per URL (`fetch_deadline`, checked between hops and
   between received pieces, so a server trickling bytes cannot hold the run);
-- the body is streamed and reading stops at `max_input_mb` (the page is kept, cut, with a note); compressed bodies
-  are inflated here with the same cap, so a gzip bomb stops at the cap too;
+- the body is streamed and reading stops just past `max_input_mb`: a bigger response is refused, not cut (unlike a
+  big file: a server that streams without end sends junk, and no news page is that big); compressed bodies are
+  inflated here under the same cap, so a gzip bomb stops there too;
 - a User-Agent naming briefing and its version.
 Every failure is a SourceError naming the URL with a one-line reason; the batch carries on.
 """
@@ -41,7 +42,6 @@ class Fetched:
     media_type: str  # "text/html"; "" when the server sent none
     charset: str | None  # from the Content-Type header
     size: int | None  # Content-Length, when the server gave it
-    truncated: bool  # reading stopped at the size cap
 
 
 def check_url(url: str) -> str:
@@ -112,7 +112,7 @@ class Fetcher:
                         raise SourceError(url, f"server answered {response.status_code} {response.reason_phrase}")
                     if not 200 <= response.status_code < 300:
                         raise SourceError(url, f"unexpected answer {response.status_code} {response.reason_phrase}")
-                    data, truncated = self._read_capped(url, response, deadline)
+                    data = self._read_capped(url, response, deadline)
                     content_type = response.headers.get("content-type", "")
                     length = response.headers.get("content-length", "")
                     return Fetched(
@@ -122,7 +122,6 @@ class Fetcher:
                         content_type.split(";")[0].strip().lower(),
                         response.charset_encoding,
                         int(length) if length.isdigit() else None,
-                        truncated,
                     )
             except httpx.ConnectTimeout:
                 raise SourceError(url, f"could not connect within {wait:g} s (timed out)") from None
@@ -142,12 +141,16 @@ class Fetcher:
         if scheme not in ("http", "https"):
             raise SourceError(url, f"redirected to a {scheme or 'schemeless'}: URL; only http and https are fetched")
         if target in visited:
-            raise SourceError(url, f"redirect loop: {target} redirects back to itself after {len(visited)} hops")
+            raise SourceError(url, f"redirect loop: back to {target} after {len(visited)} redirects")
         visited.append(target)
         return target
 
-    def _read_capped(self, url: str, response: httpx.Response, deadline: float) -> tuple[bytes, bool]:
-        """The body, inflated, up to the size cap; stops at the cap or the deadline, whichever comes first."""
+    def _read_capped(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+        """The body, inflated; SourceError once it passes the size cap or the deadline, whichever comes first."""
+        too_big = f"response larger than {self.settings.max_input_mb:g} MB (max_input_mb): stopped reading, not used"
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise SourceError(url, too_big.replace("stopped reading", "not downloaded"))
         inflater = _Inflater(url, response.headers.get("content-encoding", ""))
         pieces: list[bytes] = []
         size = 0
@@ -156,12 +159,12 @@ class Fetcher:
             pieces.append(piece)
             size += len(piece)
             if size > self.max_bytes:
-                return b"".join(pieces)[: self.max_bytes], True
+                raise SourceError(url, too_big)
             if time.monotonic() > deadline:
                 raise SourceError(
                     url, f"still downloading after {self.settings.fetch_deadline:g} s (fetch_deadline); stopped"
                 )
-        return b"".join(pieces), False
+        return b"".join(pieces)
 
 
 class _Inflater:
