@@ -370,7 +370,8 @@ def main() -> None:
                 good = str(work / "inputs" / "good" / "article.jsonl")
                 outcome = run_cli([*batch, good], [], work, "all-together")
                 skipped = sum(line.startswith("skipped") for line in outcome.lines)
-                wrote = next((line for line in outcome.lines if line.startswith("wrote")), "no brief written")
+                last = [line for line in outcome.lines if line.startswith(("wrote", "error"))] or outcome.lines[-1:]
+                wrote = " / ".join(last).replace("|", "\\|")
                 print(
                     f"| all file inputs above + 1 good article | {outcome.exit_code} | {skipped} skipped lines; "
                     f"{wrote} | {outcome.seconds:.1f} | {outcome.peak_mb:.0f} |"

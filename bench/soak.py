@@ -6,8 +6,8 @@ process, watching time and memory.
     python bench/soak.py --articles 200 --batches 4   # a quick look
 
 Each batch is one `run_daily` call (the API behind `briefing daily`) on its own day, reading a folder of inputs as a
-user's run would: a JSONL export of records plus, in the first batches, the raw extraction pages (plain-text dumps and
-gzipped HTML). The pool is CNN/DailyMail, BBC News and Multi-News articles from `../shared/data`; recycled copies are
+user's run would: a JSONL export of records plus a share of the raw extraction pages (plain-text dumps and gzipped
+HTML). The pool is CNN/DailyMail, BBC News and Multi-News articles from `../shared/data`; recycled copies are
 varied (copy k leaves out a different sentence) so that they are new articles to the cleaner, the deduplication and
 the cache, not hits. The default extractive summarizer on the embedded model does the work.
 
@@ -82,17 +82,16 @@ def variant(record: Record, copy: int) -> Record:
 
 
 def build_batches(pool: list[Record], pages: list[Path], total: int, batches: int, root: Path) -> list[Path]:
-    """Write `batches` input folders holding `total` inputs in all; returns the folders."""
+    """Write `batches` input folders holding `total` inputs in all, the raw pages spread evenly; returns the folders."""
     per_batch = total // batches
-    pages = pages[: total // 4]  # at most a quarter of the inputs are raw pages, spread over the first batches
+    pages = pages[: total // 10]  # at most a tenth of the inputs are raw pages
     folders: list[Path] = []
     produced = 0
     for number in range(batches):
         folder = root / f"batch-{number + 1:02d}"
         folder.mkdir(parents=True)
         count = per_batch if number < batches - 1 else total - per_batch * (batches - 1)
-        page_share = pages[:count]
-        pages = pages[count:]
+        page_share = pages[number::batches][:count]
         for page in page_share:
             shutil.copy(page, folder / page.name)
         with (folder / "articles.jsonl").open("w", encoding="utf-8") as handle:

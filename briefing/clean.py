@@ -33,6 +33,7 @@ class _Found:
     title: str | None
     paragraphs: list[str]
     meta: dict[str, str | None] = field(default_factory=dict)
+    cut_off: bool = False  # the page shows the body was cut (a paywall stub such as "All..." right after it)
 
 
 def clean(document: RawDocument) -> Article:
@@ -65,7 +66,7 @@ def clean(document: RawDocument) -> Article:
         author=document.author or meta.get("author"),
         site=document.site or meta.get("site") or site_from_url(url),
         language=meta.get("language") or guess_language(body),
-        truncated=is_truncated(sentences[-1]),
+        truncated=found.cut_off or is_truncated(sentences[-1]),
     )
 
 
@@ -90,7 +91,7 @@ def _clean_text_dump(document: RawDocument) -> _Found:
         "date": next((date for date in (find_date(line) for line in nearby) if date), None),
         "author": find_byline(nearby),
     }
-    return _Found(selection.title, list(selection.body), meta)
+    return _Found(selection.title, list(selection.body), meta, selection.cut_off)
 
 
 def _clean_html(document: RawDocument) -> _Found:
@@ -114,4 +115,4 @@ def _clean_html(document: RawDocument) -> _Found:
         "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
         "language": metadata.language,
     }
-    return _Found(selection.title or metadata.title, list(selection.body), meta)
+    return _Found(selection.title or metadata.title, list(selection.body), meta, selection.cut_off)

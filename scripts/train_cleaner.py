@@ -30,9 +30,16 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from briefing.cleaning import html as html_cleaning
+from briefing.cleaning.context import CONTEXT_FEATURES
+from briefing.cleaning.context import context_features as make_context
 from briefing.cleaning.dump import select_blocks
-from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, Blocks, PageFeatures, blocks_from_dump, page_features
-from briefing.cleaning.features import context_features as make_context
+from briefing.cleaning.features import (
+    BASE_FEATURES,
+    Blocks,
+    PageFeatures,
+    blocks_from_dump,
+    page_features,
+)
 from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
 from briefing.cleaning.shingles import block_shares, score_corpus, score_page
 
@@ -41,6 +48,7 @@ THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)
 # HTML: a block trafilatura missed needs a high probability to be added, one it kept a low one to be dropped.
 ADD_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 ANCHOR_THRESHOLDS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
+PASSES = 2
 REGULARISATION = 1.0  # inverse L2 strength of both passes; features are standardised first
 
 
@@ -81,7 +89,18 @@ def load_pages(data: Path, kind: str) -> list[Page]:
         weights = np.array([len(_TOKEN.findall(text)) for text in blocks.texts], dtype=float)
         site = urlsplit(url or "").hostname or key
         pages.append(
-            Page(key, site, gold, blocks, title, page_features(blocks, title), extra, labels, np.sqrt(weights + 1), reference)
+            Page(
+                key,
+                site,
+                gold,
+                blocks,
+                title,
+                page_features(blocks, title),
+                extra,
+                labels,
+                np.sqrt(weights + 1),
+                reference,
+            )
         )
     return pages
 
@@ -108,32 +127,34 @@ def _rows(page: Page) -> np.ndarray:
     return np.hstack((page.features.rows, page.extra))
 
 
-def fit_model(pages: list[Page], extra_names: tuple[str, ...], inner_folds: int = 5) -> BlockModel:
-    """Pass 1 on all pages; pass 2 on pass-1 probabilities predicted out-of-fold (as they will be on new pages)."""
+def fit_model(pages: list[Page], extra_names: tuple[str, ...], passes: int, inner_folds: int = 5) -> BlockModel:
+    """Pass 1 on all pages; each later pass on the previous passes' probabilities predicted out-of-fold (by models
+    fitted without the page's site), as they will be on new pages."""
     names = (*BASE_FEATURES, *extra_names)
-    stack = lambda items: np.concatenate(items)  # noqa: E731
+    stack = np.concatenate
     labels = stack([p.labels for p in pages])
     weights = stack([p.weights for p in pages])
-    first = fit_stage(stack([_rows(p) for p in pages]), labels, weights, names)
+    if passes == 1:
+        first = fit_stage(stack([_rows(p) for p in pages]), labels, weights, names)
+        return BlockModel((first,), threshold=0.5, extra=extra_names)
+    earlier = fit_model(pages, extra_names, passes - 1, inner_folds)
     folds = site_folds(pages, inner_folds)
-    context: list[np.ndarray | None] = [None] * len(pages)
+    context: list[np.ndarray] = [np.zeros(0)] * len(pages)
     for fold in range(inner_folds):
-        train = [p for p, f in zip(pages, folds, strict=True) if f != fold]
-        inner = fit_stage(stack([_rows(p) for p in train]), stack([p.labels for p in train]),
-                          stack([p.weights for p in train]), names)  # fmt: skip
+        inner = fit_model([p for p, f in zip(pages, folds, strict=True) if f != fold], extra_names, passes - 1)
         for index, page in enumerate(pages):
             if folds[index] == fold:
-                context[index] = make_context(inner.predict(_rows(page)), page.features)
-    second_rows = stack([np.hstack((_rows(p), c)) for p, c in zip(pages, context, strict=True)])
-    second = fit_stage(second_rows, labels, weights, (*names, *CONTEXT_FEATURES))
-    return BlockModel(first, second, threshold=0.5, extra=extra_names)
+                context[index] = make_context(inner.probabilities(page.features, page.extra), page.features)
+    last_rows = stack([np.hstack((_rows(p), c)) for p, c in zip(pages, context, strict=True)])
+    last = fit_stage(last_rows, labels, weights, (*names, *CONTEXT_FEATURES))
+    return BlockModel((*earlier.passes, last), threshold=0.5, extra=extra_names)
 
 
 Thresholds = tuple[float, float | None]  # keep threshold, and the one for blocks the anchor kept (HTML)
 
 
 def page_text(page: Page, probabilities: np.ndarray, thresholds: Thresholds) -> str:
-    rule = BlockModel(None, None, thresholds[0], anchor_threshold=thresholds[1])  # type: ignore[arg-type]
+    rule = BlockModel((), thresholds[0], anchor_threshold=thresholds[1])
     return "\n".join(select_blocks(page.blocks, rule.keep(probabilities, page.extra), page.title).body)
 
 
@@ -144,39 +165,52 @@ def evaluate(pages: list[Page], probabilities: list[np.ndarray], thresholds: Thr
     return score.precision, score.recall, score.f1
 
 
-def cross_validate(pages: list[Page], extra: tuple[str, ...], folds: int) -> list[np.ndarray]:
+def cross_validate(pages: list[Page], extra: tuple[str, ...], folds: int, passes: int) -> list[np.ndarray]:
     """Out-of-fold probabilities for every page, site-grouped folds."""
     assignment = site_folds(pages, folds)
     out: list[np.ndarray] = [np.zeros(0)] * len(pages)
     for fold in range(folds):
-        model = fit_model([p for p, f in zip(pages, assignment, strict=True) if f != fold], extra)
+        model = fit_model([p for p, f in zip(pages, assignment, strict=True) if f != fold], extra, passes)
         for index, page in enumerate(pages):
             if assignment[index] == fold:
                 out[index] = model.probabilities(page.features, page.extra)
     return out
 
 
-def train(kind: str, data: Path, folds: int, path: Path, baseline: Callable[[Page], str] | None) -> dict[str, float]:
+def train(
+    kind: str, data: Path, folds: int, passes: int, path: Path, baseline: Callable[[Page], str] | None
+) -> dict[str, object]:
     pages = load_pages(data, kind)
     extra = html_cleaning.EXTRA_FEATURES if kind == "html" else ()
-    oof = cross_validate(pages, extra, folds)
+    oof = cross_validate(pages, extra, folds, passes)
     grid: list[Thresholds] = [(float(t), None) for t in THRESHOLDS]
     if extra:
         grid = [(float(t), float(a)) for t in ADD_THRESHOLDS for a in ANCHOR_THRESHOLDS]
     by_threshold = {t: evaluate(pages, oof, t) for t in grid}
     threshold = max(by_threshold, key=lambda t: by_threshold[t][2])
-    model = fit_model(pages, extra)
+    model = fit_model(pages, extra, passes)
     in_sample = evaluate(pages, [model.probabilities(p.features, p.extra) for p in pages], threshold)
     cv = by_threshold[threshold]
-    report = {"pages": len(pages), "folds": folds, "threshold": threshold, "cv_f1": cv[2], "in_sample_f1": in_sample[2]}
-    print(f"{kind}: {len(pages)} pages, {folds} site-grouped folds, threshold {threshold}")
+    report = {
+        "pages": len(pages),
+        "folds": folds,
+        "passes": passes,
+        "threshold": threshold[0],
+        "anchor_threshold": threshold[1],
+        "cv_precision": cv[0],
+        "cv_recall": cv[1],
+        "cv_f1": cv[2],
+        "in_sample_f1": in_sample[2],
+    }
+    anchor = f", blocks trafilatura kept: {threshold[1]}" if threshold[1] is not None else ""
+    print(f"{kind}: {len(pages)} pages, {folds} site-grouped folds, keep threshold {threshold[0]}{anchor}")
     print(f"  cross-validated  P {cv[0]:.3f} R {cv[1]:.3f} F1 {cv[2]:.3f}")
     print(f"  in-sample        P {in_sample[0]:.3f} R {in_sample[1]:.3f} F1 {in_sample[2]:.3f}")
     if baseline is not None:
         base = score_corpus(score_page(p.gold, baseline(p)) for p in pages)
         print(f"  baseline         P {base.precision:.3f} R {base.recall:.3f} F1 {base.f1:.3f}")
     info = {key: round(value, 4) if isinstance(value, float) else value for key, value in report.items()}
-    BlockModel(model.first, model.second, threshold[0], extra, info, threshold[1]).save(path)
+    BlockModel(model.passes, threshold[0], extra, info, threshold[1]).save(path)
     print(f"  wrote {path}")
     return report
 
@@ -186,14 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/extraction"))
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--kind", choices=("text", "html", "both"), default="both")
+    parser.add_argument("--passes", type=int, default=PASSES, help="model passes (1: no context pass)")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"no ground-truth.json under {args.data}", file=sys.stderr)
         return 1
     if args.kind in ("text", "both"):
-        train("text", args.data, args.folds, DUMP_MODEL_PATH, lambda p: "\n".join(p.blocks.texts))
+        train("text", args.data, args.folds, args.passes, DUMP_MODEL_PATH, lambda p: "\n".join(p.blocks.texts))
     if args.kind in ("html", "both"):
-        train("html", args.data, args.folds, HTML_MODEL_PATH, html_cleaning.trafilatura_text_of)
+        train("html", args.data, args.folds, args.passes, HTML_MODEL_PATH, html_cleaning.trafilatura_text_of)
     return 0
 
 

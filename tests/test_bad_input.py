@@ -33,6 +33,16 @@ def as_paragraphs(text: str, sentences_per_line: int = 2) -> str:
     return "\n".join(" ".join(sentences[i : i + step]) for i in range(0, len(sentences), step)) + "\n"
 
 
+WINDOWS_LINE = "José Núñez filed this report from Zürich for the “Sport” desk on Thursday evening."
+LATIN_LINE = "Hélène Müller filed this report from Besançon for the agency on Thursday evening."
+
+
+def with_line_in_the_middle(text: str, line: str) -> str:
+    lines = text.splitlines()
+    middle = len(lines) // 2
+    return "\n".join([*lines[:middle], f"{lines[middle]} {line}", *lines[middle + 1 :]]) + "\n"
+
+
 def skipped_pairs(stderr: str) -> list[tuple[str, str]]:
     """(source, reason) for each `skipped SOURCE: REASON` line of the CLI's report."""
     lines = [line.removeprefix("skipped ") for line in stderr.splitlines() if line.startswith("skipped ")]
@@ -57,10 +67,10 @@ def mixed_inputs(tmp_path: Path, data_dir: Path, panjshir_dump: Path) -> Path:
         + "\n",
         encoding="utf-8",
     )
-    # The accented names sit inside a body paragraph, so the cleaner keeps them and the test can check the decoding.
-    windows = "José Núñez in Zürich for the “Sport” desk: " + as_paragraphs(texts[2])
+    # The accented names sit in the middle of the body, where any cleaner keeps them, so the decoding can be checked.
+    windows = with_line_in_the_middle(as_paragraphs(texts[2]), WINDOWS_LINE)
     (folder / "windows.txt").write_bytes(windows.encode("cp1252"))
-    latin = "Hélène Müller in Besançon reports. " + as_paragraphs(texts[3]).replace("’", "'").replace("‘", "'")
+    latin = with_line_in_the_middle(as_paragraphs(texts[3]), LATIN_LINE).replace("’", "'").replace("‘", "'")
     (folder / "nested" / "latin1.txt").write_bytes(latin.encode("latin-1", errors="replace"))
     (folder / "nested" / "utf16.txt").write_bytes(as_paragraphs(texts[4]).encode("utf-16"))
     # The bad ones.
@@ -123,8 +133,8 @@ def test_clean_on_the_same_folder_prints_the_good_articles(mixed_inputs: Path):
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert {Path(record["source"]).name for record in records} == GOOD_SOURCES
     by_name = {Path(record["source"]).name: record for record in records}
-    assert "José Núñez in Zürich for the “Sport” desk" in by_name["windows.txt"]["text"]
-    assert "Hélène Müller in Besançon reports." in by_name["latin1.txt"]["text"]
+    assert WINDOWS_LINE in by_name["windows.txt"]["text"]
+    assert LATIN_LINE in by_name["latin1.txt"]["text"]
     assert len(skipped_lines(result.stderr)) >= 9
 
 

@@ -105,10 +105,11 @@ def test_empty_whitespace_and_missing_inputs_each_get_a_reason(tmp_path: Path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.md").write_text(" \n\t\n")
     (tmp_path / "blank.jsonl").write_text("\n\n")
-    sources = [str(tmp_path / name) for name in ("empty.txt", "blank.md", "blank.jsonl", "nowhere.txt")]
-    assert reasons(ingest(sources)) == dict(
-        zip(sources, ["empty file", "only whitespace", "only whitespace", "no such file or folder"], strict=True)
-    )
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    names = ("empty.txt", "blank.md", "blank.jsonl", "empty.jsonl", "nowhere.txt")
+    sources = [str(tmp_path / name) for name in names]
+    expected = ["empty file", "only whitespace", "only whitespace", "empty file", "no such file or folder"]
+    assert reasons(ingest(sources)) == dict(zip(sources, expected, strict=True))
 
 
 def test_folders_are_read_recursively_skipping_hidden_and_reporting_other_types(tmp_path: Path):
@@ -140,7 +141,9 @@ def test_a_folder_without_articles_says_so(tmp_path: Path):
     pictures.mkdir()
     (pictures / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(16))
     why = reasons(ingest([str(empty), str(pictures)]))
-    assert why[str(empty)].startswith("folder holds no files (briefing reads .atom .htm .html")
+    assert why[str(empty)] == (
+        "folder holds no files (briefing reads .txt .md .html .htm .json .jsonl .xml .rss .atom .urls, also gzip'd)"
+    )
     assert why[str(pictures)].startswith("folder holds no article files")
     assert why[str(pictures / "a.jpg")] == "binary file (JPEG image), not an article; not read"
 
@@ -203,11 +206,12 @@ def test_json_files_hold_one_or_many_records(tmp_path: Path, payload: object):
 
 def test_json_lines_named_json_and_gzipped_jsonl_are_streamed(tmp_path: Path):
     named_json = tmp_path / "really-lines.json"
-    named_json.write_text('{"text": "One."}\n{"text": "Two."}\n')
+    named_json.write_text('{"text": "One."}\n\n{"text": "Two."}\n')
     packed = tmp_path / "wire.jsonl.gz"
     packed.write_bytes(gzip.compress(b'{"text": "Three."}\n{"text": "Four."}\n'))
     result = ingest([str(named_json), str(packed)])
     assert [d.content for d in result.documents] == ["One.", "Two.", "Three.", "Four."]
+    assert result.documents[1].source == f"{named_json}:3"
     assert result.documents[3].source == f"{packed}:2"
 
 

@@ -26,6 +26,7 @@ from briefing.cleaning.model import DUMP_MODEL_PATH, BlockModel
 
 MAX_DUMP_CHARS = 2_000_000  # a text dump past 2 MB is cut there: articles are far shorter, time stays bounded
 NEARBY_LINES = 12  # how far above the body a byline or date line is looked for
+_ELLIPSIS_END = re.compile(r"\w\s*(?:…|\.\.\.)$")
 _TITLE_END = re.compile(r"[.,;:]$")
 
 
@@ -39,6 +40,7 @@ class Selection:
     first_index: int | None
     last_index: int | None
     nearby: tuple[str, ...] = ()
+    cut_off: bool = False  # the block right after the body is a stub ending in "…" ("All..."): a paywalled excerpt
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +99,8 @@ def select_blocks(blocks: Blocks, keep: np.ndarray, title: str | None) -> Select
         kept_indexes.append(index)
     if not kept_indexes:
         return Selection(headline, (), None, None, blocks.texts[:NEARBY_LINES])
-    start = kept_indexes[0]
+    start, end = kept_indexes[0], kept_indexes[-1]
     nearby = blocks.texts[max(0, start - NEARBY_LINES) : start + 3]
-    return Selection(headline, tuple(body), start, kept_indexes[-1], nearby)
+    following = blocks.texts[end + 1] if end + 1 < len(blocks.texts) else ""
+    cut_off = len(following.split()) <= 4 and bool(_ELLIPSIS_END.search(following))
+    return Selection(headline, tuple(body), start, end, nearby, cut_off)

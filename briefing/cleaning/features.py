@@ -189,7 +189,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
     ]
 
 
-def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
+def window_mean(values: np.ndarray, radius: int) -> np.ndarray:
     """Mean of values[i-radius : i+radius+1] (clipped at the page ends), for every i."""
     padded = np.concatenate(([0.0], np.cumsum(values)))
     index = np.arange(len(values))
@@ -271,15 +271,13 @@ def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
     last_seen = np.maximum.accumulate(np.where(near, np.arange(count), -1))
     above = np.concatenate(([-1], last_seen[:-1]))
     rows[:, column["headline_above"]] = above >= 0
-    rows[:, column["since_headline"]] = np.where(
-        above >= 0, np.log1p(np.arange(count) - above), np.log1p(count)
-    )
+    rows[:, column["since_headline"]] = np.where(above >= 0, np.log1p(np.arange(count) - above), np.log1p(count))
     rows[:, column["prev_tokens"]] = np.concatenate(([0.0], log_tokens[:-1]))
     rows[:, column["next_tokens"]] = np.concatenate((log_tokens[1:], [0.0]))
     rows[:, column["prev_prose"]] = np.concatenate(([0.0], prose[:-1]))
     rows[:, column["next_prose"]] = np.concatenate((prose[1:], [0.0]))
-    rows[:, column["window3_prose"]] = _window_mean(prose, 3)
-    rows[:, column["window10_prose"]] = _window_mean(prose, 10)
+    rows[:, column["window3_prose"]] = window_mean(prose, 3)
+    rows[:, column["window10_prose"]] = window_mean(prose, 10)
     for window, source in (
         ("window3_date", "date_short"),
         ("window3_furniture", "furniture_phrase"),
@@ -287,107 +285,12 @@ def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
         ("window3_title_case", "title_case_prefix"),
         ("window3_topic", "topic_overlap"),
     ):
-        rows[:, column[window]] = _window_mean(rows[:, column[source]], 3)
+        rows[:, column[window]] = window_mean(rows[:, column[source]], 3)
     # Where the page's prose is densest: the article core. Mass = prose tokens, smoothed over about ten blocks.
-    mass = _window_mean(prose * np.expm1(log_tokens), 8)
+    mass = window_mean(prose * np.expm1(log_tokens), 8)
     core = int(np.argmax(mass))
     rows[:, column["mass_rel"]] = mass / mass[core] if mass[core] > 0 else 0.0
     distance = np.arange(count) - core
     rows[:, column["core_distance"]] = np.log1p(np.abs(distance))
     rows[:, column["before_core"]] = distance < 0
     return rows
-
-
-CONTEXT_FEATURES: tuple[str, ...] = (
-    "p",
-    "p_prev",
-    "p_next",
-    "p_window2",
-    "p_window5",
-    "p_max_before3",
-    "p_max_after3",
-    "mass_before",
-    "mass_after",
-    "inside",
-    "group_p_mean",
-    "group_p_max",
-    "p_core_distance",
-    "gap_to_core",
-    "furniture_to_core",
-    "topic_similarity",
-    "after_comments",
-)
-
-
-def _topic_similarity(p: np.ndarray, page: PageFeatures) -> np.ndarray:
-    """Cosine between each block's words and the probability-weighted words of all the other blocks: article
-    paragraphs share a topic, teasers for other stories and comments drift off it."""
-    if not len(page.word_id):
-        return np.zeros(len(p))
-    centroid = np.bincount(page.word_id, weights=page.word_weight * p[page.word_block])
-    norm = float(np.sqrt(centroid @ centroid))
-    if norm == 0.0:
-        return np.zeros(len(p))
-    dots = np.bincount(page.word_block, weights=page.word_weight * centroid[page.word_id], minlength=len(p))
-    has_words = np.bincount(page.word_block, minlength=len(p)) > 0
-    return np.where(has_words, np.maximum(0.0, dots - p) / norm, 0.0)
-
-
-def _after_comments(headers: np.ndarray, mass_before: np.ndarray) -> np.ndarray:
-    """1 below a comments heading that follows a good part of the article (a comment count next to the
-    headline does not count)."""
-    opening = headers & (mass_before >= 0.25)
-    return (np.cumsum(opening) - opening) > 0
-
-
-def context_features(probabilities: np.ndarray, page: PageFeatures) -> np.ndarray:
-    """Neighbours' first-pass probabilities: a block between two kept paragraphs is likely kept too."""
-    p = probabilities
-    count = len(p)
-    if count == 0:
-        return np.zeros((0, len(CONTEXT_FEATURES)))
-    base, groups = page.rows, page.groups
-    log_tokens = base[:, BASE_FEATURES.index("log_tokens")]
-    prev = np.concatenate(([0.0], p[:-1]))
-    nxt = np.concatenate((p[1:], [0.0]))
-    padded = np.concatenate((np.zeros(3), p, np.zeros(3)))
-    before = np.max(np.stack([padded[i : i + count] for i in range(3)]), axis=0)
-    after = np.max(np.stack([padded[i + 4 : i + 4 + count] for i in range(3)]), axis=0)
-    weighted = p * np.expm1(log_tokens)
-    total = max(1.0, float(weighted.sum()))
-    mass_before = (np.cumsum(weighted) - weighted) / total
-    mass_after = 1.0 - mass_before - weighted / total
-    inside = np.minimum(mass_before, mass_after) * 2
-    _, group_index = np.unique(groups, return_inverse=True)
-    group_mean = np.bincount(group_index, weights=p) / np.bincount(group_index)
-    group_max = np.zeros(group_index.max() + 1)
-    np.maximum.at(group_max, group_index, p)
-    # The article core: where kept-looking prose is densest. Crossing many dropped or furniture blocks on the way
-    # from the core to a block (comments under the article, teasers above it) says the block is elsewhere.
-    core = int(np.argmax(_window_mean(weighted, 5)))
-    index = np.arange(count)
-    dropped = np.cumsum(p < 0.5)
-    furniture = np.cumsum(base[:, BASE_FEATURES.index("furniture_phrase")] > 0)
-    low, high = np.minimum(index, core), np.maximum(index, core)
-    between = lambda cumulative: np.maximum(0, cumulative[np.maximum(high - 1, 0)] - cumulative[low])  # noqa: E731
-    return np.column_stack(
-        (
-            p,
-            prev,
-            nxt,
-            _window_mean(p, 2),
-            _window_mean(p, 5),
-            before,
-            after,
-            mass_before,
-            mass_after,
-            inside,
-            group_mean[group_index],
-            group_max[group_index],
-            np.log1p(np.abs(index - core)),
-            np.log1p(between(dropped)),
-            np.log1p(between(furniture)),
-            _topic_similarity(p, page),
-            _after_comments(base[:, BASE_FEATURES.index("comments_header")] > 0, mass_before),
-        )
-    )

@@ -40,7 +40,9 @@ _MONTHS = {
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _MONTH_FIRST = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
-_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+_DAY_FIRST = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE
+)
 _US_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)(?!\d)")
 _BYLINE = re.compile(r"^(?:written\s+)?by\s+(.+)$", re.IGNORECASE)
 _BYLINE_TAIL = re.compile(
@@ -75,7 +77,9 @@ def find_date(text: str) -> str | None:
         if date:
             candidates.append((match.start(), date))
     for match in _US_NUMERIC.finditer(text):
-        date = _valid(int(match[3]), int(match[1]), int(match[2])) or _valid(int(match[3]), int(match[2]), int(match[1]))
+        date = _valid(int(match[3]), int(match[1]), int(match[2])) or _valid(
+            int(match[3]), int(match[2]), int(match[1])
+        )
         if date:
             candidates.append((match.start(), date))
     return min(candidates)[1] if candidates else None
@@ -147,7 +151,9 @@ def guess_language(text: str) -> str | None:
     words = re.findall(r"\w+", sample.lower())
     if len(words) < 8:
         return None
-    coverage = {language: sum(1 for w in words if w in stopwords) / len(words) for language, stopwords in STOPWORDS.items()}
+    coverage = {
+        language: sum(1 for w in words if w in stopwords) / len(words) for language, stopwords in STOPWORDS.items()
+    }
     language = max(coverage, key=lambda key: coverage[key])
     return language if coverage[language] >= 0.12 else None
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing.cleaning.features import BASE_FEATURES, CONTEXT_FEATURES, PageFeatures, context_features
+from briefing.cleaning.context import CONTEXT_FEATURES, context_features
+from briefing.cleaning.features import BASE_FEATURES, PageFeatures
 
 DUMP_MODEL_PATH = Path(__file__).with_name("dump_model.json")
 HTML_MODEL_PATH = Path(__file__).with_name("html_model.json")
@@ -58,10 +59,11 @@ class LogisticStage:
 
 @dataclass(frozen=True)
 class BlockModel:
-    """Both passes, the keep threshold, and the names of any extra per-block columns (the HTML model has some)."""
+    """The passes, the keep threshold, and the names of any extra per-block columns (the HTML model has some).
 
-    first: LogisticStage
-    second: LogisticStage
+    Pass 1 sees the block rows; every later pass sees the rows plus the context features of the pass before it."""
+
+    passes: tuple[LogisticStage, ...]
     threshold: float
     extra: tuple[str, ...] = ()
     info: dict[str, object] | None = None
@@ -82,8 +84,9 @@ class BlockModel:
         rows = base if extra is None else np.hstack((base, extra))
         if rows.shape[0] == 0:
             return np.zeros(0)
-        context = context_features(self.first.predict(rows), page)
-        probabilities = self.second.predict(np.hstack((rows, context)))
+        probabilities = self.passes[0].predict(rows)
+        for stage in self.passes[1:]:
+            probabilities = stage.predict(np.hstack((rows, context_features(probabilities, page))))
         # A block without a single word character adds nothing to an article, whatever its neighbours say.
         probabilities[base[:, BASE_FEATURES.index("no_tokens")] > 0] = 0.0
         return probabilities
@@ -93,8 +96,7 @@ class BlockModel:
             "threshold": round(self.threshold, 4),
             "anchor_threshold": None if self.anchor_threshold is None else round(self.anchor_threshold, 4),
             "extra": list(self.extra),
-            "first": self.first.to_json(),
-            "second": self.second.to_json(),
+            "passes": [stage.to_json() for stage in self.passes],
             "info": self.info or {},
         }
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -103,14 +105,14 @@ class BlockModel:
     def load(cls, path: Path) -> BlockModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         model = cls(
-            first=LogisticStage.from_json(data["first"]),
-            second=LogisticStage.from_json(data["second"]),
+            passes=tuple(LogisticStage.from_json(stage) for stage in data["passes"]),
             threshold=float(data["threshold"]),
             extra=tuple(data.get("extra", ())),
             info=data.get("info"),
             anchor_threshold=None if data.get("anchor_threshold") is None else float(data["anchor_threshold"]),
         )
         expected = (*BASE_FEATURES, *model.extra)
-        if model.first.names != expected or model.second.names != (*expected, *CONTEXT_FEATURES):
+        names = [stage.names for stage in model.passes]
+        if not names or names[0] != expected or any(n != (*expected, *CONTEXT_FEATURES) for n in names[1:]):
             raise ValueError(f"{path.name} was trained on other features; retrain with scripts/train_cleaner.py")
         return model

@@ -72,15 +72,20 @@ def find_earlier(
 class BriefHistory:
     """The history database; open it with `open_history` (a context manager)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._connection = connection
+        self._path = path
 
     def earlier(self, date: dt.date) -> list[StoryFingerprint]:
         """Fingerprints of every story briefed before `date`."""
-        rows = self._connection.execute(
-            "SELECT date, story_id, headline, article_ids, centroid FROM story WHERE date < ? ORDER BY date, story_id",
-            (date.isoformat(),),
-        ).fetchall()
+        try:
+            rows = self._connection.execute(
+                "SELECT date, story_id, headline, article_ids, centroid FROM story WHERE date < ? "
+                "ORDER BY date, story_id",
+                (date.isoformat(),),
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise ConfigError(f"{self._path}: cannot read the brief history ({error})") from None
         return [
             StoryFingerprint(
                 story_id,
@@ -94,6 +99,12 @@ class BriefHistory:
 
     def record(self, date: dt.date, fingerprints: Sequence[StoryFingerprint]) -> None:
         """Replace the stories recorded for `date` (a re-run of the day leaves one record, not two)."""
+        try:
+            self._replace_day(date, fingerprints)
+        except sqlite3.Error as error:  # e.g. still locked by another run after the busy timeout
+            raise ConfigError(f"{self._path}: cannot record {date} in the brief history ({error})") from None
+
+    def _replace_day(self, date: dt.date, fingerprints: Sequence[StoryFingerprint]) -> None:
         with self._connection:  # one transaction: readers see the old day or the new one, never half
             self._connection.execute("DELETE FROM story WHERE date = ?", (date.isoformat(),))
             self._connection.executemany(
@@ -130,4 +141,4 @@ def open_history(cache_dir: Path) -> Iterator[BriefHistory]:
             connection.executescript(SCHEMA)
         except sqlite3.DatabaseError as error:
             raise ConfigError(f"{path}: not a usable brief history ({error}); move it away to start afresh") from None
-        yield BriefHistory(connection)
+        yield BriefHistory(connection, path)

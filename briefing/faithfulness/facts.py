@@ -262,7 +262,7 @@ class ArticleFacts:
     words: frozenset[str]  # lowercased word tokens, possessives and dots stripped, hyphens split
     numbers: frozenset[str]  # value keys of every number, with and without its scale
     dates: frozenset[str]
-    acronyms: frozenset[str]  # initials of capitalised runs, plus acronyms as written
+    acronyms: frozenset[str]  # initials of multi-word names, and acronyms as written (lowercased, no dots)
 
     @classmethod
     def of(cls, text: str) -> ArticleFacts:
@@ -272,7 +272,9 @@ class ArticleFacts:
             words & frozenset(_MONTHS + _WEEKDAYS)
         )
         names = name_facts(text)
+        # "Federal Bureau of Investigation" also stands for "FBI", and an article's "FBI" for the spelled-out name.
         acronyms = {"".join(token[0] for token in f.keys) for f in names if len(f.keys) >= 2}
+        acronyms |= {f.keys[0] for f in names if len(f.keys) == 1 and _is_acronym(f.text)}
         return cls(words, numbers, dates, frozenset(acronyms))
 
     def missing(self, fact: Fact) -> bool:
@@ -287,7 +289,7 @@ class ArticleFacts:
         if all(self._has_word(token) for token in tokens):
             return True
         initials = "".join(token[0] for token in tokens) if len(tokens) >= 2 else tokens[0]
-        return initials in self.acronyms or initials in self.words
+        return initials in self.acronyms
 
     def _has_word(self, token: str) -> bool:
         if any(variant in self.words for variant in _word_variants(token)):

@@ -1,94 +1,157 @@
-"""Extractive summarizer on the embedded encoder: score sentences, pick with MMR, keep article order.
+"""Extractive summarizer (the default): a small trained scorer ranks sentences, the encoder keeps near-duplicates out.
 
-Score = centrality (similarity to the article centroid) + headline similarity + a lead-position prior,
-then Maximal Marginal Relevance removes near-duplicates. Every chosen sentence cites itself.
+1. Every sentence gets a score from position and surface features (`sentence_features.py`) and the weights shipped
+   in `extractive_scorer.json`, trained on the development data by `scripts/train_scorer.py`. News is written lead
+   first, so the score stays close to article order and mostly decides which weak lead sentences to pass over.
+2. Candidates are taken best first; one whose embedding is too similar to a sentence already chosen (a caption
+   repeating the first sentence, a quote restated) is skipped. Only the best few candidates of each article are
+   embedded, in one encoder pass across all the articles of the batch, so the cost does not grow with article length.
+3. The chosen sentences are returned in article order, each citing its own index in `Article.sentences`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from briefing.config import Settings
+from briefing.errors import ModelError
 from briefing.models.registry import register
 from briefing.models.resolve import EMBEDDED_NAME
+from briefing.models.sentence_features import FEATURES, sentence_features
 from briefing.records import Article, Summary, SummarySentence
 
-POSITION_WEIGHT = 0.35
-CENTRALITY_WEIGHT = 0.45
-HEADLINE_WEIGHT = 0.20
-REDUNDANCY_PENALTY = 0.6  # MMR lambda complement: how much similarity to chosen sentences costs
-MIN_WORDS = 4  # sentences shorter than this (datelines, captions) are rarely summary material
+SCORER_PATH = Path(__file__).with_name("extractive_scorer.json")
+# Candidates embedded beyond the N wanted in the first encoder pass: enough that near-duplicates rarely force a second.
+SPARE_CANDIDATES = 3
 
 
-def position_prior(count: int) -> np.ndarray:
-    """News puts the key facts first: a prior that decays with the sentence's position."""
-    positions = np.arange(count, dtype=np.float32)
-    return 1.0 / np.sqrt(1.0 + positions)
+class Encoder(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def score_sentences(sentence_vectors: np.ndarray, title_vector: np.ndarray | None) -> np.ndarray:
-    count = len(sentence_vectors)
-    centroid = sentence_vectors.mean(axis=0)
-    norm = float(np.linalg.norm(centroid))
-    centrality = sentence_vectors @ (centroid / norm) if norm > 0 else np.zeros(count, dtype=np.float32)
-    headline = sentence_vectors @ title_vector if title_vector is not None else np.zeros(count, dtype=np.float32)
-    return CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline + POSITION_WEIGHT * position_prior(count)
+@dataclass(frozen=True)
+class Scorer:
+    """A linear sentence scorer and the similarity above which a candidate counts as a near-duplicate."""
+
+    weights: np.ndarray  # one weight per name in FEATURES
+    redundancy_threshold: float
+
+    def score(self, sentences: Sequence[str]) -> np.ndarray:
+        return sentence_features(sentences) @ self.weights
+
+    @classmethod
+    def from_json(cls, path: Path) -> Scorer:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            weights = data["weights"]
+            threshold = float(data["redundancy_threshold"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"{path}: unreadable extractive scorer ({error.__class__.__name__}: {error})") from None
+        if not isinstance(weights, dict) or set(weights) != set(FEATURES):
+            raise ModelError(f"{path}: scorer weights must name exactly these features: {', '.join(FEATURES)}")
+        return cls(np.array([float(weights[name]) for name in FEATURES], dtype=np.float32), threshold)
 
 
-def select_mmr(scores: np.ndarray, vectors: np.ndarray, limit: int, eligible: np.ndarray) -> list[int]:
-    """Greedy MMR: the best-scoring sentence that is not too similar to those already chosen."""
+@lru_cache(maxsize=1)
+def shipped_scorer() -> Scorer:
+    return Scorer.from_json(SCORER_PATH)
+
+
+def candidate_order(scores: np.ndarray) -> list[int]:
+    """Sentence indexes best first; equal scores keep article order, so the result never depends on sort stability."""
+    return sorted(range(len(scores)), key=lambda index: (-float(scores[index]), index))
+
+
+def pick_diverse(vectors: np.ndarray, limit: int, threshold: float) -> list[int]:
+    """Positions of the first `limit` rows that are not near-duplicates of a row picked before them.
+
+    `vectors` are unit embeddings of the candidates in ranking order; positions index that order.
+    """
     chosen: list[int] = []
-    candidates = [i for i in range(len(scores)) if eligible[i]] or list(range(len(scores)))
-    while candidates and len(chosen) < limit:
-        if chosen:
-            redundancy = (vectors[candidates] @ vectors[chosen].T).max(axis=1)
-        else:
-            redundancy = np.zeros(len(candidates), dtype=np.float32)
-        adjusted = scores[candidates] - REDUNDANCY_PENALTY * redundancy
-        best = candidates[int(np.argmax(adjusted))]
-        chosen.append(best)
-        candidates.remove(best)
-    return sorted(chosen)
+    for position in range(len(vectors)):
+        if chosen and float((vectors[chosen] @ vectors[position]).max()) > threshold:
+            continue
+        chosen.append(position)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def fill_to(chosen: list[int], candidates: int, limit: int) -> list[int]:
+    """Top up with the best remaining candidates when too many were near-duplicates (an article that repeats itself)."""
+    taken = set(chosen)
+    extra = [position for position in range(candidates) if position not in taken]
+    return chosen + extra[: max(0, limit - len(chosen))]
+
+
+@dataclass
+class _Plan:
+    """One article's selection in progress."""
+
+    order: list[int]  # sentence indexes, best first
+    vectors: np.ndarray | None = None  # embeddings of order[: len(vectors)]
+    picked: list[int] | None = None  # positions in `order`
 
 
 @register("extractive")
 class ExtractiveSummarizer:
     name = "extractive"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, encoder: Encoder | None = None, scorer: Scorer | None = None) -> None:
         self.settings = settings
         self.model_name = EMBEDDED_NAME
+        self._encoder = encoder
+        self.scorer = scorer or shipped_scorer()
 
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
-        from briefing.models.encoder import embedded_encoder
-
-        encoder = embedded_encoder()
-        # One encoder pass over every sentence of every article: batching across articles keeps padding small.
-        texts: list[str] = []
-        for article in articles:
-            texts.append(article.title)
-            texts.extend(article.sentences)
-        vectors = encoder.embed(texts)
+        limit = self.settings.sentences
+        plans = [_Plan(candidate_order(self.scorer.score(article.sentences))) for article in articles]
+        open_plans = [(article, plan) for article, plan in zip(articles, plans, strict=True) if len(plan.order) > limit]
+        if open_plans:
+            encoder = self._encoder or self._embedded_encoder()
+            # First pass: the best N + spare candidates of every article, in one batch across articles.
+            self._embed(encoder, open_plans, limit + SPARE_CANDIDATES)
+            for _, plan in open_plans:
+                plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
+            # Second pass, rare: articles whose first candidates were mostly near-duplicates get all theirs embedded.
+            short = [(a, p) for a, p in open_plans if len(p.picked) < limit and len(p.vectors) < len(p.order)]
+            if short:
+                self._embed(encoder, short, None)
+                for _, plan in short:
+                    plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
         summaries: list[Summary] = []
-        offset = 0
-        for article in articles:
-            title_vector = vectors[offset] if article.title else None
-            sentence_vectors = vectors[offset + 1 : offset + 1 + len(article.sentences)]
-            offset += 1 + len(article.sentences)
-            summaries.append(self._summarize_one(article, sentence_vectors, title_vector))
+        for article, plan in zip(articles, plans, strict=True):
+            if plan.picked is None:  # no more sentences than asked for: the whole article is the summary
+                indexes = list(range(len(article.sentences)))
+            else:
+                positions = fill_to(plan.picked, len(plan.order), limit)
+                indexes = sorted(plan.order[position] for position in positions)
+            sentences = tuple(SummarySentence(article.sentences[i], (i,), support=1.0) for i in indexes)
+            summaries.append(Summary(article.id, sentences, method=self.name, model=self.model_name))
         return summaries
 
-    def _summarize_one(
-        self, article: Article, sentence_vectors: np.ndarray, title_vector: np.ndarray | None
-    ) -> Summary:
-        limit = self.settings.sentences
-        if len(article.sentences) <= limit:
-            picked = list(range(len(article.sentences)))
-        else:
-            scores = score_sentences(sentence_vectors, title_vector)
-            eligible = np.array([len(s.split()) >= MIN_WORDS for s in article.sentences])
-            picked = select_mmr(scores, sentence_vectors, limit, eligible)
-        sentences = tuple(SummarySentence(article.sentences[i], (i,), support=1.0) for i in picked)
-        return Summary(article.id, sentences, method=self.name, model=self.model_name)
+    @staticmethod
+    def _embed(encoder: Encoder, plans: Sequence[tuple[Article, _Plan]], count: int | None) -> None:
+        """Embed the first `count` candidates (all when None) of each plan, in one encoder call."""
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for article, plan in plans:
+            wanted = plan.order if count is None else plan.order[:count]
+            spans.append((len(texts), len(texts) + len(wanted)))
+            texts.extend(article.sentences[index] for index in wanted)
+        vectors = encoder.embed(texts)
+        for (_, plan), (start, end) in zip(plans, spans, strict=True):
+            plan.vectors = vectors[start:end]
+
+    @staticmethod
+    def _embedded_encoder() -> Encoder:
+        from briefing.models.encoder import embedded_encoder
+
+        return embedded_encoder()

@@ -6,8 +6,8 @@ Order of evidence, strongest first:
    declare ISO-8859-1 but are UTF-8 are common, so validity beats a declaration);
 3. a declared charset (HTTP header, `<meta charset>`, `<?xml encoding?>`) that decodes the bytes cleanly;
 4. UTF-8 with some lines in a legacy encoding (files glued together): each line decoded on its own;
-5. charset-normalizer on the non-ASCII lines, preferring cp1252 when it ties with other Latin code pages
-   (it cannot tell French cp1252 from cp1250 and picks the wrong one).
+5. charset-normalizer's candidates for the non-ASCII lines, each scored for implausible text, and among the
+   look-alike Latin code pages the one whose accented letters one language explains (`detect_legacy_encoding`).
 Binary data is refused before any of this; undecodable bytes become U+FFFD, and text that is mostly U+FFFD is refused.
 """
 
@@ -63,7 +63,8 @@ def decode(source: str, data: bytes, declared: str | None = None, partial: bool 
     except UnicodeDecodeError:
         pass
     encoding = _codec_name(declared)
-    if encoding and encoding != "utf_8":
+    # A UTF-16/32 declaration without a BOM is a mistake browsers ignore too (it would "decode" ASCII as CJK).
+    if encoding and not encoding.startswith(("utf_8", "utf_16", "utf_32")):
         try:
             return _decode_with(data, encoding, "strict", partial)
         except UnicodeDecodeError:

@@ -38,7 +38,7 @@ SUFFIX_HINTS = {
     ".urls": "urls",
 }
 MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON array must be parsed whole; bigger collections belong in JSONL
-_READABLE = " ".join(sorted(SUFFIX_HINTS))
+_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls"  # the common ones; SUFFIX_HINTS has all
 
 
 def stdin_documents(ctx: IngestContext) -> Iterator[Item]:
@@ -81,7 +81,7 @@ def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
             yield from guarded(str(path), file_documents(ctx, path, hint))
     if articles_tried == 0:
         what = "no files" if files_seen == 0 else "no article files"
-        raise SourceError(str(folder), f"folder holds {what} (briefing reads {_READABLE}, and .gz of them)")
+        raise SourceError(str(folder), f"folder holds {what} (briefing reads {_READABLE}, also gzip'd)")
 
 
 def _unsupported_reason(path: Path) -> str:
@@ -115,17 +115,22 @@ def file_documents(ctx: IngestContext, path: Path, hint: str) -> Iterator[Item]:
 def _stream_documents(ctx: IngestContext, source: str, handle: BinaryIO, hint: str, size: int | None) -> Iterator[Item]:
     """Read `handle` with a cap; JSON Lines (by name, or a first line that is one JSON object) are streamed."""
     cap = ctx.max_bytes
-    first = handle.readline(cap + 1)
-    head = first.removeprefix(b"\xef\xbb\xbf").strip()
-    second = b""
+    read = [handle.readline(cap + 1)]
+    head = read[0].removeprefix(b"\xef\xbb\xbf").strip()
     if hint in ("", "json") and head.startswith(b"{") and head.endswith(b"}"):
-        second = handle.readline(cap + 1)  # a second object line makes it JSON Lines, whatever the name says
-    if (hint == "jsonl" or second.lstrip().startswith(b"{")) and binary_kind(first[:8192]) is None:
-        yield from bounded(ctx, jsonl_documents(source, _numbered_lines([first, second], handle, cap)))
+        # A second object line makes it JSON Lines, whatever the name says (blank lines between are allowed).
+        while len(read) < 1000 and (line := handle.readline(cap + 1)):
+            read.append(line)
+            if line.strip():
+                break
+    second_object = len(read) > 1 and read[-1].lstrip().startswith(b"{")
+    if (hint == "jsonl" or second_object) and binary_kind(read[0][:8192]) is None:
+        yield from bounded(ctx, jsonl_documents(source, _numbered_lines(read, handle, cap)))
         return
     if hint == "json" or (not hint and head.startswith((b"{", b"["))):
         cap = MAX_JSON_BYTES
-    data = first + second + handle.read(max(0, cap + 1 - len(first) - len(second)))
+    start = b"".join(read)
+    data = start + handle.read(max(0, cap + 1 - len(start)))
     truncated = len(data) > cap
     if truncated and hint == "json":
         raise SourceError(source, "JSON file larger than 64 MB: write it as JSONL (one record a line, streamed)")
@@ -137,7 +142,7 @@ def _numbered_lines(read: list[bytes], handle: BinaryIO, cap: int) -> Iterator[t
     `cap` (drained in bounded pieces, never held whole)."""
 
     def raw_lines() -> Iterator[bytes]:
-        yield from (line for line in read if line)
+        yield from (line for line in read if line)  # b"" is end of file
         while line := handle.readline(cap + 1):
             yield line
 
