@@ -17,7 +17,6 @@ from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument, Skipped
 from briefing.sources.content import IngestContext, Item, guarded, url_documents
-from briefing.sources.decode import decode
 from briefing.sources.files import path_documents, stdin_documents
 
 _URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
@@ -37,7 +36,10 @@ def ingest(sources: Sequence[str], settings: Settings | None = None) -> IngestRe
     try:
         for source in sources:
             for item in guarded(source, _expand(context, source)):
-                (skipped if isinstance(item, Skipped) else documents).append(item)  # type: ignore[arg-type]
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                else:
+                    documents.append(item)
     finally:
         context.close()
     return IngestResult(tuple(documents), tuple(skipped))
@@ -85,8 +87,3 @@ def bound_article(article: Article, settings: Settings | None = None) -> tuple[A
         "the rest is left out",
     )
     return replace(article, sentences=tuple(kept), truncated=True), note
-
-
-def decode_text(source: str, data: bytes) -> str:
-    """Bytes to text as ingestion does it (kept for callers of the first version of this module)."""
-    return decode(source, data)

@@ -92,8 +92,9 @@ GOOD_SOURCES = {"panjshir.txt", "wire.jsonl:1#w1", "wire.jsonl:3#w3", "windows.t
 
 
 def test_daily_on_a_mixed_folder_reports_each_bad_input_and_briefs_the_good_ones(
-    tmp_path: Path, mixed_inputs: Path, fake_summarizer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, mixed_inputs: Path, fake_summarizer, embedded_encoder, monkeypatch: pytest.MonkeyPatch
 ):
+    """`embedded_encoder`: composing groups stories with it; the session-wide copy is loaded once for all tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     missing = tmp_path / "not-there.txt"
     empty_folder = tmp_path / "nothing"
@@ -114,7 +115,7 @@ def test_daily_on_a_mixed_folder_reports_each_bad_input_and_briefs_the_good_ones
         "disguised.html": "binary file (PDF document), not text",
         "chart.png": "binary file (PNG image), not an article; not read",
         "noise.txt": "binary file, not text (NUL or control bytes)",
-        "wire.jsonl:2": "broken JSON line (Unterminated string starting at at column 25); other lines read",
+        "wire.jsonl:2": "broken JSON line (Unterminated string starting at column 25); other lines read",
     }
     for name, reason in expected.items():
         assert skipped[str(mixed_inputs / name)] == reason

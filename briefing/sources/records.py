@@ -42,7 +42,8 @@ def jsonl_documents(source: str, lines: Iterable[tuple[int, str | None]]) -> Ite
         except json.JSONDecodeError as error:
             broken += 1
             if broken <= MAX_REPORTED_BROKEN_LINES:
-                yield Skipped(where, f"broken JSON line ({error.msg} at column {error.colno}); other lines read")
+                what = f"{error.msg.removesuffix(' at')} at column {error.colno}"
+                yield Skipped(where, f"broken JSON line ({what}); other lines read")
             continue
         except RecursionError:
             broken += 1
