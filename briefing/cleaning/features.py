@@ -29,6 +29,8 @@ MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is 
 _TOKEN = re.compile(r"\w+")
 # Scripts written without spaces: one `\w+` token can be a whole sentence, so their characters are counted instead.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
+_DIGIT = re.compile(r"\d")
 _END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
 _SENTENCE_MARK = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
@@ -146,9 +148,9 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
     n_chars = len(text)
     lowered = [t.lower() for t in tokens]
     words = [t for t in tokens if t[0].isalpha()]
-    letters_or_digits = sum(1 for ch in text if ch.isalnum())
+    letters_or_digits = len(_ALNUM.findall(text))
     spaces = text.count(" ")
-    digits = sum(1 for ch in text if ch.isdigit())
+    digits = len(_DIGIT.findall(text))
     end_punct = bool(_END_PUNCT.search(text))
     token_set = set(lowered)
     similarity = title_similarity(token_set, title_tokens)

@@ -96,6 +96,8 @@ def html_model() -> BlockModel:
 
 def _element_context(element: object, parent: _Context, tag: str) -> _Context:
     get = element.get  # type: ignore[attr-defined]
+    if tag not in _BLOCK_TAGS and tag not in _BOILERPLATE_TAGS and tag != "article" and not element.attrib:  # type: ignore[attr-defined]
+        return parent  # a bare inline element (<b>, <span>) changes nothing
     if tag in ("html", "body"):  # page-wide classes ("has-header", "ads-enabled") say nothing about one block
         words: set[str] = set()
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -107,36 +106,31 @@ def site_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+_SCRIPTS = {
+    "kana": re.compile(r"[\u3040-\u30ff]"),
+    "hangul": re.compile(r"[\u1100-\u11ff\uac00-\ud7af]"),
+    "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    "arabic": re.compile(r"[\u0600-\u06ff]"),
+    "hebrew": re.compile(r"[\u0590-\u05ff]"),
+    "thai": re.compile(r"[\u0e00-\u0e7f]"),
+    "greek": re.compile(r"[\u0370-\u03ff]"),
+}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _script_language(text: str) -> str | None:
     """Languages told apart by their script alone."""
-    counts = {"hangul": 0, "kana": 0, "han": 0, "arabic": 0, "hebrew": 0, "thai": 0, "greek": 0, "letters": 0}
-    for ch in text[:5000]:
-        if not ch.isalpha():
-            continue
-        counts["letters"] += 1
-        name = unicodedata.name(ch, "")
-        for script, key in (
-            ("HANGUL", "hangul"),
-            ("HIRAGANA", "kana"),
-            ("KATAKANA", "kana"),
-            ("CJK", "han"),
-            ("ARABIC", "arabic"),
-            ("HEBREW", "hebrew"),
-            ("THAI", "thai"),
-            ("GREEK", "greek"),
-        ):
-            if name.startswith(script):
-                counts[key] += 1
-                break
-    letters = max(1, counts["letters"])
-    if counts["kana"] / letters > 0.05:
+    sample = text[:5000]
+    letters = max(1, len(_LETTER.findall(sample)))
+    share = {script: len(pattern.findall(sample)) / letters for script, pattern in _SCRIPTS.items()}
+    if share["kana"] > 0.05:
         return "ja"
-    if counts["hangul"] / letters > 0.2:
+    if share["hangul"] > 0.2:
         return "ko"
-    if counts["han"] / letters > 0.3:
+    if share["han"] > 0.3:
         return "zh"
     for script, language in (("arabic", "ar"), ("hebrew", "he"), ("thai", "th"), ("greek", "el")):
-        if counts[script] / letters > 0.3:
+        if share[script] > 0.3:
             return language
     return None
 
