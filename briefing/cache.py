@@ -35,7 +35,7 @@ HASHED_WEIGHT_LIMIT = 512 << 20  # weights up to this size are hashed; bigger on
 WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt")
 PACKAGE = Path(__file__).resolve().parent
 # Code whose change changes summaries: the summarizers, the guard, the splitter and chunker.
-CODE_FILES = ("models/**/*.py", "faithfulness/**/*.py", "summarize.py", "text.py", "chunk.py")
+CODE_FILES = ("models/**/*.py", "models/**/*.json", "faithfulness/**/*.py", "summarize.py", "text.py", "chunk.py")
 
 
 class SummaryCache:

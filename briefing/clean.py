@@ -23,6 +23,7 @@ from briefing.records import Article, RawDocument
 from briefing.text import content_hash, normalize_whitespace, split_sentences
 
 MIN_ARTICLE_WORDS = 25
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -46,7 +47,7 @@ def clean(document: RawDocument) -> Article:
         found = _Found(document.title, [document.content])
     body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
     sentences = tuple(split_sentences(body))
-    word_count = sum(len(s.split()) for s in sentences)
+    word_count = _word_count(body)
     if word_count < MIN_ARTICLE_WORDS:
         if document.kind == "html":
             raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")
@@ -68,6 +69,11 @@ def clean(document: RawDocument) -> Article:
         language=meta.get("language") or guess_language(body),
         truncated=found.cut_off or is_truncated(sentences[-1]),
     )
+
+
+def _word_count(text: str) -> int:
+    """Words, counting scripts written without spaces (Japanese, Chinese, Thai) at two characters a word."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
 
 
 def _normalise(text: str) -> str:
@@ -101,7 +107,7 @@ def _clean_html(document: RawDocument) -> _Found:
     if view is None or not view.blocks.texts:
         raise SourceError(document.source, "HTML page holds no text (unparseable or empty markup)")
     selection = select_html(view)
-    if sum(len(text.split()) for text in selection.body) < MIN_ARTICLE_WORDS:
+    if _word_count("\n".join(selection.body)) < MIN_ARTICLE_WORDS:
         # trafilatura found no article: let the text-dump model read the page's blocks instead.
         model = dump_model()
         probabilities = model.probabilities(page_features(view.blocks, view.title))

@@ -183,7 +183,7 @@ def load_training_articles(data_dir: Path) -> list[TrainingArticle]:
             articles.append(
                 TrainingArticle(
                     name,
-                    sentence_features(sentences).astype(np.float64),
+                    sentence_features(sentences),
                     vectors[offset : offset + len(sentences)],
                     [tokenizer.tokenize(sentence) for sentence in sentences],
                     Counter(reference),

@@ -68,6 +68,7 @@ def test_wsj_text_dump_keeps_the_paywalled_excerpt_only(data_dir: Path):
     for junk in ("Dow Jones Newswires", "Subscribe Sign In", "Most Popular Videos", "To Read the Full Story"):
         assert junk not in text
     assert article.published == "2019-11-19"
+    assert article.author == "Sarah E. Needleman"
     assert article.truncated  # the excerpt ends on "All..."
 
 

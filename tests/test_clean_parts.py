@@ -67,6 +67,7 @@ def test_find_byline_strips_dates_and_titles():
     assert find_byline(["Menu", "By Scott Gordon", "Published Nov 18, 2019"]) == "Scott Gordon"
     assert find_byline(["By JANIE HAR, Associated Press"]) == "JANIE HAR"
     assert find_byline(["By Umair Irfan Updated Nov 13, 2019, 10:28am EST"]) == "Umair Irfan"
+    assert find_byline(["Review", "By", "Sarah E. Needleman", "Nov. 19, 2019"]) == "Sarah E. Needleman"
     assert find_byline(["By clicking Accept you agree to our terms."]) is None
 
 

@@ -29,7 +29,7 @@ MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is 
 _TOKEN = re.compile(r"\w+")
 # Scripts written without spaces: one `\w+` token can be a whole sentence, so their characters are counted instead.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
+_SYMBOL = re.compile(r"[^\w ]|_")
 _DIGIT = re.compile(r"\d")
 _END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
@@ -148,8 +148,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
     n_chars = len(text)
     lowered = [t.lower() for t in tokens]
     words = [t for t in tokens if t[0].isalpha()]
-    letters_or_digits = len(_ALNUM.findall(text))
-    spaces = text.count(" ")
+    symbols = len(_SYMBOL.findall(text))  # neither a letter, a digit nor a plain space
     digits = len(_DIGIT.findall(text))
     end_punct = bool(_END_PUNCT.search(text))
     token_set = set(lowered)
@@ -158,7 +157,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
     return [
         math.log1p(n_tokens),
         math.log1p(n_chars),
-        min(20.0, (n_chars - spaces) / max(1, n_tokens)) / 10,
+        min(20.0, (n_chars - text.count(" ")) / max(1, n_tokens)) / 10,
         float(n_tokens <= 3),
         float(4 <= n_tokens <= 9),
         float(10 <= n_tokens <= 24),
@@ -173,7 +172,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
         sum(1 for w in words[:6] if w[0].isupper()) / max(1, len(words[:6])),
         sum(1 for w in words if len(w) > 1 and w.isupper()) / max(1, len(words)),
         digits / max(1, n_chars),
-        (n_chars - letters_or_digits - spaces) / max(1, n_chars),
+        symbols / max(1, n_chars),
         float(bool(_SEPARATOR.search(text))),
         float(bool(_URLISH.search(text))),
         sum(1 for t in lowered if t in FURNITURE_WORDS) / max(1, n_tokens),

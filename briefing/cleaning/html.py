@@ -96,7 +96,8 @@ def html_model() -> BlockModel:
 
 def _element_context(element: object, parent: _Context, tag: str) -> _Context:
     get = element.get  # type: ignore[attr-defined]
-    if tag not in _BLOCK_TAGS and tag not in _BOILERPLATE_TAGS and tag != "article" and not element.attrib:  # type: ignore[attr-defined]
+    bare = not element.attrib  # type: ignore[attr-defined]
+    if bare and tag not in _BLOCK_TAGS and tag not in _BOILERPLATE_TAGS and tag != "article":
         return parent  # a bare inline element (<b>, <span>) changes nothing
     if tag in ("html", "body"):  # page-wide classes ("has-header", "ads-enabled") say nothing about one block
         words: set[str] = set()
@@ -175,7 +176,7 @@ def html_blocks(tree: object) -> tuple[Blocks, list[dict[str, float]]]:
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.rsplit("}", 1)[-1].lower()
         if event == "start":
-            if not tag or tag in _SKIPPED_TAGS or _is_hidden(element):
+            if not tag or tag in _SKIPPED_TAGS or (element.attrib and _is_hidden(element)):
                 # Comments, processing instructions, scripts and hidden parts: no text of theirs, but their tail
                 # (read at their "end" event, which iterwalk still sends) is visible.
                 walker.skip_subtree()

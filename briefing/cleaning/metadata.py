@@ -85,11 +85,16 @@ def find_date(text: str) -> str | None:
 
 
 def find_byline(lines: Iterable[str]) -> str | None:
-    """The author named by a short 'By First Last' line, without its trailing date or job title."""
+    """The author named by a short 'By First Last' line (or a lone 'By' line and the name on the next), without
+    its trailing date or job title."""
+    previous = ""
     for line in lines:
-        if len(line) > 120:
+        line = line.strip()
+        candidate = f"By {line}" if previous.lower() in ("by", "by:") else line
+        previous = line
+        if len(candidate) > 120:
             continue
-        match = _BYLINE.match(line.strip())
+        match = _BYLINE.match(candidate)
         if not match:
             continue
         name = _BYLINE_TAIL.sub("", match[1]).strip(" .,:;")

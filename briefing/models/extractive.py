@@ -56,7 +56,7 @@ class Scorer:
             raise ModelError(f"{path}: unreadable extractive scorer ({error.__class__.__name__}: {error})") from None
         if not isinstance(weights, dict) or set(weights) != set(FEATURES):
             raise ModelError(f"{path}: scorer weights must name exactly these features: {', '.join(FEATURES)}")
-        return cls(np.array([float(weights[name]) for name in FEATURES], dtype=np.float32), threshold)
+        return cls(np.array([float(weights[name]) for name in FEATURES], dtype=np.float64), threshold)
 
 
 @lru_cache(maxsize=1)

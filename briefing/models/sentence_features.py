@@ -44,8 +44,8 @@ def _short(word_count: int, limit: int) -> float:
 
 
 def sentence_features(sentences: Sequence[str]) -> np.ndarray:
-    """One row per sentence, one column per name in FEATURES (float32)."""
-    rows = np.zeros((len(sentences), len(FEATURES)), dtype=np.float32)
+    """One row per sentence, one column per name in FEATURES (float64, as in training, so ties break alike)."""
+    rows = np.zeros((len(sentences), len(FEATURES)), dtype=np.float64)
     for index, sentence in enumerate(sentences):
         text = sentence.strip()
         word_count = len(text.split())

@@ -1,0 +1,194 @@
+"""ROUGE of the extractive default against Lead-3 and sumy's LexRank, on the development summarization sets.
+
+    python bench/rouge.py                      # both dev sets, 3 sentences, markdown table on stdout
+    python bench/rouge.py --limit 20           # a quick look
+    python bench/rouge.py --data-dir /path/to/shared/data
+
+Every system picks from the same sentences: the `Article` that `briefing` itself builds from a JSONL record
+(`briefing.clean.clean` on a record document, as ingest + clean do), so the numbers are what users get.
+
+- ROUGE-1/2/L F1 from `rouge-score` with stemming; ROUGE-Lsum (summary-level LCS over newline-separated sentences,
+  the variant published CNN/DailyMail numbers use) is shown too. Sentences of system summaries and of references are
+  put on separate lines for Lsum only (CNN/DailyMail highlights are one per line; BBC references are split with
+  `briefing.text.split_sentences`).
+- Lead-3: the first N sentences. LexRank: sumy's LexRankSummarizer (Snowball stemmer, sumy's English stop words) fed
+  our sentence split and a regex word tokenizer, because sumy's default tokenizer needs NLTK punkt data, which is not
+  installed offline; sentences come back in article order.
+- ours: `briefing`'s extractive summarizer with the int8-quantized encoder (the default) and with float32 weights.
+- "Δ R-1 vs Lead-3 (95% CI)": paired bootstrap over articles (2000 resamples, fixed seed), so the size of the dev
+  sets is visible next to the gain.
+- Speed: articles per second of the whole `summarize()` call over the set (features, ranking, encoder, selection),
+  warm: the encoder is loaded and has run once before the clock starts. Model load is timed separately (sha256 check
+  of the weights + transformers load + quantization).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.devsets import DEFAULT_DATA_DIR, DEV_SETS, DevItem, load_dev_set
+from briefing.config import Settings
+from briefing.records import Article
+from briefing.text import split_sentences
+
+METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+BOOTSTRAP_RESAMPLES = 2000
+
+Picker = Callable[[Sequence[Article]], list[list[str]]]
+
+
+@dataclass
+class SystemResult:
+    name: str
+    scores: np.ndarray  # (articles, len(METRICS)) F1 x100
+    seconds: float
+
+
+class RegexWordTokenizer:
+    """Offline stand-in for sumy's NLTK tokenizer: LexRank only needs words of sentences we split ourselves."""
+
+    language = "english"
+    _WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+    def to_words(self, sentence: str) -> list[str]:
+        return self._WORD.findall(sentence)
+
+    def to_sentences(self, paragraph: str) -> list[str]:
+        return split_sentences(paragraph)
+
+
+def lead(articles: Sequence[Article], count: int) -> list[list[str]]:
+    return [list(article.sentences[:count]) for article in articles]
+
+
+def lexrank(articles: Sequence[Article], count: int) -> list[list[str]]:
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.utils import get_stop_words
+
+    tokenizer = RegexWordTokenizer()
+    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    picked: list[list[str]] = []
+    for article in articles:
+        sentences = [Sentence(text, tokenizer) for text in article.sentences]
+        chosen = {id(s) for s in summarizer(ObjectDocumentModel([Paragraph(sentences)]), count)}
+        picked.append([str(s) for s in sentences if id(s) in chosen])  # article order
+    return picked
+
+
+def ours(articles: Sequence[Article], count: int, quantize: bool) -> list[list[str]]:
+    from briefing.models.encoder import embedded_encoder
+    from briefing.models.extractive import ExtractiveSummarizer
+
+    summarizer = ExtractiveSummarizer(Settings(sentences=count), encoder=embedded_encoder(quantize=quantize))
+    return [[s.text for s in summary.sentences] for summary in summarizer.summarize(articles)]
+
+
+def score(items: Sequence[DevItem], summaries: Sequence[Sequence[str]]) -> np.ndarray:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
+    rows = []
+    for item, summary in zip(items, summaries, strict=True):
+        reference_lines = [line for line in item.reference.splitlines() if line.strip()]
+        if len(reference_lines) == 1:
+            reference_lines = split_sentences(reference_lines[0])
+        reference = "\n".join(reference_lines)
+        result = scorer.score(reference, "\n".join(summary))
+        # rougeL (no Lsum) treats the text as one sequence; newlines make no difference to it, or to ROUGE-1/2.
+        rows.append([100 * result[metric].fmeasure for metric in METRICS])
+    return np.array(rows)
+
+
+def bootstrap_gain(ours_r1: np.ndarray, lead_r1: np.ndarray) -> tuple[float, float]:
+    rng = np.random.default_rng(0)
+    differences = ours_r1 - lead_r1
+    samples = rng.integers(0, len(differences), size=(BOOTSTRAP_RESAMPLES, len(differences)))
+    means = differences[samples].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def run_system(name: str, picker: Picker, items: Sequence[DevItem]) -> SystemResult:
+    articles = [item.article for item in items]
+    started = time.perf_counter()
+    summaries = picker(articles)
+    seconds = time.perf_counter() - started
+    return SystemResult(name, score(items, summaries), seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder holding summarization/")
+    parser.add_argument("--limit", type=int, default=None, help="first N records of each dev set")
+    parser.add_argument("--sentences", type=int, default=3, help="sentences per summary (default 3)")
+    args = parser.parse_args()
+
+    from briefing.models.encoder import embedded_encoder
+
+    load_seconds: dict[str, float] = {}
+    for quantize, label in ((True, "int8"), (False, "float32")):
+        started = time.perf_counter()
+        encoder = embedded_encoder(quantize=quantize)
+        load_seconds[label] = time.perf_counter() - started
+        encoder.embed(["Warm-up sentence for the encoder.", "A second one, a little longer than the first."])
+
+    count = args.sentences
+    lines = [
+        f"| dev set | system | R-1 | R-2 | R-L | R-Lsum | Δ R-1 vs Lead-{count} (95% CI) | Δ R-2 | articles/s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for set_name, relative in DEV_SETS.items():
+        items, rejected = load_dev_set(args.data_dir / relative, args.limit)
+        if rejected:
+            print(f"{set_name}: the cleaner rejected {len(rejected)} records: {', '.join(rejected)}", file=sys.stderr)
+        articles = [item.article for item in items]
+        print(f"{set_name}: {len(articles)} articles…", file=sys.stderr, flush=True)
+        results = [
+            run_system(f"Lead-{count}", partial(lead, count=count), items),
+            run_system("LexRank (sumy)", partial(lexrank, count=count), items),
+            run_system("**ours** (extractive, int8 encoder)", partial(ours, count=count, quantize=True), items),
+            run_system("ours, float32 encoder", partial(ours, count=count, quantize=False), items),
+        ]
+        baseline = results[0].scores
+        for result in results:
+            means = result.scores.mean(axis=0)
+            gain = means - baseline.mean(axis=0)
+            if result is results[0]:
+                delta, delta2 = "—", "—"
+            else:
+                low, high = bootstrap_gain(result.scores[:, 0], baseline[:, 0])
+                delta, delta2 = f"{gain[0]:+.2f} ({low:+.2f} … {high:+.2f})", f"{gain[1]:+.2f}"
+            speed = len(articles) / result.seconds if result.seconds > 0 else float("inf")
+            lines.append(
+                f"| {set_name} ({len(articles)}) | {result.name} | {means[0]:.2f} | {means[1]:.2f} | {means[2]:.2f} "
+                f"| {means[3]:.2f} | {delta} | {delta2} | {speed:,.0f} |"
+            )
+    print("\n".join(lines))
+    print(
+        f"\n{count} sentences per summary; ROUGE F1 x100 (rouge-score, stemming). Encoder load (sha256 check + load"
+        f" + quantization): int8 {load_seconds['int8']:.1f} s, float32 {load_seconds['float32']:.1f} s."
+        f" Torch threads: {_threads()}."
+    )
+
+
+def _threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+if __name__ == "__main__":
+    main()
