@@ -72,7 +72,7 @@ FURNITURE_PHRASE = re.compile(
     r"all rights reserved|sign (?:in|up)|log ?in|subscribe|newsletter|mailing list|read (?:more|next|also)|"
     r"click here|share (?:this|on)|follow us|related (?:articles?|stories|posts?)|"
     r"(?:most )?(?:popular|recommended|trending)(?: (?:now|stories|articles|posts))?|advertisement|"
-    r"sponsored|leave a (?:comment|reply)|comments?|something went wrong|thank you for|placeholder|"
+    r"sponsored|leave a (?:comment|reply)|comments?|thank you for|"
     r"loading|javascript|browser|accept|opt.out|©|copyright)\b",
     re.IGNORECASE,
 )
