@@ -49,6 +49,7 @@ class BatchResult:
     seconds: float
     rss_mb: float
     peak_mb: float
+    trimmed_mb: float | None  # RSS after malloc_trim: what is still in use, without the allocator's free pages
 
 
 def load_pool(data_dir: Path) -> list[Record]:
@@ -110,6 +111,19 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / MB
 
 
+def trim_heap() -> bool:
+    """Hand the C heap's free pages back to the OS (glibc `malloc_trim`); False where there is no such call."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
 def peak_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / MB if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
@@ -125,7 +139,7 @@ def slope(values: list[float]) -> float:
     return numerator / sum((x - mean_x) ** 2 for x in range(n))
 
 
-def run(folders: list[Path], work: Path, use_cache: bool) -> list[BatchResult]:
+def run(folders: list[Path], work: Path, use_cache: bool, trim: bool) -> list[BatchResult]:
     from briefing.config import Settings
     from briefing.pipeline import run_daily
 
@@ -145,7 +159,10 @@ def run(folders: list[Path], work: Path, use_cache: bool) -> list[BatchResult]:
         result = run_daily([str(folder)], settings)
         seconds = time.perf_counter() - started
         summarized = len(result.brief.sources)  # one numbered source per article summarized
-        results.append(BatchResult(number, inputs, summarized, len(result.brief.skipped), seconds, rss_mb(), peak_mb()))
+        rss = rss_mb()
+        trimmed = rss_mb() if trim and trim_heap() else None
+        skipped = len(result.brief.skipped)
+        results.append(BatchResult(number, inputs, summarized, skipped, seconds, rss, peak_mb(), trimmed))
         row = results[-1]
         print(
             f"batch {number}: {row.summarized} articles in {row.seconds:.1f} s, RSS {row.rss_mb:.0f} MB",
@@ -160,12 +177,15 @@ def report(results: list[BatchResult], start_rss: float, use_cache: bool, total_
     cache = "on (fresh folder)" if use_cache else "off"
     print(f"\nSoak: {summarized} articles summarized in {len(results)} batches, summary cache {cache}")
     print(f"RSS before the first batch (model not loaded yet): {start_rss:.0f} MB\n")
-    print("| batch | inputs | summarized | skipped | wall s | articles/s | RSS after MB | peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    trimmed = any(r.trimmed_mb is not None for r in results)
+    header = "| batch | inputs | summarized | skipped | wall s | articles/s | RSS after MB | peak RSS MB |"
+    print(header + (" RSS after trim MB |" if trimmed else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if trimmed else ""))
     for r in results:
         rate = r.summarized / r.seconds if r.seconds else 0.0
         cells = [r.number, r.inputs, r.summarized, r.skipped, f"{r.seconds:.1f}", f"{rate:.1f}"]
-        print("| " + " | ".join(str(c) for c in [*cells, f"{r.rss_mb:.0f}", f"{r.peak_mb:.0f}"]) + " |")
+        cells += [f"{r.rss_mb:.0f}", f"{r.peak_mb:.0f}"] + ([f"{r.trimmed_mb or 0:.0f}"] if trimmed else [])
+        print("| " + " | ".join(str(c) for c in cells) + " |")
     overall = summarized / total_seconds if total_seconds else 0.0
     peak = max(r.peak_mb for r in results)
     print(f"\nTotal: {summarized} articles in {total_seconds:.0f} s ({overall:.1f} articles/s, model load included)")
@@ -178,6 +198,9 @@ def report(results: list[BatchResult], start_rss: float, use_cache: bool, total_
         print(
             f"RSS slope over batches 2-{len(results)}: {growth:+.2f} MB/batch ({span:+.1f} MB across them): {verdict}"
         )
+    in_use = [r.trimmed_mb for r in results[1:] if r.trimmed_mb is not None]
+    if len(in_use) >= 2:
+        print(f"RSS-after-trim slope over batches 2-{len(results)}: {slope(in_use):+.2f} MB/batch")
 
 
 def main() -> None:
@@ -186,6 +209,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000, help="inputs in all")
     parser.add_argument("--batches", type=int, default=10, help="daily runs they are split into")
     parser.add_argument("--no-cache", action="store_true", help="run with the summary cache off")
+    parser.add_argument("--trim", action="store_true", help="after each batch also report RSS after malloc_trim(0)")
     parser.add_argument("--workdir", type=Path, help="keep inputs, outputs and cache here (default: a temp folder)")
     args = parser.parse_args()
     if args.batches < 1 or args.articles < args.batches:
@@ -197,7 +221,7 @@ def main() -> None:
         folders = build_batches(load_pool(args.data), raw_pages(args.data), args.articles, args.batches, work / "in")
         start_rss = rss_mb()
         started = time.perf_counter()
-        results = run(folders, work, use_cache=not args.no_cache)
+        results = run(folders, work, use_cache=not args.no_cache, trim=args.trim)
         report(results, start_rss, not args.no_cache, time.perf_counter() - started)
     finally:
         if args.workdir is None:

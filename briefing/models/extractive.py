@@ -4,8 +4,8 @@
    in `extractive_scorer.json`, trained on the development data by `scripts/train_scorer.py`. News is written lead
    first, so the score stays close to article order and mostly decides which weak lead sentences to pass over.
 2. Candidates are taken best first; one whose embedding is too similar to a sentence already chosen (a caption
-   repeating the first sentence, a quote restated) is skipped. Only the best few candidates of each article are
-   embedded, in one encoder pass across all the articles of the batch, so the cost does not grow with article length.
+   repeating the first sentence, a quote restated) is skipped. Only the candidates the selection reaches are
+   embedded (usually N per article), all articles in one encoder pass, so the cost does not grow with article length.
 3. The chosen sentences are returned in article order, each citing its own index in `Article.sentences`.
 """
 
@@ -28,8 +28,6 @@ from briefing.models.sentence_features import FEATURES, sentence_features
 from briefing.records import Article, Summary, SummarySentence
 
 SCORER_PATH = Path(__file__).with_name("extractive_scorer.json")
-# Candidates embedded beyond the N wanted in the first encoder pass: enough that near-duplicates rarely force a second.
-SPARE_CANDIDATES = 3
 
 
 class Encoder(Protocol):
@@ -116,16 +114,18 @@ class ExtractiveSummarizer:
         open_plans = [(article, plan) for article, plan in zip(articles, plans, strict=True) if len(plan.order) > limit]
         if open_plans:
             encoder = self._encoder or self._embedded_encoder()
-            # First pass: the best N + spare candidates of every article, in one batch across articles.
-            self._embed(encoder, open_plans, limit + SPARE_CANDIDATES)
-            for _, plan in open_plans:
-                plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
-            # Second pass, rare: articles whose first candidates were mostly near-duplicates get all theirs embedded.
-            short = [(a, p) for a, p in open_plans if len(p.picked) < limit and len(p.vectors) < len(p.order)]
-            if short:
-                self._embed(encoder, short, None)
-                for _, plan in short:
+            # Embed only what the selection looks at: each round embeds, for every article still short of N, as
+            # many next-best candidates as it still needs, all articles in one encoder call. A round after the
+            # first happens only for articles where a candidate was a near-duplicate.
+            while open_plans:
+                self._embed_next(encoder, open_plans, limit)
+                for _, plan in open_plans:
                     plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
+                open_plans = [
+                    (article, plan)
+                    for article, plan in open_plans
+                    if len(plan.picked) < limit and len(plan.vectors) < len(plan.order)
+                ]
         summaries: list[Summary] = []
         for article, plan in zip(articles, plans, strict=True):
             if plan.picked is None:  # no more sentences than asked for: the whole article is the summary
@@ -138,17 +138,22 @@ class ExtractiveSummarizer:
         return summaries
 
     @staticmethod
-    def _embed(encoder: Encoder, plans: Sequence[tuple[Article, _Plan]], count: int | None) -> None:
-        """Embed the first `count` candidates (all when None) of each plan, in one encoder call."""
+    def _embed_next(encoder: Encoder, plans: Sequence[tuple[Article, _Plan]], limit: int) -> None:
+        """Embed each plan's next candidates (all plans in one encoder call) and append their vectors."""
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
         for article, plan in plans:
-            wanted = plan.order if count is None else plan.order[:count]
-            spans.append((len(texts), len(texts) + len(wanted)))
-            texts.extend(article.sentences[index] for index in wanted)
+            have = 0 if plan.vectors is None else len(plan.vectors)
+            # What is still missing, or as many as were embedded before (doubling), whichever is more: an article
+            # that keeps repeating itself needs a few rounds, not one per sentence.
+            wanted = max(limit - (len(plan.picked) if plan.picked is not None else 0), have)
+            following = plan.order[have : have + wanted]
+            spans.append((len(texts), len(texts) + len(following)))
+            texts.extend(article.sentences[index] for index in following)
         vectors = encoder.embed(texts)
         for (_, plan), (start, end) in zip(plans, spans, strict=True):
-            plan.vectors = vectors[start:end]
+            new = vectors[start:end]
+            plan.vectors = new if plan.vectors is None else np.concatenate([plan.vectors, new])
 
     @staticmethod
     def _embedded_encoder() -> Encoder:
