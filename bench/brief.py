@@ -41,8 +41,11 @@ from briefing.composing.vectors import ArticleVectors, embed_articles
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument, Summary
+from briefing.sources.records import record_document
 
 DEFAULT_DATA = Path("../shared/data/multidoc/multi_news_dev.jsonl")
+DEFAULT_SINGLETONS = Path("../shared/data/summarization/cnn_dailymail_dev.jsonl")
+SINGLETON_BASE = 1000  # cluster id of CNN/DailyMail article i is SINGLETON_BASE + i: every article is its own event
 CALIBRATION = range(0, 50)
 HELD_OUT = range(50, 100)
 THRESHOLDS = [round(0.200 + 0.025 * i, 3) for i in range(11)]  # 0.200 .. 0.450
@@ -77,6 +80,22 @@ def load_pool(path: Path, limit_per_half: int | None) -> Pool:
             articles.append(article)
             clusters.append(index)
     return Pool(articles, clusters, {i: rows[i]["summary"] for i in wanted}, dropped)
+
+
+def load_singletons(path: Path, limit_per_half: int | None) -> tuple[list[Article], list[int]]:
+    """CNN/DailyMail articles, each its own event (hard negatives: same topics, different events), read as
+    `briefing daily` reads a JSONL file; articles 0-49 pair with the calibration half, 50-99 with the held-out half."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {i for half in (CALIBRATION, HELD_OUT) for i in list(half)[: limit_per_half or len(half)] if i < len(rows)}
+    articles: list[Article] = []
+    clusters: list[int] = []
+    for index in sorted(wanted):
+        try:
+            articles.append(clean(record_document(f"{path.name}:{index + 1}", rows[index])))
+        except SourceError:
+            continue
+        clusters.append(SINGLETON_BASE + index)
+    return articles, clusters
 
 
 def adjusted_rand_index(truth: list[int], predicted: list[int]) -> float:
