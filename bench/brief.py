@@ -2,16 +2,20 @@
 
     python bench/brief.py                         # full run: grouping calibration + held-out, ROUGE vs baseline
     python bench/brief.py --clusters-limit 20     # a quick look on the first 20 clusters of each half
+    python bench/brief.py --grouping-only         # story grouping only (no summaries, no ROUGE)
 
 Data: `../shared/data/multidoc/multi_news_dev.jsonl` (100 clusters of 1-7 articles on one event, with a reference
 summary). Every document goes through the real cleaner as a scraped text dump (Multi-News documents are scraped page
 text: Twitter boilerplate and captions included), and exact duplicates are dropped as `briefing daily` drops them.
 Clusters 0-49 are the calibration half, 50-99 the held-out half.
 
-Grouping: pool the articles of 30 clusters drawn at random, shuffle, group them with `briefing.composing.grouping`,
-and score the adjusted Rand index against the true clusters; mean (and minimum) over --draws draws per half. The
-threshold is swept on the calibration half only; the held-out half is reported at the threshold the calibration picked
-and at the one the code ships.
+Grouping: pool the articles of 30 clusters drawn at random with 50 CNN/DailyMail articles
+(`../shared/data/summarization/cnn_dailymail_dev.jsonl`, read as `briefing daily` reads JSONL; each article is its own
+event, often on the same topic as another: the hard negatives Multi-News lacks; articles 0-49 go with the calibration
+half, 50-99 with the held-out half), shuffle, group them with `briefing.composing.grouping`, and report per rule the
+adjusted Rand index on the pooled set, the CNN false merges (CNN articles put in a story with any other document) and
+the ARI of the same Multi-News clusters pooled alone; mean and min/max over --draws draws per half. Rules are
+compared on the calibration half; the held-out half is reported for every rule.
 
 Summaries: each true cluster is one story; the story summary (`briefing.composing.story_summary`) is built from the
 real summarize stage's per-article summaries (extractive on the embedded encoder, --sentences per article) at --words
@@ -27,7 +31,7 @@ import random
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import comb
 from pathlib import Path
 
@@ -35,7 +39,13 @@ import numpy as np
 
 from briefing.clean import clean
 from briefing.composing.entities import ArticleEntities, extract_entities
-from briefing.composing.grouping import DEFAULT_GROUPING, GroupingParameters, average_linkage, similarity_matrix
+from briefing.composing.grouping import (
+    DEFAULT_GROUPING,
+    GroupingParameters,
+    average_linkage,
+    similarity_matrix,
+    story_similarity,
+)
 from briefing.composing.story_summary import summarize_story
 from briefing.composing.vectors import ArticleVectors, embed_articles
 from briefing.config import Settings
@@ -48,7 +58,7 @@ DEFAULT_SINGLETONS = Path("../shared/data/summarization/cnn_dailymail_dev.jsonl"
 SINGLETON_BASE = 1000  # cluster id of CNN/DailyMail article i is SINGLETON_BASE + i: every article is its own event
 CALIBRATION = range(0, 50)
 HELD_OUT = range(50, 100)
-THRESHOLDS = [round(0.200 + 0.025 * i, 3) for i in range(11)]  # 0.200 .. 0.450
+THRESHOLDS = [0.25, 0.30, 0.35, 0.40]
 
 
 @dataclass(frozen=True)
@@ -112,33 +122,71 @@ def adjusted_rand_index(truth: list[int], predicted: list[int]) -> float:
     return (index - expected) / (maximum - expected)
 
 
-def grouping_ari(
-    pool: Pool,
+@dataclass(frozen=True)
+class GroupingScores:
+    pooled_ari: list[float]  # Multi-News clusters + CNN singletons, one per draw
+    false_merges: list[int]  # CNN articles placed in a story with any other document, one per draw
+    multi_news_ari: list[float]  # the same Multi-News clusters pooled alone
+
+
+def predicted_labels(similarity: np.ndarray, threshold: float) -> list[int]:
+    predicted = [0] * len(similarity)
+    for label, group in enumerate(average_linkage(similarity, threshold)):
+        for position in group:
+            predicted[position] = label
+    return predicted
+
+
+def rule_similarity(
+    members: list[int],
+    articles: list[Article],
+    vectors: list[ArticleVectors],
+    entities: list[ArticleEntities],
+    parameters: GroupingParameters,
+    evidence: bool,
+) -> np.ndarray:
+    chosen = [articles[i] for i in members]
+    documents = np.stack([vectors[i].document for i in members])
+    if evidence:
+        return story_similarity(chosen, documents, [entities[i] for i in members], parameters)
+    return similarity_matrix(chosen, documents, [entities[i] for i in members], parameters)
+
+
+def grouping_scores(
+    articles: list[Article],
+    clusters: list[int],
     vectors: list[ArticleVectors],
     entities: list[ArticleEntities],
     half: range,
     clusters_per_draw: int,
+    singletons_per_draw: int,
     draws: int,
-    thresholds: list[float],
-) -> dict[float, list[float]]:
-    """ARI of each draw, per threshold (the similarity matrix is computed once per draw)."""
-    available = sorted({c for c in pool.clusters if c in half})
-    scores: dict[float, list[float]] = {t: [] for t in thresholds}
+    rules: dict[str, tuple[GroupingParameters, bool]],
+) -> dict[str, GroupingScores]:
+    """Per rule: pooled ARI, CNN false merges and Multi-News-only ARI of each draw."""
+    available = sorted({c for c in clusters if c in half})
+    singles = [c for c in clusters if c - SINGLETON_BASE in half]
+    scores = {name: GroupingScores([], [], []) for name in rules}
     for seed in range(draws):
         rng = random.Random(seed)
         chosen = set(rng.sample(available, min(clusters_per_draw, len(available))))
-        members = [i for i, c in enumerate(pool.clusters) if c in chosen]
+        chosen |= set(rng.sample(singles, min(singletons_per_draw, len(singles))))
+        members = [i for i, c in enumerate(clusters) if c in chosen]
         rng.shuffle(members)
-        articles = [pool.articles[i] for i in members]
-        documents = np.stack([vectors[i].document for i in members])
-        similarity = similarity_matrix(articles, documents, [entities[i] for i in members], DEFAULT_GROUPING)
-        truth = [pool.clusters[i] for i in members]
-        for threshold in thresholds:
-            predicted = [0] * len(members)
-            for label, group in enumerate(average_linkage(similarity, threshold)):
-                for position in group:
-                    predicted[position] = label
-            scores[threshold].append(adjusted_rand_index(truth, predicted))
+        multi_news = [i for i in members if clusters[i] < SINGLETON_BASE]
+        for name, (parameters, evidence) in rules.items():
+            for pool_members, pooled in ((members, True), (multi_news, False)):
+                similarity = rule_similarity(pool_members, articles, vectors, entities, parameters, evidence)
+                predicted = predicted_labels(similarity, parameters.threshold)
+                truth = [clusters[i] for i in pool_members]
+                ari = adjusted_rand_index(truth, predicted)
+                if not pooled:
+                    scores[name].multi_news_ari.append(ari)
+                    continue
+                scores[name].pooled_ari.append(ari)
+                sizes = Counter(predicted)
+                merged = sum(1 for t, p in zip(truth, predicted, strict=True) if t >= SINGLETON_BASE and sizes[p] > 1)
+                scores[name].false_merges.append(merged)
     return scores
 
 
@@ -188,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=10, help="random pools per half")
     parser.add_argument("--words", type=int, default=230, help="story summary word budget")
     parser.add_argument("--sentences", type=int, default=10, help="per-article summary sentences (candidates)")
+    parser.add_argument("--singletons", type=Path, default=DEFAULT_SINGLETONS, help="CNN/DailyMail JSONL")
+    parser.add_argument("--singletons-per-draw", type=int, default=50, help="CNN articles pooled per grouping draw")
+    parser.add_argument("--grouping-only", action="store_true", help="skip summaries and ROUGE")
     parser.add_argument("--clusters-limit", type=int, default=None, help="only the first N clusters of each half")
     args = parser.parse_args(argv)
     if not args.data.is_file():
@@ -199,48 +250,74 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     pool = load_pool(args.data, args.clusters_limit)
+    singletons, singleton_clusters = (
+        load_singletons(args.singletons, args.clusters_limit) if args.singletons.is_file() else ([], [])
+    )
     timings["clean"] = time.perf_counter() - clock
     words = sum(a.word_count for a in pool.articles)
     print(f"{len(pool.articles)} articles ({words} words) from {len(set(pool.clusters))} clusters; ", end="")
-    print(f"{pool.dropped} documents dropped by the cleaner or as duplicates", file=sys.stdout)
+    print(
+        f"{pool.dropped} documents dropped by the cleaner or as duplicates; {len(singletons)} CNN/DailyMail singletons"
+    )
 
     clock = time.perf_counter()
     settings = Settings(sentences=args.sentences, story_words=args.words, use_cache=False)
-    summaries = summarize(pool.articles, settings)
-    timings["summarize (extractive, per article)"] = time.perf_counter() - clock
+    if args.grouping_only:  # the document vector is title + body: it does not use the summaries
+        summaries = [Summary(a.id, (), "none", "none") for a in pool.articles]
+    else:
+        summaries = summarize(pool.articles, settings)
+        timings["summarize (extractive, per article)"] = time.perf_counter() - clock
+    everything = pool.articles + singletons
+    clusters = pool.clusters + singleton_clusters
     clock = time.perf_counter()
-    vectors = embed_articles(pool.articles, summaries, embedded_encoder())
+    no_summaries = [Summary(a.id, (), "none", "none") for a in singletons]
+    vectors = embed_articles(everything, summaries + no_summaries, embedded_encoder())
     timings["compose: embed"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    entities = extract_entities(pool.articles)
+    entities = extract_entities(everything)
     timings["compose: NER (spaCy)"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    thresholds = sorted({*THRESHOLDS, DEFAULT_GROUPING.threshold})
+    rules: dict[str, tuple[GroupingParameters, bool]] = {}
+    for threshold in sorted({*THRESHOLDS, DEFAULT_GROUPING.threshold}):
+        parameters = replace(DEFAULT_GROUPING, threshold=threshold)
+        rules[f"similarity >= {threshold:.2f}"] = (parameters, False)
+        rules[f"similarity >= {threshold:.2f} + evidence"] = (parameters, True)
     per_half = {
-        name: grouping_ari(pool, vectors, entities, half, args.clusters, args.draws, thresholds)
+        name: grouping_scores(
+            everything, clusters, vectors, entities, half, args.clusters, args.singletons_per_draw, args.draws, rules
+        )
         for name, half in (("calibration", CALIBRATION), ("held-out", HELD_OUT))
     }
-    timings[f"compose: grouping ({2 * args.draws} pools x {len(thresholds)} thresholds)"] = time.perf_counter() - clock
-    calibrated = max(thresholds, key=lambda t: (np.mean(per_half["calibration"][t]), -abs(t - 0.3)))
+    timings[f"compose: grouping ({2 * args.draws} pools x {len(rules)} rules)"] = time.perf_counter() - clock
+    shipped = f"similarity >= {DEFAULT_GROUPING.threshold:.2f} + evidence"
+    calibrated = max(rules, key=lambda r: (np.mean(per_half["calibration"][r].pooled_ari), r == shipped))
 
-    print(f"\n## Story grouping: ARI, {args.clusters} clusters pooled, {args.draws} draws per half\n")
-    print("| threshold | calibration (0-49) mean / min | held-out (50-99) mean / min |")
-    print("|---|---|---|")
-    for threshold in thresholds:
-        marks = []
-        if threshold == calibrated:
-            marks.append("best on calibration")
-        if threshold == DEFAULT_GROUPING.threshold:
-            marks.append("shipped")
-        cells = [f"{np.mean(per_half[h][threshold]):.3f} / {np.min(per_half[h][threshold]):.3f}" for h in per_half]
+    print(
+        f"\n## Story grouping: {args.clusters} Multi-News clusters + {args.singletons_per_draw} CNN/DailyMail "
+        f"singletons pooled, {args.draws} draws per half (calibration: 0-49 of both, held-out: 50-99)\n"
+    )
+    print("| rule | half | Multi-News ARI mean / min | pooled ARI mean / min | CNN false merges mean / max |")
+    print("|---|---|---|---|---|")
+    for rule in rules:
+        marks = [m for m, hit in (("best on calibration", rule == calibrated), ("shipped", rule == shipped)) if hit]
         note = f" ({', '.join(marks)})" if marks else ""
-        print(f"| {threshold:.3f}{note} | {cells[0]} | {cells[1]} |")
+        for half, scores in per_half.items():
+            row = scores[rule]
+            print(
+                f"| {rule}{note} | {half} | {np.mean(row.multi_news_ari):.3f} / {np.min(row.multi_news_ari):.3f} | "
+                f"{np.mean(row.pooled_ari):.3f} / {np.min(row.pooled_ari):.3f} | "
+                f"{np.mean(row.false_merges):.1f} / {np.max(row.false_merges)} |"
+            )
     weights = GroupingParameters()
     print(
         f"\nSimilarity = {weights.encoder_weight} encoder cosine + {weights.tfidf_weight} TF-IDF cosine + "
-        f"{weights.entity_weight} entity Jaccard; average linkage."
+        f"{weights.entity_weight} entity Jaccard; average linkage. Evidence: cannot-link unless the two articles share "
+        f">= {weights.evidence_entities} named entity or TF-IDF cosine >= {weights.evidence_tfidf}."
     )
+    if args.grouping_only:
+        print_timings(timings)
+        return 0
 
     clock = time.perf_counter()
     table = rouge_table(pool, summaries, vectors, args.words)
@@ -254,12 +331,16 @@ def main(argv: list[str] | None = None) -> int:
         values = " | ".join(f"{100 * np.mean(row[m]):.2f}" for m in ("rouge1", "rouge2", "rougeL"))
         print(f"| {name} | {half} ({len(row['rouge1'])}) | {values} |")
 
+    print_timings(timings)
+    return 0
+
+
+def print_timings(timings: dict[str, float]) -> None:
     print("\n## Time (s)\n")
     print("| step | seconds |")
     print("|---|---|")
     for step, seconds in timings.items():
         print(f"| {step} | {seconds:.1f} |")
-    return 0
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ Every system picks from the same sentences: the `Article` that `briefing` itself
 - "Δ R-1 vs Lead-3 (95% CI)": paired bootstrap over articles (2000 resamples, fixed seed), so the size of the dev
   sets is visible next to the gain.
 - Speed: articles per second of the whole `summarize()` call over the set (features, ranking, encoder, selection),
-  warm: the encoder is loaded and has run once before the clock starts. Model load is timed separately (sha256 check
-  of the weights + transformers load + quantization).
+  warm: the encoder is loaded and has run once before the clock starts. "articles per CPU-s" divides by the CPU time
+  of this process (all threads), which other load on a shared machine inflates far less than the wall clock.
+  Model load is timed separately: imports, sha256 check of the weights, load (+ quantization).
+- The last lines count the articles for which the int8 and float32 encoders lead to the same sentences.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ Picker = Callable[[Sequence[Article]], list[list[str]]]
 class SystemResult:
     name: str
     scores: np.ndarray  # (articles, len(METRICS)) F1 x100
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # this process, all threads: what the run costs without other load on the machine
+    summaries: list[list[str]]
 
 
 class RegexWordTokenizer:
@@ -121,12 +125,34 @@ def bootstrap_gain(ours_r1: np.ndarray, lead_r1: np.ndarray) -> tuple[float, flo
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def time_model_load() -> dict[str, float]:
+    """Seconds for: importing torch + transformers, the weights' sha256 check, loading int8, loading float32."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+
+    timings["import torch + transformers"] = time.perf_counter() - started
+    from briefing.models.encoder import embedded_encoder
+    from briefing.models.resolve import verified_embedded_folder
+
+    started = time.perf_counter()
+    verified_embedded_folder()
+    timings["sha256 check"] = time.perf_counter() - started
+    for quantize, label in ((True, "load int8 (load + quantize)"), (False, "load float32")):
+        started = time.perf_counter()
+        encoder = embedded_encoder(quantize=quantize)
+        timings[label] = time.perf_counter() - started
+        encoder.embed(["Warm-up sentence for the encoder.", "A second one, a little longer than the first."])
+    return timings
+
+
 def run_system(name: str, picker: Picker, items: Sequence[DevItem]) -> SystemResult:
     articles = [item.article for item in items]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summaries = picker(articles)
-    seconds = time.perf_counter() - started
-    return SystemResult(name, score(items, summaries), seconds)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return SystemResult(name, score(items, summaries), seconds, cpu_seconds, summaries)
 
 
 def main() -> None:
@@ -136,19 +162,13 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=3, help="sentences per summary (default 3)")
     args = parser.parse_args()
 
-    from briefing.models.encoder import embedded_encoder
-
-    load_seconds: dict[str, float] = {}
-    for quantize, label in ((True, "int8"), (False, "float32")):
-        started = time.perf_counter()
-        encoder = embedded_encoder(quantize=quantize)
-        load_seconds[label] = time.perf_counter() - started
-        encoder.embed(["Warm-up sentence for the encoder.", "A second one, a little longer than the first."])
-
+    load_seconds = time_model_load()
     count = args.sentences
+    notes: list[str] = []
     lines = [
-        f"| dev set | system | R-1 | R-2 | R-L | R-Lsum | Δ R-1 vs Lead-{count} (95% CI) | Δ R-2 | articles/s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| dev set | system | R-1 | R-2 | R-L | R-Lsum | Δ R-1 vs Lead-{count} (95% CI) | Δ R-2 "
+        "| articles/s (wall) | articles per CPU-s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for set_name, relative in DEV_SETS.items():
         items, rejected = load_dev_set(args.data_dir / relative, args.limit)
@@ -171,17 +191,21 @@ def main() -> None:
             else:
                 low, high = bootstrap_gain(result.scores[:, 0], baseline[:, 0])
                 delta, delta2 = f"{gain[0]:+.2f} ({low:+.2f} … {high:+.2f})", f"{gain[1]:+.2f}"
-            speed = len(articles) / result.seconds if result.seconds > 0 else float("inf")
             lines.append(
                 f"| {set_name} ({len(articles)}) | {result.name} | {means[0]:.2f} | {means[1]:.2f} | {means[2]:.2f} "
-                f"| {means[3]:.2f} | {delta} | {delta2} | {speed:,.0f} |"
+                f"| {means[3]:.2f} | {delta} | {delta2} | {_rate(len(articles), result.seconds)} "
+                f"| {_rate(len(articles), result.cpu_seconds)} |"
             )
+        same = sum(a == b for a, b in zip(results[2].summaries, results[3].summaries, strict=True))
+        notes.append(f"{set_name}: int8 and float32 encoders pick the same sentences for {same} of {len(articles)}.")
     print("\n".join(lines))
-    print(
-        f"\n{count} sentences per summary; ROUGE F1 x100 (rouge-score, stemming). Encoder load (sha256 check + load"
-        f" + quantization): int8 {load_seconds['int8']:.1f} s, float32 {load_seconds['float32']:.1f} s."
-        f" Torch threads: {_threads()}."
-    )
+    print(f"\n{count} sentences per summary; ROUGE F1 x100 (rouge-score, stemming). Torch threads: {_threads()}.")
+    print("Model load: " + ", ".join(f"{what} {seconds:.2f} s" for what, seconds in load_seconds.items()) + ".")
+    print("\n".join(notes))
+
+
+def _rate(articles: int, seconds: float) -> str:
+    return f"{articles / seconds:,.1f}" if seconds > 0 else "∞"
 
 
 def _threads() -> int:

@@ -55,11 +55,22 @@ def test_selects_n_sentences_in_article_order_citing_their_exact_source(embedded
         assert summary.method == "extractive"
 
 
-def test_summaries_do_not_depend_on_batching(embedded_encoder, cnn_articles):
-    together = summarizer(embedded_encoder).summarize(cnn_articles)
-    alone = [summarizer(embedded_encoder).summarize([article])[0] for article in cnn_articles]
+def test_runs_repeat_exactly(embedded_encoder, cnn_articles):
+    first = summarizer(embedded_encoder).summarize(cnn_articles)
+    assert summarizer(embedded_encoder).summarize(cnn_articles) == first
+
+
+def test_float32_summaries_do_not_depend_on_the_other_articles_in_the_batch(cnn_articles):
+    """With float32 weights an article's embeddings, so its summary, are the same alone or among others.
+
+    (int8 dynamic quantization scales activations per batch, so it does not promise this; see encoder.py.)
+    """
+    from briefing.models.encoder import embedded_encoder
+
+    encoder = embedded_encoder(quantize=False)
+    together = summarizer(encoder).summarize(cnn_articles)
+    alone = [summarizer(encoder).summarize([article])[0] for article in cnn_articles]
     assert together == alone
-    assert summarizer(embedded_encoder).summarize(cnn_articles) == together  # and runs repeat exactly
 
 
 def test_short_article_returns_all_its_sentences(embedded_encoder, cnn_articles):
@@ -92,13 +103,16 @@ def test_an_article_that_only_repeats_itself_still_gets_n_sentences(embedded_enc
 
 
 def test_weak_lead_sentences_are_passed_over(embedded_encoder, cnn_articles):
-    """A quotation or a short hook in the lead gives way to the next informative sentence; Lead-3 would keep it."""
+    """A short hook and a quotation in the lead give way to informative sentences; Lead-3 would keep both."""
     body = list(cnn_articles[3].sentences[:8])
+    hook = body[0]
+    assert hook == "As attempts to break a world record go, it was pretty impressive."
     quote = "'It was absolutely incredible,' one of the organisers said afterwards."
-    article = make_article([body[0], quote, *body[1:]])
+    article = make_article([hook, body[1], quote, *body[2:]])
     (summary,) = summarizer(embedded_encoder, 3).summarize([article])
-    assert quote not in [s.text for s in summary.sentences]
-    assert summary.sentences[0].text == body[0]
+    texts = [s.text for s in summary.sentences]
+    assert hook not in texts and quote not in texts
+    assert texts[0] == body[1]
 
 
 def test_features_flag_what_they_name():

@@ -56,3 +56,17 @@ def test_shared_entities_raise_similarity_by_their_weight():
     with_names = similarity_matrix([a, b], documents, [people, people])[0, 1]
     without = similarity_matrix([a, b], documents, [people, nobody])[0, 1]
     assert with_names - without == pytest.approx(DEFAULT_GROUPING.entity_weight)
+
+
+def test_cannot_link_keeps_topically_close_articles_without_shared_names_or_words_apart():
+    from briefing.composing.grouping import cannot_link, group_articles
+
+    a = make_article(["Rovers appointed a permanent manager on Friday after a caretaker spell."], source="a")
+    b = make_article(["United sold record season tickets despite relegation fears this spring."], source="b")
+    documents = np.tile(np.eye(1, 8, dtype=np.float32), (2, 1))  # identical vectors: the encoder alone would merge
+    nobody = ArticleEntities(())
+    assert group_articles([a, b], documents, [nobody, nobody]) == [[0], [1]]
+    manager = ArticleEntities((Mention("Gary Locke", "PERSON"),))
+    assert group_articles([a, b], documents, [manager, manager]) == [[0, 1]]
+    nationality = ArticleEntities((Mention("Scottish", "NORP"),))  # a side, not an actor: no evidence
+    assert cannot_link(tfidf_similarity([a, b]), [nationality, nationality])[0, 1]

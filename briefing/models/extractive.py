@@ -144,9 +144,9 @@ class ExtractiveSummarizer:
         spans: list[tuple[int, int]] = []
         for article, plan in plans:
             have = 0 if plan.vectors is None else len(plan.vectors)
-            # What is still missing, or as many as were embedded before (doubling), whichever is more: an article
-            # that keeps repeating itself needs a few rounds, not one per sentence.
-            wanted = max(limit - (len(plan.picked) if plan.picked is not None else 0), have)
+            # What is still missing, or half as many as were embedded before, whichever is more: an article that
+            # keeps repeating itself needs a few rounds (the count grows geometrically), not one per sentence.
+            wanted = max(limit - (len(plan.picked) if plan.picked is not None else 0), have // 2)
             following = plan.order[have : have + wanted]
             spans.append((len(texts), len(texts) + len(following)))
             texts.extend(article.sentences[index] for index in following)
