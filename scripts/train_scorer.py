@@ -11,7 +11,7 @@ picks, compared with Lead-3 on the same articles. The objective is the smallest 
 for another; coordinate ascent on a coarse grid with an L1 cost keeps the weights few and round.
 
 Reported cross-validation: folds by article (stratified by dev set), repeated over several shuffles; the weights of
-each fold never see its test articles. The embeddings come from the same (quantized) encoder the summarizer uses.
+each fold never see its test articles. The embeddings come from the float32 encoder the summarizer uses.
 Needs the `bench` extra (rouge-score) and `../shared/data` (or --data-dir).
 """
 
@@ -167,7 +167,7 @@ def load_training_articles(data_dir: Path) -> list[TrainingArticle]:
     from briefing.models.encoder import embedded_encoder
 
     tokenizer = DefaultTokenizer(use_stemmer=True)
-    encoder = embedded_encoder()
+    encoder = embedded_encoder(quantize=False)  # as the summarizer uses it
     articles: list[TrainingArticle] = []
     for name, relative in DEV_SETS.items():
         items, rejected = load_dev_set(data_dir / relative)

@@ -6,6 +6,7 @@
 2. Candidates are taken best first; one whose embedding is too similar to a sentence already chosen (a caption
    repeating the first sentence, a quote restated) is skipped. Only the candidates the selection reaches are
    embedded (usually N per article), all articles in one encoder pass, so the cost does not grow with article length.
+   The encoder runs with float32 weights, so an article's summary never depends on the other articles in the run.
 3. The chosen sentences are returned in article order, each citing its own index in `Article.sentences`.
 """
 
@@ -159,4 +160,7 @@ class ExtractiveSummarizer:
     def _embedded_encoder() -> Encoder:
         from briefing.models.encoder import embedded_encoder
 
-        return embedded_encoder()
+        # float32, not the int8 default: int8 dynamic quantization scales activations per batch, so a sentence's
+        # vector (cosines moved by up to ~0.06) would depend on the other articles in the run, and a near-duplicate
+        # decision with it. The selection embeds ~N sentences per article, so float32 still meets the speed target.
+        return embedded_encoder(quantize=False)
