@@ -97,7 +97,7 @@ def test_an_article_that_only_repeats_itself_still_gets_n_sentences(embedded_enc
 
 
 def test_weak_lead_sentences_are_passed_over(embedded_encoder, cnn_articles):
-    """A short hook and a quotation in the lead give way to informative sentences; Lead-3 would keep both."""
+    """A short hook and a short quotation in the lead give way to informative sentences; Lead-3 would keep both."""
     body = list(cnn_articles[3].sentences[:8])
     hook = body[0]
     assert hook == "As attempts to break a world record go, it was pretty impressive."
