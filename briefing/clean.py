@@ -20,7 +20,7 @@ from briefing.cleaning.features import page_features
 from briefing.cleaning.metadata import find_byline, find_date, guess_language, is_truncated, site_from_url
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
-from briefing.text import content_hash, normalize_whitespace, split_sentences
+from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
 
 MIN_ARTICLE_WORDS = 25
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
@@ -77,8 +77,8 @@ def _word_count(text: str) -> int:
 
 
 def _normalise(text: str) -> str:
-    """NFC, no control or zero-width characters; newlines kept (they separate paragraphs)."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    """NFC, cp1252 punctuation repaired, no control or zero-width characters; newlines kept (paragraph breaks)."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", repair_c1_controls(text)))
 
 
 def _iso_date(value: str | None) -> str | None:

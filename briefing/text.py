@@ -35,9 +35,26 @@ def normalize_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def _cp1252_for_c1(code: int) -> str:
+    try:
+        return bytes([code]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no character in cp1252 either
+        return ""
+
+
+# C1 control characters (U+0080-U+009F) never occur in real text: they are cp1252 punctuation (dashes, curly quotes,
+# ellipsis) that an exporter decoded as latin-1. Map them back rather than dropping them, which would glue words.
+_C1_REPAIR = str.maketrans({code: _cp1252_for_c1(code) for code in range(0x80, 0xA0)})
+
+
+def repair_c1_controls(text: str) -> str:
+    """Turn cp1252 punctuation mis-decoded as latin-1 C1 controls ("a\x97b") back into itself ("a—b")."""
+    return text.translate(_C1_REPAIR)
+
+
 def normalize_text(text: str) -> str:
-    """Unicode NFC, no control characters, single spaces."""
-    text = unicodedata.normalize("NFC", text)
+    """Unicode NFC, cp1252 punctuation repaired, no control characters, single spaces."""
+    text = unicodedata.normalize("NFC", repair_c1_controls(text))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return normalize_whitespace(text)
 

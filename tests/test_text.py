@@ -1,4 +1,6 @@
-from briefing.text import content_hash, split_sentences
+from briefing.clean import clean
+from briefing.records import RawDocument
+from briefing.text import content_hash, normalize_text, split_sentences
 
 
 def test_split_sentences_keeps_abbreviations_and_quotes_together():
@@ -18,3 +20,17 @@ def test_split_sentences_never_joins_paragraphs():
 def test_content_hash_ignores_whitespace_differences():
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert content_hash("a b c") != content_hash("a b d")
+
+
+def test_cp1252_punctuation_decoded_as_latin1_is_repaired_not_glued():
+    # Multi-News exports carry "\x97" where the page had an em dash: dropping it would glue two words together.
+    assert normalize_text("Obama\x97who won \x93the vote\x94\x85 \x81then") == "Obama—who won “the vote”… then"
+
+
+def test_cleaned_article_title_and_body_carry_no_c1_controls():
+    body = "The minister\x97who spoke on Monday\x97said the talks would resume. " * 6
+    article = clean(RawDocument("c1.txt", f"Talks \x96 resume\n\n{body}", "text", title="Talks \x96 resume"))
+    text = article.title + " ".join(article.sentences)
+    assert not any("\x80" <= ch <= "\x9f" for ch in text)
+    assert article.title == "Talks – resume"
+    assert "minister—who spoke" in article.sentences[0]

@@ -92,15 +92,21 @@ def build_summary(
     return Summary(article.id, sentences, method=method, model=model)
 
 
-@register("abstractive")
-class AbstractiveSummarizer:
-    """Map-reduce (or refine) over token-aware chunks of the whole article."""
+class _GenerativeSummarizer:
+    """What both generative methods share: the settings, and the model named by `--model`."""
 
-    name = "abstractive"
+    name: str
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.model_name = settings.model
+
+
+@register("abstractive")
+class AbstractiveSummarizer(_GenerativeSummarizer):
+    """Map-reduce (or refine) over token-aware chunks of the whole article."""
+
+    name = "abstractive"
 
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
         if not articles:
@@ -114,14 +120,10 @@ class AbstractiveSummarizer:
 
 
 @register("hybrid")
-class HybridSummarizer:
+class HybridSummarizer(_GenerativeSummarizer):
     """Extract the key sentences with the embedded encoder, then let the generative model rewrite them."""
 
     name = "hybrid"
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.model_name = settings.model
 
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
         if not articles:
