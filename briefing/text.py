@@ -29,6 +29,8 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 _WHITESPACE = re.compile(r"\s+")
+# A paragraph opened by a dash or bullet ("— UPDATE: ...", "• Police said ..."): the mark is layout, not text.
+_LEADING_BULLET = re.compile(r"^(?:[-–—•*·]+\s+)+")
 
 
 def normalize_whitespace(text: str) -> str:
@@ -72,7 +74,7 @@ def split_sentences(text: str) -> list[str]:
     """Split paragraph text into sentences; paragraphs (blank-line or newline separated) never share a sentence."""
     sentences: list[str] = []
     for paragraph in re.split(r"\n+", text):
-        paragraph = normalize_whitespace(paragraph)
+        paragraph = _LEADING_BULLET.sub("", normalize_whitespace(paragraph))
         if not paragraph:
             continue
         cuts = [match.end() for match in _BOUNDARY.finditer(paragraph)]

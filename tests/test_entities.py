@@ -6,6 +6,7 @@ from pathlib import Path
 
 from briefing.composing.entities import ArticleEntities, Mention, clean_name, extract_entities, story_entities
 from briefing.pipeline import load_articles
+from briefing.records import Article
 
 
 def test_ner_model_finds_the_actors_and_places_of_a_real_article(panjshir_dump: Path):
@@ -48,3 +49,35 @@ def test_an_ambiguous_surname_is_not_folded():
     )
     actors, _ = story_entities([mentions])
     assert set(actors) == {"Ahmad Massoud", "Ahmed Shah Massoud", "Massoud"}
+
+
+def test_a_courtesy_title_makes_a_person_that_folds_into_the_full_name():
+    article = Article(
+        id="h",
+        source="hussen.txt",
+        title="Father admits taking daughter to rally",
+        sentences=(  # from examples/articles: the model tags these "Mr Hussen" as FAC, ORG and GPE
+            "Soon after, in an extraordinary exchange at the home affairs select committee, Mr Hussen blamed the "
+            "authorities for failing to stop his daughter running off to Syria.",
+            "Giving evidence to the MPs’ committee, Mr Hussen accused police of not doing enough to warn him.",
+            "The rally was held against the treatment of Ethiopians in Saudi Arabia after human rights violations, "
+            "and Mr Hussen, 47, who is from Ethiopia, said he had lost many people back home.",
+        ),
+    )
+    titled = [m for m in extract_entities([article])[0].mentions if m.text == "Mr Hussen"]
+    assert len(titled) == 3 and all(m.label == "PERSON" for m in titled)  # a courtesy title means a person
+    mentions = ArticleEntities(
+        (Mention("Abase Hussen", "PERSON"), Mention("Mr Hussen", "PERSON"), Mention("Hussen", "GPE"))
+    )
+    assert story_entities([mentions]) == (("Abase Hussen",), ())
+    alone = ArticleEntities((Mention("Mr Yeaman", "PERSON"), Mention("Yeaman", "PERSON")))
+    assert story_entities([alone]) == (("Mr Yeaman",), ())
+
+
+def test_nationality_adjectives_only_fill_the_actor_slots_left_by_people_and_organisations():
+    people = [Mention(f"Person Number{i}", "PERSON") for i in range(5)]
+    mentions = ArticleEntities((Mention("British", "NORP"), Mention("British", "NORP"), *people, Mention("EU", "ORG")))
+    actors, _ = story_entities([mentions])
+    assert set(actors) == {*(m.text for m in people), "EU"}  # "British", mentioned most, is left out
+    few = ArticleEntities((Mention("British", "NORP"), Mention("British", "NORP"), Mention("EU", "ORG")))
+    assert story_entities([few])[0] == ("EU", "British")

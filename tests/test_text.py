@@ -34,3 +34,12 @@ def test_cleaned_article_title_and_body_carry_no_c1_controls():
     assert not any("\x80" <= ch <= "\x9f" for ch in text)
     assert article.title == "Talks – resume"
     assert "minister—who spoke" in article.sentences[0]
+
+
+def test_a_dash_or_bullet_opening_a_paragraph_is_not_part_of_its_sentence():
+    text = "— UPDATE: Police found the teenager.\n• Officers said she was safe.\n-5 degrees was the low."
+    assert split_sentences(text) == [
+        "UPDATE: Police found the teenager.",
+        "Officers said she was safe.",
+        "-5 degrees was the low.",
+    ]

@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,8 @@ MAX_PLACES = 5
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s$")
+# A courtesy title makes a name a person whatever label the model gave it (it tags "Mr Hussen" as a place at times).
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor)\.?\s+(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -88,16 +91,25 @@ def extract_entities(articles: Sequence[Article], batch_size: int = 16) -> list[
         return [ArticleEntities(()) for _ in articles]
     texts = [" ".join(article.sentences[:NER_SENTENCES]) for article in articles]
     results: list[ArticleEntities] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        mentions = []
-        for entity in doc.ents:
-            if entity.label_ not in ACTOR_LABELS and entity.label_ not in PLACE_LABELS:
-                continue
-            name = clean_name(entity.text)
-            if len(name) >= 2 and any(ch.isalpha() for ch in name):
-                mentions.append(Mention(name, entity.label_))
-        results.append(ArticleEntities(tuple(mentions)))
+    # Every new word a doc meets is added to the shared vocabulary for good, so a long-lived process would grow with
+    # each batch of articles; spaCy's memory zone (3.8+) forgets the strings added inside it. Only plain str leaves it.
+    with _memory_zone(nlp):
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            mentions = []
+            for entity in doc.ents:
+                if entity.label_ not in ACTOR_LABELS and entity.label_ not in PLACE_LABELS:
+                    continue
+                name = clean_name(entity.text)
+                if len(name) >= 2 and any(ch.isalpha() for ch in name):
+                    label = "PERSON" if _HONORIFIC.match(name) else entity.label_
+                    mentions.append(Mention(name, label))
+            results.append(ArticleEntities(tuple(mentions)))
     return results
+
+
+def _memory_zone(nlp: Any) -> AbstractContextManager[Any]:
+    zone = getattr(nlp, "memory_zone", None)  # spaCy < 3.8 has none: the vocabulary then grows as it always did
+    return zone() if zone is not None else nullcontext()
 
 
 def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -105,7 +117,9 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
 
     The model sometimes labels one name differently in different sentences ("Panjshir" as ORG, "Panjshir Valley" as
     GPE): each name takes its majority label, and a name that is the first word(s) of a place name is a place.
-    A lone surname ("Massoud") folds into the one full person name that contains it ("Ahmad Massoud").
+    A lone surname ("Massoud", "Mr Massoud") folds into the one full person name that contains it ("Ahmad Massoud").
+    Actors are people and organisations first; NORP groups ("British", "Islamic") only fill the places left, since
+    the model gives that label mostly to adjectives of nationality or faith, which name a side, not an actor.
     """
     mentions = Counter[str]()
     articles_with = Counter[str]()
@@ -114,7 +128,7 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
     for entities in members:
         seen: set[str] = set()
         for mention in entities.mentions:
-            key = mention.text.lower()
+            key = _HONORIFIC.sub("", mention.text).lower()  # "Mr Hussen" and "Hussen" are one name
             display.setdefault(key, mention.text)
             labels.setdefault(key, Counter())[mention.label] += 1
             mentions[key] += 1
@@ -128,7 +142,9 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
         if key not in places and any(place.startswith(key + " ") for place in places):
             places.add(key)
     ranked = sorted(mentions, key=lambda key: (-articles_with[key], -mentions[key], key))
-    actors = tuple(display[k] for k in ranked if k not in places)[:MAX_ACTORS]
+    actors = tuple(
+        display[k] for k in sorted((k for k in ranked if k not in places), key=lambda k: label_of[k] == "NORP")
+    )[:MAX_ACTORS]
     place_names = tuple(display[k] for k in ranked if k in places)[:MAX_PLACES]
     return actors, place_names
 
