@@ -126,6 +126,7 @@ def test_verbatim_article_sentences_never_miss_a_fact(data_dir: Path) -> None:
         ("Kilmarnock’s manager spoke.", "He spoke to Kilmarnock's manager."),
         ("Talks with the United States stalled.", "Talks with the U.S. stalled."),
         ("The Federal Bureau of Investigation said so.", "Officials at the FBI said so."),
+        ("Officials at the FBI said so.", "The Federal Bureau of Investigation said so."),
         ("Americans voted on Tuesday.", "Voters in America cast ballots on Tuesday."),
         ("Police in China said.", "Chinese police said."),
         ("The vote is on Jan. 5.", "The vote is on 5 January."),
@@ -147,6 +148,7 @@ def test_normalised_facts_are_found(article: str, claim: str) -> None:
         ("It happened in March 2014.", "It happened in March 2015.", "2015"),
         ("Gary Locke spoke.", "The manager, John Locke, spoke.", "John Locke"),
         ("The FBI said so.", "The CIA said so.", "CIA"),
+        ("Gary Locke spoke.", "The coach, Gina Lamb, spoke.", "Gina Lamb"),  # same initials, another name
         ("Talks in Paris stalled.", "Talks stalled, said officials in Berlin.", "Berlin"),
     ],
 )

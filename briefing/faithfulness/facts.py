@@ -262,7 +262,8 @@ class ArticleFacts:
     words: frozenset[str]  # lowercased word tokens, possessives and dots stripped, hyphens split
     numbers: frozenset[str]  # value keys of every number, with and without its scale
     dates: frozenset[str]
-    acronyms: frozenset[str]  # initials of multi-word names, and acronyms as written (lowercased, no dots)
+    acronyms: frozenset[str]  # acronyms as written (lowercased, no dots): "FBI", "U.S."
+    initials: frozenset[str]  # initials of the multi-word names: "Federal Bureau of Investigation" gives "fboi"
 
     @classmethod
     def of(cls, text: str) -> ArticleFacts:
@@ -273,9 +274,9 @@ class ArticleFacts:
         )
         names = name_facts(text)
         # "Federal Bureau of Investigation" also stands for "FBI", and an article's "FBI" for the spelled-out name.
-        acronyms = {"".join(token[0] for token in f.keys) for f in names if len(f.keys) >= 2}
-        acronyms |= {f.keys[0] for f in names if len(f.keys) == 1 and _is_acronym(f.text)}
-        return cls(words, numbers, dates, frozenset(acronyms))
+        initials = frozenset("".join(token[0] for token in f.keys) for f in names if len(f.keys) >= 2)
+        acronyms = frozenset(f.keys[0] for f in names if len(f.keys) == 1 and _is_acronym(f.text))
+        return cls(words, numbers, dates, acronyms, initials)
 
     def missing(self, fact: Fact) -> bool:
         """True when the article does not contain the fact in any of its normalised forms."""
@@ -283,13 +284,16 @@ class ArticleFacts:
             return not any(key in self.numbers for key in fact.keys)
         if fact.kind == "date":
             return not any(key in self.dates for key in fact.keys)
-        return not self._has_name(fact.keys)
+        return not self._has_name(fact.keys, written_as_acronym=_is_acronym(fact.text))
 
-    def _has_name(self, tokens: tuple[str, ...]) -> bool:
+    def _has_name(self, tokens: tuple[str, ...], written_as_acronym: bool) -> bool:
         if all(self._has_word(token) for token in tokens):
             return True
-        initials = "".join(token[0] for token in tokens) if len(tokens) >= 2 else tokens[0]
-        return initials in self.acronyms
+        if len(tokens) >= 2:
+            # A spelled-out name stands for an acronym the article writes, never for another name with the same
+            # initials: "Gina Lord" is not the article's "Gary Locke".
+            return "".join(token[0] for token in tokens) in self.acronyms
+        return tokens[0] in self.acronyms or (written_as_acronym and tokens[0] in self.initials)
 
     def _has_word(self, token: str) -> bool:
         if any(variant in self.words for variant in _word_variants(token)):
