@@ -12,7 +12,12 @@ varied (copy k leaves out a different sentence) so that they are new articles to
 the cache, not hits. The default extractive summarizer on the embedded model does the work.
 
 Printed: per batch wall time, articles/s, RSS after the batch (after a garbage collection) and the process's peak RSS;
-then the slope of RSS over the batches after the first (which loads the model), which says whether memory grows.
+then the slope of RSS over the batches after the first (which loads the model), which says whether memory grows, and
+how many sentence vectors the encoder's cache served (compose reusing the summarizer's vectors).
+
+`run_daily` itself hands freed heap pages back to the OS (`briefing.memory`, glibc `malloc_trim`) after summarizing
+and at the end of each run, so the numbers are what a long-lived process calling it sees. `--trim` adds one more trim
+from the benchmark after each batch, to separate what is still in use from what the allocator merely keeps.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 MB = 1024 * 1024
@@ -201,6 +207,23 @@ def report(results: list[BatchResult], start_rss: float, use_cache: bool, total_
     in_use = [r.trimmed_mb for r in results[1:] if r.trimmed_mb is not None]
     if len(in_use) >= 2:
         print(f"RSS-after-trim slope over batches 2-{len(results)}: {slope(in_use):+.2f} MB/batch")
+    cache = _encoder_cache()
+    if cache is not None and cache.hits + cache.misses:
+        share = cache.hits / (cache.hits + cache.misses)
+        print(
+            f"Encoder vector cache: {cache.hits} of {cache.hits + cache.misses} texts served without the model "
+            f"({share:.0%}), {len(cache)} held (bounded at {cache.capacity})"
+        )
+
+
+def _encoder_cache() -> Any | None:
+    """The shared encoder's text -> vector cache, when this version of briefing has one and the model was loaded."""
+    from briefing.models import encoder
+
+    loader = getattr(encoder, "_load_embedded_encoder", None)
+    if loader is None or loader.cache_info().currsize == 0:
+        return None
+    return getattr(encoder.embedded_encoder(), "cache", None)
 
 
 def main() -> None:
@@ -209,7 +232,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000, help="inputs in all")
     parser.add_argument("--batches", type=int, default=10, help="daily runs they are split into")
     parser.add_argument("--no-cache", action="store_true", help="run with the summary cache off")
-    parser.add_argument("--trim", action="store_true", help="after each batch also report RSS after malloc_trim(0)")
+    parser.add_argument(
+        "--trim",
+        action="store_true",
+        help="after each batch also trim from the benchmark and report RSS after malloc_trim(0)",
+    )
     parser.add_argument("--workdir", type=Path, help="keep inputs, outputs and cache here (default: a temp folder)")
     args = parser.parse_args()
     if args.batches < 1 or args.articles < args.batches:

@@ -106,11 +106,12 @@ def _clean_html(document: RawDocument) -> _Found:
     view = page_view(document.content, document.url)
     if view is None or not view.blocks.texts:
         raise SourceError(document.source, "HTML page holds no text (unparseable or empty markup)")
-    selection = select_html(view)
+    features = page_features(view.blocks, view.title)  # both models read the same block features
+    selection = select_html(view, features)
     if _word_count("\n".join(selection.body)) < MIN_ARTICLE_WORDS:
         # trafilatura found no article: let the text-dump model read the page's blocks instead.
         model = dump_model()
-        probabilities = model.probabilities(page_features(view.blocks, view.title))
+        probabilities = model.probabilities(features)
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
     metadata = view.metadata
     nearby = selection.nearby

@@ -17,6 +17,7 @@ from briefing.composing.history import open_history
 from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.ingest import bound_article, ingest
+from briefing.memory import release_free_memory
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
@@ -87,12 +88,18 @@ def summarize_sources(
 def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
     """The daily run, one at a time per output day: a second run for the same day waits (see `briefing.runlock`)."""
     with day_lock(settings.out_dir, settings.date):
-        return _run_daily_locked(sources, settings, progress)
+        try:
+            return _run_daily_locked(sources, settings, progress)
+        finally:
+            # A scheduler may call run_daily day after day in one process: without this the heap keeps every
+            # run's freed pages and resident memory climbs run after run (bench/soak.py measures it).
+            release_free_memory()
 
 
 def _run_daily_locked(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
     started = time.perf_counter()
     loaded, summaries = summarize_sources(sources, settings, progress)
+    release_free_memory()  # the cleaner's parse trees and the summarizer's buffers are gone: compose starts lower
     progress.stage("Composing the brief")
     # The history of earlier briefs (what --new-only leaves out) lives beside the summary cache. The day is recorded
     # only once its files are written; a re-run of the same day replaces that day's record.

@@ -19,6 +19,7 @@ from briefing.cleaning.lexicon import (
     BYLINE,
     COMMENTS_HEADER,
     DATE_LIKE,
+    FURNITURE_FIRST_WORDS,
     FURNITURE_PHRASE,
     FURNITURE_WORDS,
 )
@@ -29,13 +30,17 @@ MAX_BLOCK_CHARS = 20_000  # one absurdly long line (minified script, base64) is 
 _TOKEN = re.compile(r"\w+")
 # Scripts written without spaces: one `\w+` token can be a whole sentence, so their characters are counted instead.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-_SYMBOL = re.compile(r"[^\w ]|_")
 _DIGIT = re.compile(r"\d")
 _END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
 _SENTENCE_MARK = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
 _SEPARATOR = re.compile(r"\s[|»›•·/]\s|\s[|»›•·]$|^[|»›•·]")
-_URLISH = re.compile(r"https?:|www\.|\.(?:com|org|net|html?)\b|@\w|\b\w+\.\w+/")
+_SEPARATOR_CHAR = re.compile(r"[|»›•·/]")
+# A URL-like piece: `https?:|www\.|\.(?:com|org|net|html?)\b|@\w|\b\w+\.\w+/`, tested one alternative at a time
+# behind the plain substring each needs (`_urlish`): the single regex tries every alternative at every position.
+_URL_DOMAIN_END = re.compile(r"\.(?:com|org|net|html?)\b")
+_URL_AT = re.compile(r"@\w")
+_URL_PATH = re.compile(r"\b\w+\.\w+/")
 _SITE_SUFFIX = re.compile(r"\s+(?:[|–—:»-]|::)\s+[^|–—»]{1,60}$")
 
 
@@ -141,23 +146,53 @@ BASE_FEATURES: tuple[str, ...] = (
 )
 
 
-def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> list[float]:
+def _has_separator(text: str) -> bool:
+    """_SEPARATOR.search(text), run only where one of its separator characters occurs."""
+    return bool(_SEPARATOR_CHAR.search(text)) and bool(_SEPARATOR.search(text))
+
+
+def _urlish(text: str) -> bool:
+    if "http:" in text or "https:" in text or "www." in text:
+        return True
+    if "@" in text and _URL_AT.search(text):
+        return True
+    if "." not in text:
+        return False
+    return bool(_URL_DOMAIN_END.search(text)) or ("/" in text and bool(_URL_PATH.search(text)))
+
+
+def _furniture_phrase(text: str, token_set: set[str]) -> bool:
+    """FURNITURE_PHRASE.search(text), skipping the slow regex where no match can start (ASCII text without any of the
+    phrases' first words)."""
+    if text.isascii() and token_set.isdisjoint(FURNITURE_FIRST_WORDS) and "opt" not in text.lower():
+        return False
+    return bool(FURNITURE_PHRASE.search(text))
+
+
+def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> tuple[list[float], list[str]]:
+    """The block's own features, and its lowercased tokens (the bag of words reuses them)."""
     tokens = _TOKEN.findall(text)
     unspaced = len(_UNSPACED.findall(text))
     n_tokens = len(tokens) + (unspaced + 1) // 2 if unspaced else len(tokens)
     n_chars = len(text)
-    lowered = [t.lower() for t in tokens]
+    lowered = list(map(str.lower, tokens))
     words = [t for t in tokens if t[0].isalpha()]
-    symbols = len(_SYMBOL.findall(text))  # neither a letter, a digit nor a plain space
+    # Characters matching `[^\w ]|_` (neither a letter, a digit nor a plain space): all those outside the `\w+` tokens
+    # but spaces, plus the underscores inside them. Counted without a regex pass: this runs on every block.
+    symbols = n_chars - sum(map(len, tokens)) - text.count(" ") + text.count("_")
     digits = len(_DIGIT.findall(text))
     end_punct = bool(_END_PUNCT.search(text))
     token_set = set(lowered)
     similarity = title_similarity(token_set, title_tokens)
     first = text[0]
-    return [
+    upper_initials = [word[0].isupper() for word in words]
+    per_token = max(1, n_tokens)
+    per_word = max(1, len(words))
+    per_char = max(1, n_chars)
+    row = [
         math.log1p(n_tokens),
         math.log1p(n_chars),
-        min(20.0, (n_chars - text.count(" ")) / max(1, n_tokens)) / 10,
+        min(20.0, (n_chars - text.count(" ")) / per_token) / 10,
         float(n_tokens <= 3),
         float(4 <= n_tokens <= 9),
         float(10 <= n_tokens <= 24),
@@ -165,19 +200,20 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
         float(bool(_ELLIPSIS.search(text))),
         float(text.endswith(":")),
         float(first.isupper() or first.isdigit() or first in "\"'“‘«("),
-        sum(1 for t in lowered if t in ALL_STOPWORDS) / max(1, n_tokens),
-        min(1.0, text.count(",") / max(1, n_tokens) * 5),
+        sum(map(ALL_STOPWORDS.__contains__, lowered)) / per_token,
+        min(1.0, text.count(",") / per_token * 5),
         math.log1p(len(_SENTENCE_MARK.findall(text)) + float(end_punct)),
-        sum(1 for w in words if w[0].isupper()) / max(1, len(words)),
-        sum(1 for w in words[:6] if w[0].isupper()) / max(1, len(words[:6])),
-        sum(1 for w in words if len(w) > 1 and w.isupper()) / max(1, len(words)),
-        digits / max(1, n_chars),
-        symbols / max(1, n_chars),
-        float(bool(_SEPARATOR.search(text))),
-        float(bool(_URLISH.search(text))),
-        sum(1 for t in lowered if t in FURNITURE_WORDS) / max(1, n_tokens),
-        float(bool(FURNITURE_PHRASE.search(text))),
-        float(n_tokens <= 15 and bool(DATE_LIKE.search(text))),
+        sum(upper_initials) / per_word,
+        sum(upper_initials[:6]) / max(1, len(upper_initials[:6])),
+        sum(1 for w in words if w.isupper() and len(w) > 1) / per_word,
+        digits / per_char,
+        symbols / per_char,
+        float(_has_separator(text)),
+        float(_urlish(text)),
+        sum(map(FURNITURE_WORDS.__contains__, lowered)) / per_token,
+        float(_furniture_phrase(text, token_set)),
+        # Every DATE_LIKE alternative holds a digit, but '(a|an) (minutes|hours|days) ago'.
+        float(n_tokens <= 15 and bool(digits or "ago" in text.lower()) and bool(DATE_LIKE.search(text))),
         float(n_tokens <= 12 and bool(BYLINE.match(text))),
         float(n_tokens <= 6 and bool(COMMENTS_HEADER.search(text))),
         0.0,  # repeats: filled in per page
@@ -188,6 +224,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> lis
         float(n_tokens == 0),
         float(n_tokens >= 10 and end_punct),
     ]
+    return row, lowered
 
 
 def window_mean(values: np.ndarray, radius: int) -> np.ndarray:
@@ -211,12 +248,12 @@ class PageFeatures:
     word_weight: np.ndarray
 
 
-def _bags_of_words(texts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _bags_of_words(lowered_blocks: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     vocabulary: dict[str, int] = {}
     block_ids: list[int] = []
     word_ids: list[int] = []
-    for index, text in enumerate(texts):
-        for word in {t for t in tokens_lower(text) if len(t) > 2 and t not in ALL_STOPWORDS and not t.isdigit()}:
+    for index, lowered in enumerate(lowered_blocks):
+        for word in {t for t in lowered if len(t) > 2 and t not in ALL_STOPWORDS and not t.isdigit()}:
             block_ids.append(index)
             word_ids.append(vocabulary.setdefault(word, len(vocabulary)))
     word_block = np.asarray(block_ids, dtype=np.int64)
@@ -224,29 +261,35 @@ def _bags_of_words(texts: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.n
     if not len(word_id):
         return word_block, word_id, np.zeros(0)
     # Words on many blocks (menu labels, the site name) say little about a block's topic.
-    idf = np.log((len(texts) + 1) / (np.bincount(word_id) + 1)) + 1.0
+    idf = np.log((len(lowered_blocks) + 1) / (np.bincount(word_id) + 1)) + 1.0
     weight = idf[word_id]
-    norms = np.sqrt(np.bincount(word_block, weights=weight**2, minlength=len(texts)))
+    norms = np.sqrt(np.bincount(word_block, weights=weight**2, minlength=len(lowered_blocks)))
     return word_block, word_id, weight / norms[word_block]
 
 
 def page_features(blocks: Blocks, title: str | None = None) -> PageFeatures:
     """Features of every block of a page. `title` is the headline if known; else the page's first block stands in."""
-    rows = block_features(blocks, title)
-    return PageFeatures(rows, np.asarray(blocks.groups, dtype=np.int64), *_bags_of_words(blocks.texts))
+    rows, lowered_blocks = _rows_and_tokens(blocks, title)
+    return PageFeatures(rows, np.asarray(blocks.groups, dtype=np.int64), *_bags_of_words(lowered_blocks))
 
 
 def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
     """One row of BASE_FEATURES per block."""
+    return _rows_and_tokens(blocks, title)[0]
+
+
+def _rows_and_tokens(blocks: Blocks, title: str | None) -> tuple[np.ndarray, list[list[str]]]:
+    """BASE_FEATURES rows, and every block's lowercased tokens."""
     texts = blocks.texts
     count = len(texts)
     if count == 0:
-        return np.zeros((0, len(BASE_FEATURES)))
+        return np.zeros((0, len(BASE_FEATURES))), []
     headline = strip_site_suffix(title if title else texts[0])
     title_tokens = set(tokens_lower(headline))
     topic_tokens = {t for t in title_tokens if t not in ALL_STOPWORDS and not t.isdigit()}
     rows = np.zeros((count, len(BASE_FEATURES)))
-    intrinsic = np.array([_block_row(text, title_tokens, topic_tokens) for text in texts], dtype=float)
+    own = [_block_row(text, title_tokens, topic_tokens) for text in texts]
+    intrinsic = np.array([row for row, _ in own], dtype=float)
     rows[:, : intrinsic.shape[1]] = intrinsic
     column = {name: i for i, name in enumerate(BASE_FEATURES)}
 
@@ -294,4 +337,4 @@ def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
     distance = np.arange(count) - core
     rows[:, column["core_distance"]] = np.log1p(np.abs(distance))
     rows[:, column["before_core"]] = distance < 0
-    return rows
+    return rows, [lowered for _, lowered in own]

@@ -5,21 +5,28 @@ lines); every block gets the text-dump features plus what the markup tells (link
 article/nav/comment containers) and whether trafilatura kept it. A second model (`html_model.json`, same two-pass
 form as the dump model) then decides: it mostly follows trafilatura, drops what trafilatura kept of menus, teasers
 and subscription prompts, and takes back article paragraphs trafilatura missed. The parsed tree is handed to
-trafilatura last, because trafilatura prunes the tree it works on.
+trafilatura last, as some trafilatura versions prune the tree they are given.
+
+Speed (one core, `bench/clean.py`): trafilatura takes about 40% of a page's time; our walk of the tree, the block
+features and the anchor shares are written for it (tuples, memos within the page, cheap tests before slow regexes),
+each shortcut checked against the plain definition in tests/test_clean_fast_paths.py.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 import numpy as np
 
 from briefing.cleaning.dump import Selection, select_blocks
-from briefing.cleaning.features import MAX_BLOCK_CHARS, MAX_BLOCKS, Blocks, page_features
+from briefing.cleaning.features import MAX_BLOCK_CHARS, MAX_BLOCKS, Blocks, PageFeatures, page_features
 from briefing.cleaning.html_meta import HtmlMetadata, read_metadata
 from briefing.cleaning.model import HTML_MODEL_PATH, BlockModel
 from briefing.cleaning.shingles import block_shares
@@ -52,8 +59,8 @@ _WRAPPER_SIZE = 300
 _NAME_SPLIT = re.compile(r"[\s_-]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
-EXTRA_FEATURES: tuple[str, ...] = (
-    "in_trafilatura",
+# The columns html_blocks reads from the markup, in this order; the model's extra columns are these after one.
+MARKUP_FEATURES: tuple[str, ...] = (
     "link_density",
     "tag_heading",
     "tag_paragraph",
@@ -65,6 +72,20 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "in_boilerplate",
     "in_comments",
 )
+EXTRA_FEATURES: tuple[str, ...] = ("in_trafilatura", *MARKUP_FEATURES)
+_TAG_FEATURE_TAGS: tuple[frozenset[str], ...] = (
+    _HEADINGS,
+    frozenset(("p",)),
+    frozenset(("li", "dd", "dt")),
+    frozenset(("tr",)),
+    frozenset(("figcaption", "caption")),
+    frozenset(("blockquote", "pre")),
+)
+# tag_heading ... tag_quote of a block, by the tag of its block-level element.
+_NO_TAG_FACTS: tuple[float, ...] = (0.0,) * len(_TAG_FEATURE_TAGS)
+_TAG_FACTS: dict[str, tuple[float, ...]] = {
+    tag: tuple(float(tag in tags) for tags in _TAG_FEATURE_TAGS) for tag in _BLOCK_TAGS
+}
 
 
 @dataclass(frozen=True)
@@ -78,15 +99,10 @@ class PageView:
     trafilatura_text: str
 
 
-@dataclass
-class _Context:
-    """What the enclosing elements say about the text being read."""
-
-    block_tag: str = "body"
-    container: int = 0
-    in_article: bool = False
-    in_boilerplate: bool = False
-    in_comments: bool = False
+# What the enclosing elements say about the text being read: (block tag, container number, in an article,
+# in page furniture, in a comment thread). A plain tuple: one is made for every element of the page.
+_Context = tuple[str, int, bool, bool, bool]
+_PAGE_CONTEXT: _Context = ("body", 0, False, False, False)
 
 
 @lru_cache(maxsize=1)
@@ -94,121 +110,140 @@ def html_model() -> BlockModel:
     return BlockModel.load(HTML_MODEL_PATH)
 
 
-def _element_context(element: object, parent: _Context, tag: str) -> _Context:
-    get = element.get  # type: ignore[attr-defined]
-    bare = not element.attrib  # type: ignore[attr-defined]
-    if bare and tag not in _BLOCK_TAGS and tag not in _BOILERPLATE_TAGS and tag != "article":
-        return parent  # a bare inline element (<b>, <span>) changes nothing
-    if tag in ("html", "body"):  # page-wide classes ("has-header", "ads-enabled") say nothing about one block
-        words: set[str] = set()
-    else:
-        words = set(_NAME_SPLIT.split(f"{get('class', '')} {get('id', '')} {get('role', '')}".lower()))
-    joined = {word.replace("-", "") for word in words}
-    return _Context(
-        block_tag=tag if tag in _BLOCK_TAGS else parent.block_tag,
-        container=id(element) if tag in _BLOCK_TAGS else parent.container,
-        in_article=parent.in_article or tag == "article" or get("itemprop") == "articleBody"
-        or bool(joined & _ARTICLE_WORDS),
-        in_boilerplate=parent.in_boilerplate
-        or ((tag in _BOILERPLATE_TAGS or bool(words & _BOILERPLATE_WORDS)) and not _is_layout_wrapper(element)),
-        in_comments=parent.in_comments or any(word.startswith(("comment", "disqus")) for word in words)
-        or bool(words & _COMMENT_WORDS),
-    )  # fmt: skip
+def _name_words(names: str) -> tuple[bool, bool, bool]:
+    """Whether class/id/role words name an article container, page furniture, or a comment thread."""
+    words = set(_NAME_SPLIT.split(names.lower()))
+    return (
+        bool(words & _ARTICLE_WORDS),
+        bool(words & _BOILERPLATE_WORDS),
+        bool(words & _COMMENT_WORDS) or any(word.startswith(("comment", "disqus")) for word in words),
+    )
 
 
-def _is_layout_wrapper(element: object) -> bool:
+def _is_layout_wrapper(element: Any) -> bool:
     """A 'header' or 'nav' element holding hundreds of elements wraps the page layout, not a menu."""
-    return sum(1 for _ in islice(element.iter(), _WRAPPER_SIZE)) >= _WRAPPER_SIZE  # type: ignore[attr-defined]
+    return sum(1 for _ in islice(element.iter(), _WRAPPER_SIZE)) >= _WRAPPER_SIZE
 
 
-def _is_hidden(element: object) -> bool:
-    get = element.get  # type: ignore[attr-defined]
+def _is_hidden(get: Callable[..., Any]) -> bool:
     return get("hidden") is not None or get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(get("style", "")))
 
 
-def html_blocks(tree: object) -> tuple[Blocks, list[dict[str, float]]]:
-    """Visible text of a parsed page, one block per block-level element, with markup facts per block.
+def html_blocks(tree: Any) -> tuple[Blocks, np.ndarray]:
+    """Visible text of a parsed page, one block per block-level element, with its MARKUP_FEATURES row per block.
 
-    Walks the tree iteratively (lxml's iterwalk), so deeply nested markup cannot exhaust the Python stack.
+    Walks the tree iteratively (lxml's iterwalk), so deeply nested markup cannot exhaust the Python stack. This walk
+    is a good part of the HTML path's time, hence the tuples and the per-page memo of class/id/role words. A block's
+    group is the run of blocks read inside one block-level element, elements numbered as they open (not by `id()`:
+    lxml makes and frees element proxies as the walk goes, so a freed proxy's address can come back for another).
     """
     from lxml import etree
 
     texts: list[str] = []
     groups: list[int] = []
-    facts: list[dict[str, float]] = []
+    facts: list[tuple[float, ...]] = []
     pieces: list[str] = []
     link_chars = 0
-    stack: list[_Context] = [_Context()]
+    stack: list[_Context] = [_PAGE_CONTEXT]
     links_open = 0
-    skipped: list[bool] = []
-    last_container: int | None = None
+    skipping = False
+    last_container = -1
+    containers = 0  # block-level elements opened so far: each one's number names it as a container
     group = -1
+    tags: dict[object, str] = {}
+    names_memo: dict[str, tuple[bool, bool, bool]] = {}
 
     def flush() -> None:
         nonlocal pieces, link_chars, last_container, group
+        if not pieces:  # most block-level elements open and close with no text of their own in between
+            return
         text = " ".join("".join(pieces).split())[:MAX_BLOCK_CHARS]
         if text and len(texts) < MAX_BLOCKS:
-            context = stack[-1]
-            if context.container != last_container:
+            tag, container, in_article, in_boilerplate, in_comments = stack[-1]
+            if container != last_container:
                 group += 1
-                last_container = context.container
+                last_container = container
             texts.append(text)
             groups.append(group)
-            tag = context.block_tag
-            facts.append(
-                {
-                    "link_density": min(1.0, link_chars / max(1, len(text))),
-                    "tag_heading": float(tag in _HEADINGS),
-                    "tag_paragraph": float(tag == "p"),
-                    "tag_list_item": float(tag in ("li", "dd", "dt")),
-                    "tag_table_row": float(tag == "tr"),
-                    "tag_caption": float(tag in ("figcaption", "caption")),
-                    "tag_quote": float(tag in ("blockquote", "pre")),
-                    "in_article": float(context.in_article),
-                    "in_boilerplate": float(context.in_boilerplate),
-                    "in_comments": float(context.in_comments),
-                }
-            )
+            link_density = min(1.0, link_chars / len(text))
+            facts.append((link_density, *_TAG_FACTS.get(tag, _NO_TAG_FACTS), in_article, in_boilerplate, in_comments))
         pieces, link_chars = [], 0
 
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.rsplit("}", 1)[-1].lower()
+        raw_tag = element.tag  # a comment's or an entity's "tag" is a function: it maps to "" and is skipped
+        tag = tags.get(raw_tag)
+        if tag is None:
+            tag = tags[raw_tag] = raw_tag.rsplit("}", 1)[-1].lower() if isinstance(raw_tag, str) else ""
         if event == "start":
-            if not tag or tag in _SKIPPED_TAGS or (element.attrib and _is_hidden(element)):
+            get = element.get
+            attributed = bool(element.attrib)
+            if not tag or tag in _SKIPPED_TAGS or (attributed and _is_hidden(get)):
                 # Comments, processing instructions, scripts and hidden parts: no text of theirs, but their tail
                 # (read at their "end" event, which iterwalk still sends) is visible.
                 walker.skip_subtree()
-                skipped.append(True)
+                skipping = True  # the next event is this element's "end"
                 continue
-            skipped.append(False)
-            if tag in _BLOCK_TAGS:
+            is_block = tag in _BLOCK_TAGS
+            if is_block:
                 flush()
             elif tag in _CELL_TAGS:
                 pieces.append(" ")  # a table row is one block, its cells apart
-            stack.append(_element_context(element, stack[-1], tag))
+            parent = stack[-1]
+            if attributed or is_block or tag in _BOILERPLATE_TAGS or tag == "article":
+                if is_block:
+                    containers += 1
+                if attributed and tag not in ("html", "body"):
+                    # page-wide classes ("has-header", "ads-enabled") say nothing about one block
+                    names = f"{get('class', '')} {get('id', '')} {get('role', '')}"
+                    flags = names_memo.get(names)
+                    if flags is None:
+                        flags = names_memo[names] = _name_words(names)
+                    article_word, boilerplate_word, comment_word = flags
+                else:
+                    article_word = boilerplate_word = comment_word = False
+                in_article = parent[2] or tag == "article" or article_word
+                in_article = in_article or (attributed and get("itemprop") == "articleBody")
+                furniture = parent[3] or (
+                    (tag in _BOILERPLATE_TAGS or boilerplate_word) and not _is_layout_wrapper(element)
+                )
+                stack.append(
+                    (
+                        tag if is_block else parent[0],
+                        containers if is_block else parent[1],
+                        in_article,
+                        furniture,
+                        parent[4] or comment_word,
+                    )
+                )
+            else:
+                stack.append(parent)  # a bare inline element (<b>, <span>) changes nothing
             if tag == "a":
                 links_open += 1
-            if element.text:
-                pieces.append(element.text)
+            text = element.text
+            if text:
+                pieces.append(text)
                 if links_open:
-                    link_chars += len(element.text.strip())
+                    link_chars += len(text.strip())
         else:
-            if not skipped.pop():
+            if skipping:
+                skipping = False
+            else:
                 if tag in _BLOCK_TAGS:
                     flush()
                 stack.pop()
                 if tag == "a":
                     links_open -= 1
-            if element.tail:
-                pieces.append(element.tail)
+            tail = element.tail
+            if tail:
+                pieces.append(tail)
                 if links_open:
-                    link_chars += len(element.tail.strip())
+                    link_chars += len(tail.strip())
         if len(texts) >= MAX_BLOCKS:
             break
     flush()
-    return Blocks(tuple(texts), tuple(groups)), facts
+    markup = np.asarray(facts, dtype=float).reshape(len(facts), len(MARKUP_FEATURES))
+    return Blocks(tuple(texts), tuple(groups)), markup
 
 
 def parse(markup: str) -> object | None:
@@ -220,6 +255,17 @@ def parse(markup: str) -> object | None:
     parser = lxml_html.HTMLParser(
         collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
     )
+    # lxml.html picks each element's Python class in a Python method, called whenever an element is touched (by our
+    # walk and trafilatura's, thousands of times a page); a C-level default lookup gives every element the plain
+    # HtmlElement class (forms and inputs lose their form helpers, which nothing here uses) at no per-element cost.
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
     try:
         tree = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, TypeError):
@@ -227,16 +273,24 @@ def parse(markup: str) -> object | None:
     return tree if len(tree) else None
 
 
-def trafilatura_text(tree: object, url: str | None) -> str:
+@lru_cache(maxsize=1)
+def _trafilatura_options() -> Any:
+    """trafilatura's settings for every page (reading its config file each call costs as much as parsing a page)."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", fast=True, comments=False, tables=True, with_metadata=False)
+
+
+def trafilatura_text(tree: Any, url: str | None) -> str:
     """trafilatura's main-text extraction (its fallbacks off: the block model is our fallback, and it is 3x faster)."""
     from trafilatura import bare_extraction
 
+    options = copy(_trafilatura_options())  # the page's URL goes into the options: each page gets its own copy
+    options.url = options.source = url
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = bare_extraction(
-                tree, url=url, fast=True, with_metadata=False, include_comments=False, include_tables=True
-            )
+            result = bare_extraction(tree, url=url, options=options)
         except (ValueError, TypeError, AttributeError, RecursionError):
             return ""
     return (getattr(result, "text", None) or "") if result is not None else ""
@@ -247,23 +301,24 @@ def page_view(markup: str, url: str | None = None) -> PageView | None:
     tree = parse(markup)
     if tree is None:
         return None
-    blocks, facts = html_blocks(tree)
+    blocks, markup = html_blocks(tree)
     metadata = read_metadata(tree, url)
     reference = trafilatura_text(tree, url)  # last: trafilatura prunes the tree it is given
     extra = np.zeros((len(blocks.texts), len(EXTRA_FEATURES)))
     if blocks.texts:
         extra[:, 0] = block_shares(blocks.texts, reference)
-        for column, name in enumerate(EXTRA_FEATURES[1:], start=1):
-            extra[:, column] = [fact[name] for fact in facts]
+        extra[:, 1:] = markup
     return PageView(blocks, extra, metadata.title, metadata, reference)
 
 
-def select_html(view: PageView) -> Selection:
-    """The model's choice of blocks."""
+def select_html(view: PageView, features: PageFeatures | None = None) -> Selection:
+    """The model's choice of blocks; `features` are the page's `page_features`, when the caller has them already."""
     if not view.blocks.texts:
         return Selection(view.title, (), None, None)
     model = html_model()
-    probabilities = model.probabilities(page_features(view.blocks, view.title), view.extra)
+    if features is None:
+        features = page_features(view.blocks, view.title)
+    probabilities = model.probabilities(features, view.extra)
     return select_blocks(view.blocks, model.keep(probabilities, view.extra), view.title)
 
 

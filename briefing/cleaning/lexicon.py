@@ -76,6 +76,14 @@ FURNITURE_PHRASE = re.compile(
     r"loading|javascript|browser|accept|opt.out|©|copyright)\b",
     re.IGNORECASE,
 )
+# The first word of every FURNITURE_PHRASE alternative ("opt.out" aside): in ASCII text a match starts at a token from
+# this set, so a set lookup rules out most blocks before the slow case-insensitive alternation runs
+# (`features.py`; tests/test_clean_parts.py checks the two stay in step).
+FURNITURE_FIRST_WORDS = frozenset(
+    """cookie cookies privacy terms all sign log login subscribe newsletter mailing read click share follow related
+    most popular recommended trending advertisement sponsored leave comment comments thank loading javascript browser
+    accept copyright""".split()
+)
 
 MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"

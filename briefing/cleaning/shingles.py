@@ -33,33 +33,44 @@ def shingle_shares(texts: Iterable[str], reference: str) -> list[float]:
     """For each text in order, the share of its 4-shingles found in `reference`, each reference shingle used up
     once found (a caption repeated ten times matches the one copy in the reference once). A text under 4 tokens
     scores 1 when its tokens occur in `reference` in that order, else 0."""
+    return _shares_and_lengths(texts, reference)[0]
+
+
+def _four_grams(tokens: list[str]) -> list[tuple[str, ...]]:
+    """The 4-shingles of a token list (zip builds the tuples in C: this runs over every block of every page)."""
+    return list(zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False))
+
+
+def _shares_and_lengths(texts: Iterable[str], reference: str) -> tuple[list[float], list[int]]:
+    """`shingle_shares`, and the token count of every text."""
     reference_tokens = _TOKEN.findall(reference or "")
-    available = Counter(
-        tuple(reference_tokens[i : i + SHINGLE_SIZE]) for i in range(len(reference_tokens) - SHINGLE_SIZE + 1)
-    )
+    available = dict(Counter(_four_grams(reference_tokens)))  # a dict: a Counter's lookup of a missing key is slow
+    remaining = available.get
     joined = f" {' '.join(reference_tokens)} "
     shares = []
+    lengths = []
     for text in texts:
         tokens = _TOKEN.findall(text)
+        lengths.append(len(tokens))
         if len(tokens) < SHINGLE_SIZE:
             shares.append(float(bool(tokens) and f" {' '.join(tokens)} " in joined))
             continue
         found = 0
-        own = [tuple(tokens[i : i + SHINGLE_SIZE]) for i in range(len(tokens) - SHINGLE_SIZE + 1)]
+        own = _four_grams(tokens)
         for shingle in own:
-            if available[shingle] > 0:
-                available[shingle] -= 1
+            left = remaining(shingle, 0)
+            if left > 0:
+                available[shingle] = left - 1
                 found += 1
         shares.append(found / len(own))
-    return shares
+    return shares, lengths
 
 
 def block_shares(texts: Sequence[str], reference: str) -> list[float]:
     """`shingle_shares` for the blocks of one page, where a block under 4 tokens found in `reference` counts only
     next to a block of 4+ tokens that is mostly found there too: a lone 'Facebook' or 'More' that the reference
     happens to contain somewhere is not part of it."""
-    shares = shingle_shares(texts, reference)
-    lengths = [len(_TOKEN.findall(text)) for text in texts]
+    shares, lengths = _shares_and_lengths(texts, reference)
     result = list(shares)
     for index, share in enumerate(shares):
         if lengths[index] < SHINGLE_SIZE and share > 0:
