@@ -36,7 +36,7 @@ STRONG_MATCH = 0.80  # article sentences this close are cited even when the fact
 MAX_CITATIONS = 3
 MIN_REPLACEMENT_WORDS = 4  # datelines and captions make poor replacement sentences
 # Bump when the rules change: the summary cache keys on it, so old guarded summaries are not reused.
-GUARD_VERSION = f"2:{SUPPORT_THRESHOLD}"
+GUARD_VERSION = f"3:{SUPPORT_THRESHOLD}"  # 3: float32 encoder, initials rule in the fact check
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,8 @@ class ExtractiveSummarizer:
     def _embedded_encoder() -> Encoder:
         from briefing.models.encoder import embedded_encoder
 
-        # float32, not the int8 default: int8 dynamic quantization scales activations per batch, so a sentence's
-        # vector (cosines moved by up to ~0.06) would depend on the other articles in the run, and a near-duplicate
-        # decision with it. The selection embeds ~N sentences per article, so float32 still meets the speed target.
+        # float32 (the one encoder every stage shares), never int8: int8 dynamic quantization scales activations per
+        # batch, so a sentence's vector (cosines moved by up to ~0.06) would depend on the other articles in the run,
+        # and a near-duplicate decision with it. The selection embeds ~N sentences per article, so float32 is fast
+        # enough, and compose finds these vectors in the encoder's cache.
         return embedded_encoder(quantize=False)
