@@ -17,6 +17,25 @@ def test_ner_model_finds_the_actors_and_places_of_a_real_article(panjshir_dump: 
     assert "Kabul" in places
     assert any("Panjshir" in name for name in places)
     assert not set(actors) & set(places)
+    assert "DARA" not in actors  # the dateline ("DARA, Afghanistan — ...") names a place, not an actor
+
+
+def test_a_dateline_place_is_a_place_and_a_generic_word_is_no_actor():
+    article = Article(
+        id="a",
+        source="s",
+        title="",
+        sentences=(
+            "MOSCOW, Russia — Menatep Group said it will ask Rosneft to repay a loan.",
+            "The Group's director Tim Osborne said Rosneft would have to pay.",
+        ),
+    )
+    (entities,) = extract_entities([article])
+    labels = {mention.text: mention.label for mention in entities.mentions}
+    assert labels.get("Moscow") == "GPE"
+    assert "MOSCOW" not in labels and "Group" not in labels
+    actors, _ = story_entities([entities])
+    assert "Rosneft" in actors
 
 
 def test_names_are_normalised():

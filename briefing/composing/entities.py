@@ -34,6 +34,13 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s$")
 # A courtesy title makes a name a person whatever label the model gave it (it tags "Mr Hussen" as a place at times).
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr|sir|dame|lord|lady|prof|professor)\.?\s+(?=\S)", re.IGNORECASE)
+# A wire dateline ("DARA, Afghanistan — ..."): the capitalised place the report was filed from. The model tags such
+# an all-caps word as an organisation at times; it is a place.
+_DATELINE = re.compile(r"^([A-Z][A-Z.'’ -]{1,40}?),\s[^—–\n]{1,40}?\s[—–-]{1,2}\s")
+# One-word "names" that are common nouns cut out of a longer name ("Menatep Group" -> "Group"): never an actor alone.
+_GENERIC_NAMES = frozenset(
+    "group company firm corporation unit agency department ministry committee board office inc ltd plc llc co".split()
+)
 
 
 @dataclass(frozen=True)
@@ -94,15 +101,22 @@ def extract_entities(articles: Sequence[Article], batch_size: int = 16) -> list[
     # Every new word a doc meets is added to the shared vocabulary for good, so a long-lived process would grow with
     # each batch of articles; spaCy's memory zone (3.8+) forgets the strings added inside it. Only plain str leaves it.
     with _memory_zone(nlp):
-        for doc in nlp.pipe(texts, batch_size=batch_size):
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size), strict=True):
+            dateline = _DATELINE.match(text)
+            dateline_place = dateline.group(1).strip().lower() if dateline else None
             mentions = []
             for entity in doc.ents:
                 if entity.label_ not in ACTOR_LABELS and entity.label_ not in PLACE_LABELS:
                     continue
                 name = clean_name(entity.text)
-                if len(name) >= 2 and any(ch.isalpha() for ch in name):
-                    label = "PERSON" if _HONORIFIC.match(name) else entity.label_
-                    mentions.append(Mention(name, label))
+                if len(name) < 2 or not any(ch.isalpha() for ch in name) or name.lower() in _GENERIC_NAMES:
+                    continue
+                label = entity.label_
+                if _HONORIFIC.match(name):
+                    label = "PERSON"
+                elif name.lower() == dateline_place:
+                    label, name = "GPE", name.title() if name.isupper() else name
+                mentions.append(Mention(name, label))
             results.append(ArticleEntities(tuple(mentions)))
     return results
 
