@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from briefing.clean import clean
 from briefing.config import GuardMode
 from briefing.faithfulness import SUPPORT_THRESHOLD, ArticleFacts, check_summaries, guard_summaries, sentence_facts
+from briefing.faithfulness.guard import SentenceCheck
 from briefing.records import Article, RawDocument, Summary, SummarySentence
 
 FAITHFUL = (
@@ -181,3 +182,9 @@ def test_no_invented_name_or_number_passes_the_fact_check(first: str, last: str,
     missing = {fact.text for fact in sentence_facts(claim) if facts.missing(fact)}
     assert name in missing
     assert f"{amount:,}" in missing
+
+
+def test_the_reason_never_shows_a_support_equal_to_the_threshold() -> None:
+    check = SentenceCheck("A claim.", citations=(), support=0.43996, threshold=0.44)
+    assert not check.supported
+    assert check.reason == "no article sentence says this (best similarity 0.439 < 0.44)"

@@ -9,6 +9,8 @@ extractive sentence not yet in the summary (`GuardMode.drop`), or kept with `fla
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -62,7 +64,9 @@ class SentenceCheck:
         if self.repeat_of is not None:
             reasons.append(f"repeats summary sentence {self.repeat_of + 1}")
         if self.support < self.threshold:
-            reasons.append(f"no article sentence says this (best similarity {self.support:.2f} < {self.threshold:.2f})")
+            # Truncated, not rounded, so a support of 0.4399 never reads as "0.44 < 0.44".
+            shown = math.floor(self.support * 1000) / 1000
+            reasons.append(f"no article sentence says this (best similarity {shown:.3f} < {self.threshold:g})")
         return "; ".join(reasons)
 
 
