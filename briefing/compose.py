@@ -27,6 +27,7 @@ from briefing.composing.ranking import DraftStory, latest_published, rank_storie
 from briefing.composing.story_summary import summarize_story
 from briefing.composing.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Settings
+from briefing.models.sentence_features import leans_on_context
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.text import content_hash
 
@@ -128,12 +129,13 @@ def _draft_story(
 def _headline(
     members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors], centroid: np.ndarray
 ) -> str:
-    """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence."""
+    """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence,
+    and among those cut from a sentence one that does not open by pointing back ("That landing is scheduled…")."""
 
-    def preference(member: int) -> tuple[bool, float, int]:
+    def preference(member: int) -> tuple[bool, bool, float, int]:
         title = articles[member].title
         made_up = title.endswith("…") or len(title.split()) < 3
-        return (made_up, -float(vectors[member].document @ centroid), member)
+        return (made_up, made_up and leans_on_context(title), -float(vectors[member].document @ centroid), member)
 
     return articles[min(members, key=preference)].title
 

@@ -231,6 +231,7 @@ def test_brief_html_in_chromium(devtools: DevTools, tmp_path: Path, data_dir: Pa
             assert background == "rgb(17, 20, 24)", background
         if mobile:
             assert not devtools.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    if keep := os.environ.get("BRIEFING_SCREENSHOTS"):  # e.g. /tmp: keep the screenshots to look at them
+    if keep := os.environ.get("BRIEFING_SCREENSHOTS"):  # e.g. /tmp/shots: keep the screenshots to look at them
+        Path(keep).mkdir(parents=True, exist_ok=True)
         for path in tmp_path.glob("brief-*.png"):
             shutil.copy(path, Path(keep) / path.name)

@@ -205,3 +205,33 @@ def test_story_summary_drops_repeated_facts_and_keeps_to_the_word_budget():
     scores = np.array([1.0, 0.9, 0.5, 0.4])
     assert select_sentences(candidates, vectors, scores, budget=12) == [0, 2]
     assert select_sentences(candidates, vectors, scores, budget=100) == [0, 2, 3]
+
+
+def test_the_bottom_line_and_a_made_up_headline_prefer_a_sentence_that_stands_alone(embedded_encoder):
+    from briefing.compose import _headline
+    from briefing.composing.ranking import DraftStory, best_sentence
+    from briefing.composing.story_summary import DraftSentence
+    from briefing.composing.vectors import embed_articles
+    from tests.conftest import make_article
+
+    def sentence(text: str, score: float) -> DraftSentence:
+        return DraftSentence(text, (0,), False, score)
+
+    leaning = sentence("That landing is scheduled for 1:31 a.m. on Monday.", 0.9)
+    alone = sentence("NASA's Curiosity rover is due to land on Mars on Monday.", 0.8)
+    story = DraftStory("s", (0,), "h", (leaning, alone), centroid=np.zeros(3))
+    assert best_sentence(story) == alone
+    only_leaning = DraftStory("s", (0,), "h", (leaning,), centroid=np.zeros(3))
+    assert best_sentence(only_leaning) == leaning  # better a bullet that leans than none
+    long_alone = sentence("If all goes well, the Curiosity rover will be on Mars at 1:17 a.m. " + "and then " * 20, 0.5)
+    assert best_sentence(DraftStory("s", (0,), "h", (leaning, long_alone), centroid=np.zeros(3))) == long_alone
+
+    body = ["NASA's Curiosity rover is due to land on Mars on Monday after an eight-month trip."] * 3
+    articles = [
+        make_article(body, source="a", title="That landing is scheduled for 1:31 a.m., and officials…"),
+        make_article(body, source="b", title="NASA's Curiosity rover is due to land on Mars on…"),
+    ]
+    summaries = [first_sentences(a) for a in articles]
+    vectors = embed_articles(articles, summaries, embedded_encoder)
+    centroid = np.mean([v.document for v in vectors], axis=0)
+    assert _headline((0, 1), articles, vectors, centroid) == "NASA's Curiosity rover is due to land on Mars on…"

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from briefing.composing.story_summary import DraftSentence
+from briefing.models.sentence_features import leans_on_context
 from briefing.records import Article
 
 SOURCES_WEIGHT = 1.0
@@ -87,12 +88,18 @@ def rank_stories(stories: Sequence[DraftStory], articles: Sequence[Article], bri
 
 
 def best_sentence(story: DraftStory) -> DraftSentence | None:
-    """The story's highest-scoring verified sentence that reads as one line; failing that, its best sentence."""
+    """The story's highest-scoring verified sentence that reads as one line and stands alone (it does not open with
+    "He", "That" or "But", which point back to a sentence the bullet does not show); failing that, a verified one up
+    to twice as long that stands alone (a long bullet still says what it is about); then a short one that leans; then
+    its best."""
     if not story.sentences:
         return None
     ranked = sorted(story.sentences, key=lambda s: (s.flagged, -s.score))
-    short = [s for s in ranked if len(s.text.split()) <= BULLET_MAX_WORDS and not s.flagged]
-    return short[0] if short else ranked[0]
+    verified = [s for s in ranked if not s.flagged]
+    alone = [s for s in verified if not leans_on_context(s.text) and len(s.text.split()) <= 2 * BULLET_MAX_WORDS]
+    short = [s for s in verified if len(s.text.split()) <= BULLET_MAX_WORDS]
+    short_alone = [s for s in alone if s in short]
+    return (short_alone or alone or short or ranked)[0]
 
 
 def bottom_line_stories(ranked: Sequence[DraftStory]) -> list[DraftStory]:

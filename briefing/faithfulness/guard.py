@@ -10,7 +10,6 @@ extractive sentence not yet in the summary (`GuardMode.drop`), or kept with `fla
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING

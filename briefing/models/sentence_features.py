@@ -43,6 +43,13 @@ _CLOSING = "\"'’”»)]"
 _TERMINATED = re.compile(r"[.!?…][\"'’”»)\]]*$")
 
 
+def leans_on_context(sentence: str) -> bool:
+    """True when the sentence opens by pointing back ("He said…", "That landing…", "But…"): read alone, as a bullet
+    or a headline, it does not say who or what it is about."""
+    text = sentence.strip()
+    return bool(_PRONOUN_START.match(text) or _CONJUNCTION_START.match(text))
+
+
 def _short(word_count: int, limit: int) -> float:
     return max(0.0, limit - word_count) / limit
 
