@@ -235,3 +235,15 @@ def test_the_bottom_line_and_a_made_up_headline_prefer_a_sentence_that_stands_al
     vectors = embed_articles(articles, summaries, embedded_encoder)
     centroid = np.mean([v.document for v in vectors], axis=0)
     assert _headline((0, 1), articles, vectors, centroid) == "NASA's Curiosity rover is due to land on Mars on…"
+
+
+def test_the_bottom_line_reports_where_a_story_told_over_several_days_stands_now():
+    from briefing.composing.ranking import DraftStory, best_sentence
+    from briefing.composing.story_summary import DraftSentence
+
+    search = DraftSentence("The search is on to find Kristian Perez.", (0,), False, 0.9, "2026-04-15")
+    found = DraftSentence("Kristian Perez was found safe in Orofino.", (1,), False, 0.6, "2026-04-18T09:05:00Z")
+    undated = DraftSentence("Police in Orofino asked the public for help.", (2,), False, 0.95)
+    assert best_sentence(DraftStory("s", (0, 1, 2), "h", (search, found, undated), centroid=np.zeros(3))) == found
+    same_day = DraftSentence("Kristian Perez was found safe at a house in Orofino.", (1,), False, 0.6, "2026-04-15")
+    assert best_sentence(DraftStory("s", (0, 1), "h", (search, same_day), centroid=np.zeros(3))) == search

@@ -88,10 +88,13 @@ def rank_stories(stories: Sequence[DraftStory], articles: Sequence[Article], bri
 
 
 def best_sentence(story: DraftStory) -> DraftSentence | None:
-    """The story's highest-scoring verified sentence that reads as one line and stands alone (it does not open with
-    "He", "That" or "But", which point back to a sentence the bullet does not show); failing that, a verified one up
-    to twice as long that stands alone (a long bullet still says what it is about); then a short one that leans; then
-    its best."""
+    """The story's bottom-line sentence: its highest-scoring verified sentence that reads as one line and stands alone
+    (it does not open with "He", "That" or "But", which point back to a sentence the bullet does not show); failing
+    that, a verified one up to twice as long that stands alone; then a short one that leans; then its best.
+
+    When the story's articles were published on different days, a standing-alone sentence from the newest day comes
+    first: the bottom line says where the event stands now ("found safe"), not where it stood ("the search is on").
+    """
     if not story.sentences:
         return None
     ranked = sorted(story.sentences, key=lambda s: (s.flagged, -s.score))
@@ -99,6 +102,13 @@ def best_sentence(story: DraftStory) -> DraftSentence | None:
     alone = [s for s in verified if not leans_on_context(s.text) and len(s.text.split()) <= 2 * BULLET_MAX_WORDS]
     short = [s for s in verified if len(s.text.split()) <= BULLET_MAX_WORDS]
     short_alone = [s for s in alone if s in short]
+    days = {published_date(s.published) for s in story.sentences} - {None}
+    if len(days) > 1:
+        newest = max(d for d in days if d is not None)
+        for pool in (short_alone, alone):
+            latest = [s for s in pool if published_date(s.published) == newest]
+            if latest:
+                return latest[0]
     return (short_alone or alone or short or ranked)[0]
 
 

@@ -43,6 +43,7 @@ class DraftSentence:
     articles: tuple[int, ...]
     flagged: bool
     score: float
+    published: str | None = None  # its own article's publication date or time (ISO), when known
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,12 @@ def summarize_story(
         candidate = candidates[index]
         others = corroborating_articles(candidate, members, articles, vectors)
         drafts.append(
-            DraftSentence(candidate.text, (candidate.article, *others), candidate.flagged, float(scores[index]))
+            DraftSentence(
+                candidate.text,
+                (candidate.article, *others),
+                candidate.flagged,
+                float(scores[index]),
+                articles[candidate.article].published,
+            )
         )
     return drafts
