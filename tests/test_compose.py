@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -247,3 +248,37 @@ def test_the_bottom_line_reports_where_a_story_told_over_several_days_stands_now
     assert best_sentence(DraftStory("s", (0, 1, 2), "h", (search, found, undated), centroid=np.zeros(3))) == found
     same_day = DraftSentence("Kristian Perez was found safe at a house in Orofino.", (1,), False, 0.6, "2026-04-15")
     assert best_sentence(DraftStory("s", (0, 1), "h", (search, same_day), centroid=np.zeros(3))) == search
+
+
+def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder):
+    from briefing.composing.story_summary import summarize_story
+    from briefing.composing.vectors import embed_articles
+    from tests.conftest import make_article
+
+    older = make_article(
+        [
+            "Police in Orofino are searching for Kristian Perez, a 17-year-old who vanished after his school prom.",
+            "Volunteers combed the woods along Highway 12 on Sunday.",
+        ],
+        source="older",
+        published="2026-04-15",
+    )
+    newer = make_article(
+        [
+            "Kristian Perez was found safe at a house on Indio Avenue in Orofino early on Monday.",
+            "The house belonged to a 26-year-old man, police said.",
+        ],
+        source="newer",
+        published="2026-04-18T09:05:00Z",
+    )
+    articles = [older, newer]
+    summaries = [first_sentences(a) for a in articles]
+    vectors = embed_articles(articles, summaries, embedded_encoder)
+    drafts = summarize_story((0, 1), articles, summaries, vectors, budget_words=200)
+    own = [draft.articles[0] for draft in drafts]
+    assert set(own) == {0, 1}
+    assert own == sorted(own, reverse=True)  # every sentence of the newer article comes before the older one's
+    assert drafts[0].text.startswith("Kristian Perez was found safe")
+    undated = [older, replace(newer, published=None)]
+    same = summarize_story((0, 1), undated, summaries, vectors, budget_words=200)
+    assert same[0].articles[0] == 0  # one dated day only: lead order, the story's first article first

@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from briefing.composing.story_summary import DraftSentence
+from briefing.composing.story_summary import DraftSentence, published_date
 from briefing.models.sentence_features import leans_on_context
 from briefing.records import Article
 
@@ -46,16 +46,6 @@ class DraftStory:
     status: Literal["new", "update"] = "new"
     previously_briefed: str | None = None
     new_members: tuple[int, ...] = ()
-
-
-def published_date(value: str | None) -> dt.date | None:
-    """The date part of an ISO date or timestamp; anything else is treated as undated."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def latest_published(members: Sequence[int], articles: Sequence[Article]) -> str | None:

@@ -13,6 +13,7 @@ their own article and rank below verified ones.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,16 @@ class Candidate:
     vector: np.ndarray
     position: int  # first cited article sentence (or rank in the summary when it cites none)
     flagged: bool
+
+
+def published_date(value: str | None) -> dt.date | None:
+    """The date part of an ISO date or timestamp; anything else is treated as undated."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def content_words(text: str) -> set[str]:
@@ -148,8 +159,24 @@ def summarize_story(
     matrix, scores = score_candidates(candidates, members, vectors)
     chosen = select_sentences(candidates, matrix, scores, budget_words)
     # Reading order: earlier article sentences first (the lead facts, then detail), ties in the story's article order.
-    # This reads better than score order and scores better on ROUGE-L (bench/brief.py).
-    chosen.sort(key=lambda i: (candidates[i].position, members.index(candidates[i].article)))
+    # This reads better than score order and scores better on ROUGE-L (bench/brief.py). A story told over several
+    # days reads newest day first (undated articles last): "found safe" before "the search goes on".
+    day_of = {m: published_date(articles[m].published) for m in members}
+    multi_day = len(set(day_of.values()) - {None}) > 1
+
+    def newest_first(member: int) -> int:
+        if not multi_day:
+            return 0
+        day = day_of[member]
+        return -day.toordinal() if day is not None else 1  # days are positive ordinals: undated sorts last
+
+    chosen.sort(
+        key=lambda i: (
+            newest_first(candidates[i].article),
+            candidates[i].position,
+            members.index(candidates[i].article),
+        )
+    )
     drafts = []
     for index in chosen:
         candidate = candidates[index]
