@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from briefing.cleaning.dump import clean_dump, dump_model, select_blocks
 from briefing.cleaning.features import page_features
-from briefing.cleaning.metadata import find_byline, find_date, guess_language, is_truncated, site_from_url
+from briefing.cleaning.metadata import (
+    find_byline,
+    find_date,
+    guess_language,
+    is_truncated,
+    site_from_url,
+    without_site_name,
+)
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
@@ -57,15 +64,16 @@ def clean(document: RawDocument) -> Article:
         title = _title_from(sentences[0])
     meta = found.meta
     url = document.url or meta.get("url")
+    site = document.site or meta.get("site") or site_from_url(url)
     return Article(
         id=content_hash(body),
         source=document.source,
-        title=title,
+        title=without_site_name(title, site, url),
         sentences=sentences,
         url=url,
         published=_iso_date(document.published) or meta.get("date"),
         author=document.author or meta.get("author"),
-        site=document.site or meta.get("site") or site_from_url(url),
+        site=site,
         language=meta.get("language") or guess_language(body),
         truncated=found.cut_off or is_truncated(sentences[-1]),
     )

@@ -11,7 +11,14 @@ from typer.testing import CliRunner
 from briefing.clean import clean
 from briefing.cleaning.dump import clean_dump
 from briefing.cleaning.features import BASE_FEATURES, blocks_from_dump, page_features, strip_site_suffix
-from briefing.cleaning.metadata import find_byline, find_date, guess_language, is_truncated, normalise_language
+from briefing.cleaning.metadata import (
+    find_byline,
+    find_date,
+    guess_language,
+    is_truncated,
+    normalise_language,
+    without_site_name,
+)
 from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel
 from briefing.cleaning.shingles import PageScore, block_shares, score_corpus, score_page, shingles
 from briefing.errors import SourceError
@@ -106,6 +113,37 @@ def test_site_suffix_is_stripped_from_titles():
         == "Sweden drops Assange rape investigation"
     )
     assert strip_site_suffix("Short - Site") == "Short - Site"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        ("The Impeachment Clock | National Review", "National Review", None, "The Impeachment Clock"),
+        (
+            "Daily Deals: More Black Friday Deals - IGN",
+            None,
+            "https://www.ign.com/articles/deals",
+            "Daily Deals: More Black Friday Deals",
+        ),
+        (
+            "Hong Kong chaos: China deploys troops — Express",
+            "Express.co.uk",
+            "https://www.express.co.uk/news/1",
+            "Hong Kong chaos: China deploys troops",
+        ),
+        (
+            "Milan Design Week 2018 | Anastassiades' light installation",
+            "Inexhibit",
+            None,
+            "Milan Design Week 2018 | Anastassiades' light installation",
+        ),
+        ("Brexit | National Review", "National Review", None, "Brexit | National Review"),  # too little would be left
+        ("Bubonic plague: Third case in China", "Express", None, "Bubonic plague: Third case in China"),
+        ("A headline with no site at all - Reuters", None, None, "A headline with no site at all - Reuters"),
+    ],
+)
+def test_a_trailing_site_name_leaves_the_title(title: str, site: str | None, url: str | None, expected: str):
+    assert without_site_name(title, site, url) == expected
 
 
 def test_features_have_one_row_per_block_and_are_finite():

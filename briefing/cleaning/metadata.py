@@ -111,6 +111,35 @@ def site_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+# What sites put between a headline and their own name ("Headline | Site", "Headline - Site"). Not ':', which
+# headlines use themselves ("Bubonic plague: third case in China").
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»·-]|::)\s+")
+_NOT_ALNUM = re.compile(r"\W+|_")
+
+
+def _squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def without_site_name(title: str, site: str | None, url: str | None) -> str:
+    """'The Impeachment Clock | National Review' -> 'The Impeachment Clock': drop a trailing part that names the site
+    (its name, or its domain with or without the suffix), so story headlines read as headlines. Anything else after a
+    separator ('Milan Design Week | Anastassiades' light installation') is part of the headline and stays."""
+    names = {_squash(site)} if site else set()
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    if host:
+        names |= {_squash(host), _squash(host.split(".")[0])}
+    names.discard("")
+    matches = list(_TITLE_SEPARATOR.finditer(title))
+    if not names or not matches:
+        return title
+    last = matches[-1]
+    head, tail = title[: last.start()].strip(), _squash(title[last.end() :])
+    if tail in names and len(head.split()) >= 3:
+        return head
+    return title
+
+
 _SCRIPTS = {
     "kana": re.compile(r"[\u3040-\u30ff]"),
     "hangul": re.compile(r"[\u1100-\u11ff\uac00-\ud7af]"),
