@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import sys
 from functools import lru_cache
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)

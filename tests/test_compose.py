@@ -242,11 +242,11 @@ def test_the_bottom_line_reports_where_a_story_told_over_several_days_stands_now
     from briefing.composing.ranking import DraftStory, best_sentence
     from briefing.composing.story_summary import DraftSentence
 
-    search = DraftSentence("The search is on to find Kristian Perez.", (0,), False, 0.9, "2026-04-15")
-    found = DraftSentence("Kristian Perez was found safe in Orofino.", (1,), False, 0.6, "2026-04-18T09:05:00Z")
+    search = DraftSentence("The search is on to find Kristian Perez.", (0,), False, 0.9, dt.date(2026, 4, 15))
+    found = DraftSentence("Kristian Perez was found safe in Orofino.", (1,), False, 0.6, dt.date(2026, 4, 18))
     undated = DraftSentence("Police in Orofino asked the public for help.", (2,), False, 0.95)
     assert best_sentence(DraftStory("s", (0, 1, 2), "h", (search, found, undated), centroid=np.zeros(3))) == found
-    same_day = DraftSentence("Kristian Perez was found safe at a house in Orofino.", (1,), False, 0.6, "2026-04-15")
+    same_day = DraftSentence("Kristian Perez was found safe in Orofino.", (1,), False, 0.6, dt.date(2026, 4, 15))
     assert best_sentence(DraftStory("s", (0, 1), "h", (search, same_day), centroid=np.zeros(3))) == search
 
 

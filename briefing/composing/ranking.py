@@ -91,12 +91,12 @@ def best_sentence(story: DraftStory) -> DraftSentence | None:
     verified = [s for s in ranked if not s.flagged]
     alone = [s for s in verified if not leans_on_context(s.text) and len(s.text.split()) <= 2 * BULLET_MAX_WORDS]
     short = [s for s in verified if len(s.text.split()) <= BULLET_MAX_WORDS]
-    short_alone = [s for s in alone if s in short]
-    days = {published_date(s.published) for s in story.sentences} - {None}
+    short_alone = [s for s in alone if len(s.text.split()) <= BULLET_MAX_WORDS]
+    days = {s.day for s in story.sentences if s.day is not None}
     if len(days) > 1:
-        newest = max(d for d in days if d is not None)
+        newest = max(days)
         for pool in (short_alone, alone):
-            latest = [s for s in pool if published_date(s.published) == newest]
+            latest = [s for s in pool if s.day == newest]
             if latest:
                 return latest[0]
     return (short_alone or alone or short or ranked)[0]

@@ -44,7 +44,7 @@ class DraftSentence:
     articles: tuple[int, ...]
     flagged: bool
     score: float
-    published: str | None = None  # its own article's publication date or time (ISO), when known
+    day: dt.date | None = None  # the day its own article was published, when known
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def summarize_story(
                 (candidate.article, *others),
                 candidate.flagged,
                 float(scores[index]),
-                articles[candidate.article].published,
+                day_of[candidate.article],
             )
         )
     return drafts
