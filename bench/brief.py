@@ -12,12 +12,12 @@ Clusters 0-49 are the calibration half, 50-99 the held-out half.
 Grouping: pool the articles of 30 clusters drawn at random with 50 CNN/DailyMail articles
 (`../shared/data/summarization/cnn_dailymail_dev.jsonl`, read as `briefing daily` reads JSONL; each article is its own
 event, often on the same topic as another: the hard negatives Multi-News lacks; articles 0-49 go with the calibration
-half, 50-99 with the held-out half), shuffle, group them with `briefing.composing.grouping`, and report per rule the
+half, 50-99 with the held-out half), shuffle, group them with `briefing.compose.grouping`, and report per rule the
 adjusted Rand index on the pooled set, the CNN false merges (CNN articles put in a story with any other document) and
 the ARI of the same Multi-News clusters pooled alone; mean and min/max over --draws draws per half. Rules are
 compared on the calibration half; the held-out half is reported for every rule.
 
-Summaries: each true cluster is one story; the story summary (`briefing.composing.story_summary`) is built from the
+Summaries: each true cluster is one story; the story summary (`briefing.compose.story_summary`) is built from the
 real summarize stage's per-article summaries (extractive on the embedded encoder, --sentences per article) at --words
 words, against the baseline computed here: the first sentence of each document, then the second of each, ... until
 the budget. Both are cut to exactly --words words and scored with rouge-score (F1, Porter stemming).
@@ -38,20 +38,20 @@ from pathlib import Path
 import numpy as np
 
 from briefing.clean import clean
-from briefing.composing.entities import ArticleEntities, extract_entities
-from briefing.composing.grouping import (
+from briefing.compose.entities import ArticleEntities, extract_entities
+from briefing.compose.grouping import (
     DEFAULT_GROUPING,
     GroupingParameters,
     average_linkage,
     similarity_matrix,
     story_similarity,
 )
-from briefing.composing.story_summary import summarize_story
-from briefing.composing.vectors import ArticleVectors, embed_articles
+from briefing.compose.story_summary import summarize_story
+from briefing.compose.vectors import ArticleVectors, embed_articles
 from briefing.config import Settings
 from briefing.errors import SourceError
+from briefing.ingest.records import record_document
 from briefing.records import Article, RawDocument, Summary
-from briefing.sources.records import record_document
 
 DEFAULT_DATA = Path("../shared/data/multidoc/multi_news_dev.jsonl")
 DEFAULT_SINGLETONS = Path("../shared/data/summarization/cnn_dailymail_dev.jsonl")
@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_file():
         print(f"error: {args.data}: no such file (pass --data)", file=sys.stderr)
         return 1
-    from briefing.models.encoder import embedded_encoder
+    from briefing.encoder.sentence_encoder import embedded_encoder
     from briefing.summarize import summarize
 
     timings: dict[str, float] = {}

@@ -4,7 +4,7 @@
 
 For each page of `<data>/ground-truth.json`, the plain-text dump `<data>/text/<key>.txt` and the HTML
 `<data>/html/<key>.html.gz` are cleaned and the kept body is scored against the human-marked `articleBody` with
-word-shingle precision / recall / F1 (`briefing/cleaning/shingles.py`: `\\w+` tokens, 4-word shingles compared as
+word-shingle precision / recall / F1 (`briefing/clean/shingles.py`: `\\w+` tokens, 4-word shingles compared as
 multisets, per-page precision and recall averaged over pages, as the ScrapingHub benchmark does).
 
 Rows:
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefing.clean import clean
-from briefing.cleaning.shingles import CorpusScore, score_corpus, score_page
+from briefing.clean.shingles import CorpusScore, score_corpus, score_page
 from briefing.errors import SourceError
 from briefing.records import RawDocument
 

@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, load_dev_set
 
 from briefing.config import Device, GuardMode, Method, Settings
-from briefing.faithfulness import SUPPORT_THRESHOLD, check_summaries, guard_summaries, sentence_facts
-from briefing.faithfulness.facts import ArticleFacts
-from briefing.models.encoder import embedded_encoder
-from briefing.models.registry import create_summarizer
+from briefing.encoder.sentence_encoder import embedded_encoder
 from briefing.records import Summary, SummarySentence
+from briefing.summarize.guard import SUPPORT_THRESHOLD, check_summaries, guard_summaries, sentence_facts
+from briefing.summarize.guard.facts import ArticleFacts
+from briefing.summarize.registry import create_summarizer
 from briefing.text import split_sentences
 
 
@@ -225,7 +225,7 @@ def run_calibration(args: argparse.Namespace) -> None:
     balanced = [np.mean(positive_t >= t) + np.mean(negative_t < t) for t in grid]
     chosen = float(grid[int(np.argmax(balanced))])
     print(
-        f"\nbest kept + caught on tuning: {chosen:.2f}; in use (briefing.faithfulness.SUPPORT_THRESHOLD): "
+        f"\nbest kept + caught on tuning: {chosen:.2f}; in use (briefing.summarize.guard.SUPPORT_THRESHOLD): "
         f"{SUPPORT_THRESHOLD:.2f}; 2.5% quantile of true-highlight support: {np.quantile(positive_t, 0.025):.3f}"
     )
     print(

@@ -93,8 +93,8 @@ def lexrank(articles: Sequence[Article], count: int) -> list[list[str]]:
 
 
 def ours(articles: Sequence[Article], count: int, quantize: bool) -> list[list[str]]:
-    from briefing.models.encoder import embedded_encoder
-    from briefing.models.extractive import ExtractiveSummarizer
+    from briefing.encoder.sentence_encoder import embedded_encoder
+    from briefing.summarize.extractive import ExtractiveSummarizer
 
     summarizer = ExtractiveSummarizer(Settings(sentences=count), encoder=embedded_encoder(quantize=quantize))
     return [[s.text for s in summary.sentences] for summary in summarizer.summarize(articles)]
@@ -132,8 +132,8 @@ def time_model_load() -> dict[str, float]:
     import transformers  # noqa: F401
 
     timings["import torch + transformers"] = time.perf_counter() - started
-    from briefing.models.encoder import embedded_encoder
-    from briefing.models.resolve import verified_embedded_folder
+    from briefing.encoder.resolve import verified_embedded_folder
+    from briefing.encoder.sentence_encoder import embedded_encoder
 
     started = time.perf_counter()
     verified_embedded_folder()

@@ -218,7 +218,7 @@ def report(results: list[BatchResult], start_rss: float, use_cache: bool, total_
 
 def _encoder_cache() -> Any | None:
     """The shared encoder's text -> vector cache, when this version of briefing has one and the model was loaded."""
-    from briefing.models import encoder
+    from briefing.encoder import sentence_encoder as encoder
 
     loader = getattr(encoder, "_load_embedded_encoder", None)
     if loader is None or loader.cache_info().currsize == 0:

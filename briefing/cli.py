@@ -290,7 +290,7 @@ def clean_command(
     from briefing.pipeline import load_articles
 
     try:
-        loaded = load_articles(sources)
+        loaded = load_articles(sources, _settings())
     except BriefingError as error:
         raise _fail(str(error)) from None
     records = [
@@ -332,7 +332,7 @@ def digest(
     ] = None,
 ) -> None:
     """Build OUT/index.html: every dated brief, newest first, with each day's bottom line."""
-    from briefing.digest import build_digest
+    from briefing.render.digest import build_digest
 
     try:
         result = build_digest(out, days)

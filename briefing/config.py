@@ -78,7 +78,7 @@ class Settings:
     story_words: int = 150  # word budget of one story's multi-source summary
     allow_unsafe_weights: bool = False  # pickle (.bin/.pt) weights are refused unless this is set
     quiet: bool = False
-    # Ingestion limits (briefing.sources): every input is read with a cap, every URL with timeouts.
+    # Ingestion limits (briefing.ingest): every input is read with a cap, every URL with timeouts.
     max_input_mb: float = 4.0  # bytes read from one file or stdin (rest cut off, noted); bigger URL answers refused
     max_text_chars: int = 200_000  # longest text kept from one document (~30k words): bounds the work per input
     fetch_timeout: float = 10.0  # seconds to connect, and to wait for each piece of a response

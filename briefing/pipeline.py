@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.clean import clean
+from briefing.clean.bound import bound_article
 from briefing.compose import compose_day
-from briefing.composing.history import open_history
+from briefing.compose.history import open_history
 from briefing.config import Settings
 from briefing.errors import SourceError
-from briefing.ingest import bound_article, ingest
+from briefing.ingest import ingest
 from briefing.memory import release_free_memory
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
@@ -39,9 +40,7 @@ class DailyResult:
     written: tuple[Path, ...]
 
 
-def load_articles(
-    sources: Sequence[str], progress: Progress = NO_PROGRESS, settings: Settings | None = None
-) -> CleanResult:
+def load_articles(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> CleanResult:
     """Ingest and clean every source; duplicates (same cleaned body) are kept once."""
     progress.stage("Reading sources")
     ingested = ingest(sources, settings)  # settings carry the ingestion limits (sizes, timeouts)
@@ -78,7 +77,7 @@ def load_articles(
 def summarize_sources(
     sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS
 ) -> tuple[CleanResult, list[Summary]]:
-    loaded = load_articles(sources, progress, settings)
+    loaded = load_articles(sources, settings, progress)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
     summaries = summarize(loaded.articles, settings)
     progress.advance(len(loaded.articles))

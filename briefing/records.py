@@ -123,7 +123,7 @@ class Story:
     status: Literal["new", "update"] = "new"
     truncated: bool = False
     rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
-    score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.composing.ranking)
+    score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.compose.ranking)
     published: str | None = None  # latest ISO date among its sources, when known
     previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have

@@ -7,7 +7,7 @@ Reads the development pages of `<data>/text/*.txt` (plain-text dumps, one block 
 the human-marked bodies in `<data>/ground-truth.json`. Every block is labelled by the share of its word 4-shingles
 found in the gold body (each gold shingle used once; a block under 4 tokens counts only next to a labelled article
 block), 0.5 and up meaning "article". Two logistic regressions are fitted per input kind (features in
-`briefing/cleaning/features.py` and `context.py`, scoring in `model.py`): pass 1 on each block's own features, pass 2
+`briefing/clean/features.py` and `context.py`, scoring in `model.py`): pass 1 on each block's own features, pass 2
 adding its neighbours' pass-1 probabilities, predicted out-of-fold as they will be on unseen pages. Samples weigh
 sqrt(tokens + 1), so long paragraphs (which carry most of the shingles) count more than menu items.
 
@@ -15,7 +15,7 @@ The keep threshold is the one with the best cross-validated page F1. For HTML th
 trafilatura kept (low: the model only vetoes them when sure) and one for blocks it missed (high: only clear article
 paragraphs are taken back). Cross-validation holds out whole sites (pages grouped by domain, k folds), so a score never
 comes from a page whose site the model saw. The script prints the cross-validated and the in-sample word-shingle P/R/F1
-and the anchor's, and writes `briefing/cleaning/dump_model.json` and `briefing/cleaning/html_model.json` (a few hundred
+and the anchor's, and writes `briefing/clean/dump_model.json` and `briefing/clean/html_model.json` (a few hundred
 numbers each, with the CV scores in their "info"). The runtime scores the weights with numpy only. A third pass
 (`--passes 3`) was tried and cross-validates worse (0.875 on text dumps): it overfits the 61 pages.
 """
@@ -34,19 +34,19 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from briefing.cleaning import html as html_cleaning
-from briefing.cleaning.context import CONTEXT_FEATURES
-from briefing.cleaning.context import context_features as make_context
-from briefing.cleaning.dump import select_blocks
-from briefing.cleaning.features import (
+from briefing.clean import html as html_cleaning
+from briefing.clean.context import CONTEXT_FEATURES
+from briefing.clean.context import context_features as make_context
+from briefing.clean.dump import select_blocks
+from briefing.clean.features import (
     BASE_FEATURES,
     Blocks,
     PageFeatures,
     blocks_from_dump,
     page_features,
 )
-from briefing.cleaning.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
-from briefing.cleaning.shingles import block_shares, score_corpus, score_page
+from briefing.clean.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
+from briefing.clean.shingles import block_shares, score_corpus, score_page
 
 _TOKEN = re.compile(r"\w+")
 THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)

@@ -1,9 +1,9 @@
-"""Train the extractive scorer (`briefing/models/extractive_scorer.json`) on the development summarization sets.
+"""Train the extractive scorer (`briefing/summarize/extractive_scorer.json`) on the development summarization sets.
 
     python scripts/train_scorer.py                   # cross-validate, then fit on everything and write the weights
     python scripts/train_scorer.py --no-write        # cross-validation numbers only
 
-The model is tiny on purpose: one weight per feature in `briefing/models/sentence_features.py` plus the
+The model is tiny on purpose: one weight per feature in `briefing/summarize/sentence_features.py` plus the
 near-duplicate threshold, i.e. ten numbers. They are fitted directly on what the benchmark measures: the ROUGE-1/2 F1
 (rouge-score, stemming) of the N=3 sentences the real selection code (`candidate_order`, `pick_diverse`, `fill_to`)
 picks, compared with Lead-3 on the same articles. The objective is the smallest margin over the issue's three targets
@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.devsets import DEFAULT_DATA_DIR, DEV_SETS, load_dev_set  # noqa: E402
-from briefing.models.extractive import SCORER_PATH, candidate_order, fill_to, pick_diverse  # noqa: E402
-from briefing.models.sentence_features import FEATURES, sentence_features  # noqa: E402
+from briefing.summarize.extractive import SCORER_PATH, candidate_order, fill_to, pick_diverse  # noqa: E402
+from briefing.summarize.sentence_features import FEATURES, sentence_features  # noqa: E402
 
 SENTENCES = 3
 TARGETS = (("CNN/DailyMail", 0, 0.5), ("CNN/DailyMail", 1, 0.5), ("BBC News", 0, 1.0))  # (set, 0=R1 1=R2, margin)
@@ -164,7 +164,7 @@ def cross_validate(articles: list[TrainingArticle], folds: int, seeds: int) -> d
 def load_training_articles(data_dir: Path) -> list[TrainingArticle]:
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from briefing.models.encoder import embedded_encoder
+    from briefing.encoder.sentence_encoder import embedded_encoder
 
     tokenizer = DefaultTokenizer(use_stemmer=True)
     encoder = embedded_encoder(quantize=False)  # as the summarizer uses it

@@ -38,7 +38,7 @@ def panjshir_dump() -> Path:
 @pytest.fixture(scope="session")
 def embedded_encoder():
     """The real all-MiniLM-L6-v2 encoder, loaded (and sha256-checked) once for the whole test session."""
-    from briefing.models.encoder import embedded_encoder as load
+    from briefing.encoder.sentence_encoder import embedded_encoder as load
 
     return load()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from briefing.models.encoder import MAX_TOKENS, VectorCache, _batches
+from briefing.encoder.sentence_encoder import MAX_TOKENS, VectorCache, _batches
 from briefing.text import split_sentences
 
 
@@ -51,7 +51,7 @@ def test_batches_keep_rows_times_longest_length_within_the_token_budget():
 
 
 def test_the_product_loads_one_float32_encoder_for_every_stage(embedded_encoder):
-    from briefing.models import encoder as module
+    from briefing.encoder import sentence_encoder as module
 
     # compose and the guard call embedded_encoder(), the summarizer embedded_encoder(quantize=False): the same object
     assert embedded_encoder is module.embedded_encoder() is module.embedded_encoder(quantize=False)
@@ -82,7 +82,7 @@ def test_repeated_texts_get_one_row_each_in_input_order(embedded_encoder):
 
 
 def test_entity_extraction_does_not_grow_the_spacy_vocabulary(data_dir: Path):
-    from briefing.composing.entities import entity_model, extract_entities
+    from briefing.compose.entities import entity_model, extract_entities
     from briefing.records import Article
 
     nlp = entity_model()

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from briefing.chunk import chunk
 from briefing.clean import clean
 from briefing.errors import SourceError
 from briefing.records import Article, Brief, BriefSentence, RawDocument, Skipped, Source, Story
 from briefing.render import OutputFormat, render
+from briefing.summarize.chunk import chunk
 from briefing.text import repair_c1_controls, split_sentences, words
 
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -203,7 +203,7 @@ def wordpiece_tokens():
     """Token counter of the embedded model's own tokenizer (WordPiece), read from its verified folder."""
     from transformers import AutoTokenizer
 
-    from briefing.models.resolve import verified_embedded_folder
+    from briefing.encoder.resolve import verified_embedded_folder
 
     tokenizer = AutoTokenizer.from_pretrained(str(verified_embedded_folder()), local_files_only=True)
     return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])

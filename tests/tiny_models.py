@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.models.prompts import TEMPLATE_NAMES, load_template
+from briefing.summarize.prompts import TEMPLATE_NAMES, load_template
 
 NAMES = ["Riverton", "Ada Moss", "the council", "Port Ellen", "the union", "Marta Kell", "the ministry", "Lake Vane"]
 ACTIONS = ["approved", "rejected", "delayed", "announced", "funded", "reviewed"]

@@ -1,0 +1,133 @@
+"""Stage 2, clean: RawDocument -> Article. Boilerplate goes, the body is split into sentences, metadata is found.
+
+- "html": trafilatura's extraction, checked block by block by a learned model (`briefing/clean/html.py`); the
+  text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
+- "text": a scraped plain-text dump of a whole page; a learned block classifier keeps the article's lines
+  (`briefing/clean/dump.py`); the headline becomes the title, dates and bylines are read from the lines around it.
+- "record": JSON record text, already article text: only normalised.
+
+Models are retrained with `python scripts/train_cleaner.py` (see that module).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from briefing.clean.dump import clean_dump, dump_model, select_blocks
+from briefing.clean.features import page_features
+from briefing.clean.metadata import (
+    find_byline,
+    find_date,
+    guess_language,
+    is_truncated,
+    site_from_url,
+    without_site_name,
+)
+from briefing.errors import SourceError
+from briefing.records import Article, RawDocument
+from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
+
+MIN_ARTICLE_WORDS = 25
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+@dataclass
+class _Found:
+    """What one input kind's cleaner found: body paragraphs and whatever metadata it could read."""
+
+    title: str | None
+    paragraphs: list[str]
+    meta: dict[str, str | None] = field(default_factory=dict)
+    cut_off: bool = False  # the page shows the body was cut (a paywall stub such as "All..." right after it)
+
+
+def clean(document: RawDocument) -> Article:
+    """Clean one document, or raise SourceError saying why it holds no article."""
+    if document.kind == "html":
+        found = _clean_html(document)
+    elif document.kind == "text":
+        found = _clean_text_dump(document)
+    else:
+        found = _Found(document.title, [document.content])
+    body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
+    sentences = tuple(split_sentences(body))
+    word_count = _word_count(body)
+    if word_count < MIN_ARTICLE_WORDS:
+        if document.kind == "html":
+            raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")
+        raise SourceError(document.source, f"no article text found ({word_count} words after cleaning)")
+    title = normalize_whitespace(_normalise(document.title or found.title or ""))
+    if not title:
+        title = _title_from(sentences[0])
+    meta = found.meta
+    url = document.url or meta.get("url")
+    site = document.site or meta.get("site") or site_from_url(url)
+    return Article(
+        id=content_hash(body),
+        source=document.source,
+        title=without_site_name(title, site, url),
+        sentences=sentences,
+        url=url,
+        published=_iso_date(document.published) or meta.get("date"),
+        author=document.author or meta.get("author"),
+        site=site,
+        language=meta.get("language") or guess_language(body),
+        truncated=found.cut_off or is_truncated(sentences[-1]),
+    )
+
+
+def _word_count(text: str) -> int:
+    """Words, counting scripts written without spaces (Japanese, Chinese, Thai) at two characters a word."""
+    return len(text.split()) + len(_UNSPACED.findall(text)) // 2
+
+
+def _normalise(text: str) -> str:
+    """NFC, cp1252 punctuation repaired, no control or zero-width characters; newlines kept (paragraph breaks)."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", repair_c1_controls(text)))
+
+
+def _iso_date(value: str | None) -> str | None:
+    return find_date(value) if value else None
+
+
+def _title_from(sentence: str, limit: int = 12) -> str:
+    words = sentence.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def _clean_text_dump(document: RawDocument) -> _Found:
+    selection = clean_dump(document.content, document.title)
+    nearby = selection.nearby
+    meta: dict[str, str | None] = {
+        "date": next((date for date in (find_date(line) for line in nearby) if date), None),
+        "author": find_byline(nearby),
+    }
+    return _Found(selection.title, list(selection.body), meta, selection.cut_off)
+
+
+def _clean_html(document: RawDocument) -> _Found:
+    from briefing.clean.html import page_view, select_html
+
+    view = page_view(document.content, document.url)
+    if view is None or not view.blocks.texts:
+        raise SourceError(document.source, "HTML page holds no text (unparseable or empty markup)")
+    features = page_features(view.blocks, view.title)  # both models read the same block features
+    selection = select_html(view, features)
+    if _word_count("\n".join(selection.body)) < MIN_ARTICLE_WORDS:
+        # trafilatura found no article: let the text-dump model read the page's blocks instead.
+        model = dump_model()
+        probabilities = model.probabilities(features)
+        selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
+    metadata = view.metadata
+    nearby = selection.nearby
+    meta: dict[str, str | None] = {
+        "url": metadata.url,
+        "site": metadata.site,
+        "author": metadata.author or find_byline(nearby),
+        "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
+        "language": metadata.language,
+    }
+    return _Found(selection.title or metadata.title, list(selection.body), meta, selection.cut_off)

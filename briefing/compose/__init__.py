@@ -1,0 +1,233 @@
+"""Stage 5, compose: Articles + Summaries -> Brief.
+
+The same event reported by several outlets becomes one story (briefing.compose.grouping) with one multi-source
+summary (story_summary) whose sentences cite every source that says them; stories are ranked (ranking), the top N
+shown in full and the rest listed under "Also noted"; the bottom line is one bullet per leading story; actors and
+places come from a named-entity model (entities). Sources are numbered in story order, and each knows which brief
+sentences quote it. With history (the `daily` command), stories briefed on an earlier day are left out or marked
+"update" under `--new-only`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from briefing import __version__
+from briefing.compose.entities import extract_entities, story_entities
+from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
+from briefing.compose.history import StoryFingerprint, find_earlier
+from briefing.compose.numbering import number_brief
+from briefing.compose.provenance import input_records, package_versions
+from briefing.compose.ranking import DraftStory, latest_published, rank_stories
+from briefing.compose.story_summary import summarize_story
+from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
+from briefing.config import Settings
+from briefing.records import Article, Brief, Skipped, Summary
+from briefing.summarize.sentence_features import leans_on_context
+from briefing.text import content_hash
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The brief, and the fingerprints of all its stories (those left out as already briefed included)."""
+
+    brief: Brief
+    fingerprints: tuple[StoryFingerprint, ...]
+
+
+def compose(
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    settings: Settings,
+    skipped: Sequence[Skipped] = (),
+    started: float | None = None,
+) -> Brief:
+    """The brief for these articles, without looking at earlier days."""
+    return compose_day(articles, summaries, settings, skipped, started).brief
+
+
+def compose_day(
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    settings: Settings,
+    skipped: Sequence[Skipped] = (),
+    started: float | None = None,
+    earlier: Sequence[StoryFingerprint] = (),
+) -> Composition:
+    """The brief, given the stories of earlier briefs (`earlier`, from the history database)."""
+    from briefing.encoder.sentence_encoder import embedded_encoder
+
+    if len(articles) != len(summaries):
+        raise ValueError("compose needs one summary per article")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    vectors = embed_articles(articles, summaries, embedded_encoder()) if articles else []
+    timings["embed"] = _lap(clock)
+    clock = time.perf_counter()
+    entities = extract_entities(articles) if articles else []
+    timings["entities"] = _lap(clock)
+    clock = time.perf_counter()
+    documents = np.stack([v.document for v in vectors]) if vectors else np.zeros((0, 1))
+    groups = group_articles(articles, documents, entities)
+    timings["group"] = _lap(clock)
+    clock = time.perf_counter()
+    drafts = []
+    for members in groups:
+        actors, places = story_entities([entities[m] for m in members])
+        draft = _draft_story(members, articles, summaries, vectors, settings.story_words)
+        drafts.append(replace(draft, actors=actors, places=places))
+    timings["summarize_stories"] = _lap(clock)
+    fingerprints = tuple(
+        StoryFingerprint(d.id, d.headline, tuple(articles[m].id for m in d.members), d.centroid) for d in drafts
+    )
+    drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only)
+    ranked = rank_stories(drafts, articles, settings.date)
+    top = settings.top if settings.top is not None else len(ranked)
+    numbered = number_brief(ranked[:top], ranked[top:], articles)
+    provenance = _provenance(articles, summaries, settings, groups, timings, started, history_note)
+    brief = Brief(
+        date=settings.date,
+        title=settings.title,
+        stories=numbered.stories,
+        sources=numbered.sources,
+        bottom_line=numbered.bottom_line,
+        also_noted=numbered.also_noted,
+        skipped=tuple(skipped),
+        provenance=provenance,
+    )
+    return Composition(brief, fingerprints)
+
+
+def _lap(clock: float) -> float:
+    return round(time.perf_counter() - clock, 3)
+
+
+def _draft_story(
+    members: Sequence[int],
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    vectors: Sequence[ArticleVectors],
+    budget_words: int,
+) -> DraftStory:
+    centroid = normalize(np.stack([vectors[m].document for m in members]).mean(axis=0)).astype(np.float32)
+    return DraftStory(
+        id=content_hash("|".join(sorted(articles[m].id for m in members))),
+        members=tuple(members),
+        headline=_headline(members, articles, vectors, centroid),
+        sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
+        centroid=centroid,
+        published=latest_published(members, articles),
+        truncated=all(articles[m].truncated for m in members),
+    )
+
+
+def _headline(
+    members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors], centroid: np.ndarray
+) -> str:
+    """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence,
+    and among those cut from a sentence one that does not open by pointing back ("That landing is scheduled…")."""
+
+    def preference(member: int) -> tuple[bool, bool, float, int]:
+        title = articles[member].title
+        made_up = title.endswith("…") or len(title.split()) < 3
+        return (made_up, made_up and leans_on_context(title), -float(vectors[member].document @ centroid), member)
+
+    return articles[min(members, key=preference)].title
+
+
+def _apply_history(
+    drafts: Sequence[DraftStory], articles: Sequence[Article], earlier: Sequence[StoryFingerprint], new_only: bool
+) -> tuple[list[DraftStory], dict[str, object]]:
+    """Under --new-only: leave out stories briefed before with nothing new, mark the others with new sources."""
+    if not new_only:
+        return list(drafts), {"new_only": False, "earlier_stories": len(earlier)}
+    kept: list[DraftStory] = []
+    left_out: list[str] = []
+    for draft in drafts:
+        coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier)
+        if coverage is None:
+            kept.append(draft)
+            continue
+        new_members = tuple(m for m in draft.members if articles[m].id not in coverage.article_ids)
+        if not new_members:
+            left_out.append(draft.headline)
+            continue
+        kept.append(
+            replace(
+                draft,
+                status="update",
+                previously_briefed=coverage.first_date.isoformat(),
+                new_members=new_members,
+            )
+        )
+    note: dict[str, object] = {
+        "new_only": True,
+        "earlier_stories": len(earlier),
+        "left_out": left_out,
+        "updates": sum(1 for d in kept if d.status == "update"),
+    }
+    return kept, note
+
+
+def _provenance(
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    settings: Settings,
+    groups: Sequence[Sequence[int]],
+    timings: dict[str, float],
+    started: float | None,
+    history_note: dict[str, object],
+) -> dict[str, object]:
+    from briefing.compose import entities, ranking, story_summary
+    from briefing.compose.provenance import summarizer_model, weights_fingerprint
+    from briefing.encoder.resolve import EMBEDDED_NAME, EMBEDDED_SHA256
+
+    summary_model = summaries[0].model if summaries else settings.model
+    summarizer = summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model)
+    ner_files = entities.model_files() if articles else []
+    return {
+        "briefing_version": __version__,
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 2) if started is not None else None,
+        "timings": timings,
+        "model": summary_model,
+        "method": settings.method.value,
+        # The summarizer's weights hash when it is one file (the common case); every file is listed under "models".
+        "weights_sha256": summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
+        "models": {
+            "summarizer": summarizer,
+            "encoder": {"name": EMBEDDED_NAME, "weights": [{"file": "model.safetensors", "sha256": EMBEDDED_SHA256}]},
+            "ner": {
+                "name": entities.NER_PACKAGE,
+                "available": bool(ner_files),
+                "weights": weights_fingerprint(ner_files),
+            },
+        },
+        "parameters": {
+            "sentences": settings.sentences,
+            "story_words": settings.story_words,
+            "top": settings.top,
+            "guard": settings.guard.value,
+            "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
+            "story_summary": {
+                "centrality": story_summary.CENTRALITY_WEIGHT,
+                "position": story_summary.POSITION_WEIGHT,
+                "corroboration": story_summary.CORROBORATION_WEIGHT,
+                "redundancy_penalty": story_summary.REDUNDANCY_PENALTY,
+                "cite_similarity": story_summary.CITE_SIMILARITY,
+            },
+            "ranking": {
+                "sources": ranking.SOURCES_WEIGHT,
+                "recency": ranking.RECENCY_WEIGHT,
+                "coverage": ranking.COVERAGE_WEIGHT,
+            },
+        },
+        "history": history_note,
+        "packages": package_versions(),
+        "inputs": input_records(articles),
+    }

@@ -1,0 +1,216 @@
+"""The sentence encoder (all-MiniLM-L6-v2 by default), loaded with plain transformers from a local folder.
+
+Mean pooling + L2 normalisation, as sentence-transformers does for this model, so cosine similarity is a dot product.
+Texts are deduplicated, sorted by token count and batched so that padding stays small; a batch of long texts holds
+fewer rows (a token budget), so a run's peak memory does not depend on how long its longest sentences are.
+
+One precision is loaded per process: float32 by default, whose vectors do not depend on the other texts in a batch.
+The summarizer, compose and the faithfulness guard share that one encoder, and its bounded text -> vector cache lets
+compose reuse the sentence vectors the summarizer already computed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from briefing.encoder.resolve import quiet_transformers, verified_embedded_folder
+from briefing.errors import ModelError
+
+if TYPE_CHECKING:
+    import torch
+
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on 256-token inputs; longer ones are truncated (sentences rarely are)
+# Rows x padded width per forward pass. Attention holds rows x heads x width^2 floats per layer: 64 rows of 256 tokens
+# would be ~200 MB for the scores alone, 16 rows (the same 4,096 tokens) ~50 MB. Short sentences still go 64 at a time.
+TOKEN_BUDGET = 4096
+# Texts remembered with their vectors (float32 only): 8,192 x 384 floats is 12.6 MB, preallocated once. Enough for the
+# summarizer's picks of a thousand-article run to still be there when compose embeds the same sentences.
+VECTOR_CACHE_SIZE = 8192
+
+
+class VectorCache:
+    """A bounded least-recently-used map from exact text to its vector, stored in one preallocated matrix.
+
+    One matrix instead of an array per entry: a long-running process embedding millions of sentences does not churn
+    small allocations (which fragment the C heap), and the memory used is fixed at creation.
+    """
+
+    def __init__(self, capacity: int, dimension: int) -> None:
+        self.capacity = capacity
+        self._matrix = np.zeros((capacity, dimension), dtype=np.float32)
+        self._slots: OrderedDict[str, int] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def get(self, text: str) -> np.ndarray | None:
+        slot = self._slots.get(text)
+        if slot is None:
+            self.misses += 1
+            return None
+        self._slots.move_to_end(text)
+        self.hits += 1
+        return self._matrix[slot]
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        if self.capacity <= 0:
+            return
+        slot = self._slots.get(text)
+        if slot is None:
+            # The least recently used entry gives its row to the new text once the matrix is full.
+            slot = len(self._slots) if len(self._slots) < self.capacity else self._slots.popitem(last=False)[1]
+            self._slots[text] = slot
+        else:
+            self._slots.move_to_end(text)
+        self._matrix[slot] = vector
+
+    def clear(self) -> None:
+        self._slots.clear()
+
+
+class SentenceEncoder:
+    def __init__(
+        self,
+        folder: Path,
+        batch_size: int = 64,
+        quantize: bool = False,
+        token_budget: int = TOKEN_BUDGET,
+        cache_size: int = VECTOR_CACHE_SIZE,
+    ) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        quiet_transformers()
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            model = AutoModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
+        except Exception as error:  # transformers raises many kinds; the user needs the folder and the reason
+            raise ModelError(f"{folder}: cannot load the encoder ({error.__class__.__name__}: {error})") from None
+        model.eval()
+        if quantize:
+            # int8 dynamic quantization of the Linear layers: faster on CPU (~1.3-2x), same ROUGE for the extractive
+            # selection (bench/rouge.py measures both). But activations are scaled per batch, so a text's vector
+            # depends on the other texts embedded with it (cosines move by up to ~0.06): the product uses float32.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch warns that its quantized-tensor API is deprecated
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model
+        self.batch_size = batch_size
+        self.token_budget = max(token_budget, MAX_TOKENS)  # one text of MAX_TOKENS must always fit
+        self.quantized = quantize
+        self.pad_token_id = int(self.tokenizer.pad_token_id or 0)
+        self.dimension = int(model.config.hidden_size)
+        # int8 vectors depend on their batch mates, so remembering them would make a vector depend on history too.
+        self.cache = VectorCache(0 if quantize else cache_size, self.dimension)
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings, one row per text, in input order."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Identical texts (a caption repeated, the same wire story twice) are embedded once.
+        unique = list(dict.fromkeys(texts))
+        vectors = np.zeros((len(unique), self.dimension), dtype=np.float32)
+        with self._lock:
+            missing: list[int] = []
+            for row, text in enumerate(unique):
+                cached = self.cache.get(text)
+                if cached is None:
+                    missing.append(row)
+                else:
+                    vectors[row] = cached
+            if missing:
+                vectors[missing] = self._encode([unique[row] for row in missing])
+                for row in missing:
+                    self.cache.put(unique[row], vectors[row])
+        row_of = {text: row for row, text in enumerate(unique)}
+        return vectors[[row_of[text] for text in texts]]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Run the model over distinct texts (no cache)."""
+        import torch
+
+        # Tokenize once without padding, then batch texts of similar token length so each batch is padded only to
+        # its own longest member: on CPU the cost is the padded token count.
+        token_ids = self.tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with torch.inference_mode():
+            for batch in _batches(order, [len(ids) for ids in token_ids], self.batch_size, self.token_budget):
+                input_ids, attention_mask = self._pad([token_ids[i] for i in batch])
+                hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                vectors[batch] = _mean_pool(hidden, attention_mask).numpy()
+        return vectors
+
+    def _pad(self, sequences: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        import torch
+
+        width = max(len(ids) for ids in sequences)
+        input_ids = torch.full((len(sequences), width), self.pad_token_id, dtype=torch.long)
+        attention_mask = torch.zeros((len(sequences), width), dtype=torch.long)
+        for row, ids in enumerate(sequences):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            attention_mask[row, : len(ids)] = 1
+        return input_ids, attention_mask
+
+
+def _batches(order: list[int], lengths: list[int], max_rows: int, token_budget: int) -> list[list[int]]:
+    """Split `order` (indexes sorted by length, shortest first) into batches of at most `max_rows` rows whose padded
+    size (rows x longest length) stays within `token_budget`."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        # Sorted ascending, so this text is the batch's longest: the padded size if it joins is rows x its length.
+        if current and (len(current) == max_rows or (len(current) + 1) * lengths[index] > token_budget):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    import torch
+
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on: in a container or under taskset that can be far fewer than the host has."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def embedded_encoder(quantize: bool = False) -> SentenceEncoder:
+    """The embedded encoder, loaded once per process after its sha256 check.
+
+    float32 is what the product uses everywhere (summarizer, compose, guard), so one copy of the model is loaded.
+    `quantize=True` gives the int8 variant, for bench/rouge.py's comparison only.
+    """
+    # lru_cache keys `f()` and `f(quantize=False)` apart: one positional call here keeps it to one encoder.
+    return _load_embedded_encoder(bool(quantize))
+
+
+@lru_cache(maxsize=2)
+def _load_embedded_encoder(quantize: bool) -> SentenceEncoder:
+    import torch
+
+    # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), usable_cpus())))
+    return SentenceEncoder(verified_embedded_folder(), quantize=quantize)

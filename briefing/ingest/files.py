@@ -1,0 +1,164 @@
+"""Local inputs: files, folders (recursive) and stdin, each read with a size cap.
+
+What a file is taken for comes from its suffix (`.gz` looks at the one before it), then from its bytes. JSON Lines are
+streamed a line at a time, so a large JSONL file costs memory per record, not per file; a JSON array is read whole,
+up to MAX_JSON_BYTES. In a folder, hidden entries are ignored and files of other types are reported, not read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from briefing.errors import SourceError
+from briefing.ingest.content import IngestContext, Item, bounded, documents_from_bytes, guarded
+from briefing.ingest.records import jsonl_documents
+from briefing.ingest.sniff import binary_kind
+from briefing.records import Skipped
+
+SUFFIX_HINTS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xml": "xml",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".urls": "urls",
+}
+MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON array must be parsed whole; bigger collections belong in JSONL
+_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls"  # the common ones; SUFFIX_HINTS has all
+
+
+def stdin_documents(ctx: IngestContext) -> Iterator[Item]:
+    yield from _stream_documents(ctx, "<stdin>", sys.stdin.buffer, hint="", size=None)
+
+
+def path_documents(ctx: IngestContext, source: str) -> Iterator[Item]:
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(source, "no such file or folder")
+    if path.is_dir():
+        yield from folder_documents(ctx, path)
+    else:
+        yield from file_documents(ctx, path, hint=suffix_hint(path) or "")
+
+
+def suffix_hint(path: Path) -> str | None:
+    """The hint for a file name, or None when its type is not one briefing reads."""
+    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return SUFFIX_HINTS.get(suffixes[-1]) if suffixes else None
+
+
+def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
+    files_seen = 0
+    articles_tried = 0
+    for directory, subfolders, names in os.walk(folder, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            files_seen += 1
+            path = Path(directory) / name
+            hint = suffix_hint(path)
+            if hint is None:
+                yield Skipped(str(path), _unsupported_reason(path))
+                continue
+            articles_tried += 1
+            yield from guarded(str(path), file_documents(ctx, path, hint))
+    if articles_tried == 0:
+        what = "no files" if files_seen == 0 else "no article files"
+        raise SourceError(str(folder), f"folder holds {what} (briefing reads {_READABLE}, also gzip'd)")
+
+
+def _unsupported_reason(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            kind = binary_kind(handle.read(64))
+    except OSError as error:
+        return f"cannot read ({error.strerror or error})"
+    suffix = "".join(path.suffixes[-2:]) or "no suffix"
+    if kind and kind != "binary data":
+        return f"binary file ({kind}), not an article; not read"
+    return f"not an article file type ({suffix}); not read"
+
+
+def file_documents(ctx: IngestContext, path: Path, hint: str) -> Iterator[Item]:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        compressed = path.name.lower().endswith(".gz")
+        with path.open("rb") as raw:
+            handle: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
+            yield from _stream_documents(ctx, source, handle, hint, None if compressed else size)
+    except OSError as error:
+        if isinstance(error, gzip.BadGzipFile):
+            raise SourceError(source, f"not a valid gzip file ({error})") from None
+        raise SourceError(source, f"cannot read ({error.strerror or error})") from None
+    except (EOFError, zlib.error) as error:
+        raise SourceError(source, f"not a valid gzip file ({error or 'cut short'})") from None
+
+
+def _stream_documents(ctx: IngestContext, source: str, handle: BinaryIO, hint: str, size: int | None) -> Iterator[Item]:
+    """Read `handle` with a cap; JSON Lines (by name, or a first line that is one JSON object) are streamed."""
+    cap = ctx.max_bytes
+    read = [handle.readline(cap + 1)]
+    head = read[0].removeprefix(b"\xef\xbb\xbf").strip()
+    if hint in ("", "json") and head.startswith(b"{") and head.endswith(b"}"):
+        # A second object line makes it JSON Lines, whatever the name says (blank lines between are allowed).
+        while len(read) < 1000 and (line := handle.readline(cap + 1)):
+            read.append(line)
+            if line.strip():
+                break
+    second_object = len(read) > 1 and read[-1].lstrip().startswith(b"{")
+    if (hint == "jsonl" or second_object) and binary_kind(read[0][:8192]) is None:
+        yield from bounded(ctx, jsonl_documents(source, _numbered_lines(read, handle, cap)))
+        return
+    if hint == "json" or (not hint and head.startswith((b"{", b"["))):
+        cap = MAX_JSON_BYTES
+    start = b"".join(read)
+    data = start + handle.read(max(0, cap + 1 - len(start)))
+    truncated = len(data) > cap
+    if truncated and hint == "json":
+        raise SourceError(source, "JSON file larger than 64 MB: write it as JSONL (one record a line, streamed)")
+    yield from documents_from_bytes(ctx, source, data[:cap], hint=hint, size=size, truncated=truncated)
+
+
+def _numbered_lines(read: list[bytes], handle: BinaryIO, cap: int) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) for each line, starting with those already `read`; text is None for a line longer than
+    `cap` (drained in bounded pieces, never held whole)."""
+
+    def raw_lines() -> Iterator[bytes]:
+        yield from (line for line in read if line)  # b"" is end of file
+        while line := handle.readline(cap + 1):
+            yield line
+
+    for number, line in enumerate(raw_lines(), start=1):
+        if len(line) > cap and not line.endswith(b"\n"):
+            rest = line
+            while rest and not rest.endswith(b"\n"):
+                rest = handle.readline(1024 * 1024)
+            yield number, None
+        else:
+            yield number, _decode_line(line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line)
+
+
+def _decode_line(line: bytes) -> str:
+    """JSON is UTF-8 by definition; a line in a legacy encoding is read as cp1252 rather than lost."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")

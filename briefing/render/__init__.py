@@ -1,0 +1,160 @@
+"""Stage 6, render: Brief -> Markdown, HTML and JSON, written atomically under `OUT/YYYY-MM-DD/`.
+
+brief.json comes straight from the records, stamped with `SCHEMA_VERSION` (schema: `briefing/render/schema/`).
+brief.md is rendered from that JSON document through a typed view and a Jinja2 template. brief.html is the same
+Markdown, made into HTML by the `markdown` package, sanitised with nh3 and set in a self-contained page.
+The pieces live in `briefing/render/`; this module is the stage's entry and the file-writing edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import ConfigError
+from briefing.records import Brief
+from briefing.render.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json
+from briefing.render.escape import escape_markdown, safe_url
+from briefing.render.view import build_view
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "OutputFormat",
+    "atomic_write",
+    "brief_folder",
+    "brief_schema",
+    "brief_to_dict",
+    "contained_path",
+    "escape_markdown",
+    "render",
+    "render_document",
+    "safe_url",
+    "write_brief",
+]
+
+BRIEF_FILES = ("brief.json", "brief.md", "brief.html")
+_DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class OutputFormat(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+def render(brief: Brief, output_format: OutputFormat) -> str:
+    """The brief as one output format's text."""
+    if output_format is OutputFormat.json:
+        return brief_to_json(brief)
+    return render_document(brief_to_dict(brief), output_format)
+
+
+def render_document(document: dict[str, Any], output_format: OutputFormat) -> str:
+    """Markdown or HTML from a brief.json document (this version's or an older minor version's)."""
+    from briefing.render.html import render_page
+    from briefing.render.markdown import render_markdown
+
+    view = build_view(document)
+    if output_format is OutputFormat.md:
+        return render_markdown(view)
+    if output_format is OutputFormat.html:
+        return render_page(view, render_markdown(view, for_html=True))
+    raise ValueError(f"render_document makes Markdown or HTML, not {output_format.value}")
+
+
+def write_brief(brief: Brief, out_dir: Path) -> list[Path]:
+    """Write brief.json, brief.md and brief.html into `out_dir/YYYY-MM-DD/`; each file appears whole or not at all.
+
+    All three are rendered before the first is written, so a rendering error leaves the previous brief untouched.
+    """
+    folder = brief_folder(out_dir, brief.date)
+    document = brief_to_dict(brief)
+    texts = {
+        "brief.json": brief_to_json(brief),
+        "brief.md": render_document(document, OutputFormat.md),
+        "brief.html": render_document(document, OutputFormat.html),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [contained_path(folder, name) for name in BRIEF_FILES]
+    # Stage all three (written and fsynced) before the first rename, so the renames follow back to back: a kill
+    # leaves old and new files side by side only in the microseconds between them, and the next run rewrites all.
+    staged: list[Path] = []
+    try:
+        for path in paths:
+            staged.append(_stage(path, texts[path.name]))
+        for temp, path in zip(staged, paths, strict=True):
+            os.replace(temp, path)
+    finally:
+        for temp in staged:
+            temp.unlink(missing_ok=True)  # only left when something failed before its rename
+    _fsync_folder(folder)
+    return paths
+
+
+def brief_folder(out_dir: Path, date: dt.date) -> Path:
+    """`out_dir/YYYY-MM-DD`, refusing anything that is not a real date, so the folder cannot leave `out_dir`."""
+    if not isinstance(date, dt.date):
+        raise ConfigError(f"brief date must be a date, got {date!r}")
+    name = date.isoformat()
+    if not _DATE_FOLDER.match(name):  # defence in depth: the folder name is exactly YYYY-MM-DD, nothing else
+        raise ConfigError(f"brief date {name!r} cannot name an output folder")
+    return contained_path(out_dir, name)
+
+
+def contained_path(root: Path, *parts: str) -> Path:
+    """`root/parts...`, or ConfigError when the result (symlinks resolved) would lie outside `root`.
+
+    Every output path derived from data (a date, a name) is built through here.
+    """
+    base = Path(root).resolve()
+    candidate = base.joinpath(*parts).resolve()
+    if candidate != base and base not in candidate.parents:
+        raise ConfigError(f"output path {'/'.join(parts)!r} would leave the output folder {root}")
+    return Path(root).joinpath(*parts)
+
+
+def atomic_write(path: Path, content: str) -> None:
+    """Write to a temp file beside `path`, fsync, then rename over it: readers never see half a file."""
+    temp = _stage(path, content)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _stage(path: Path, content: str) -> Path:
+    """`content` in a fsynced temp file beside `path` (`.NAME.*.tmp`), ready to be renamed over it."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)  # temp files are created 0600; a brief is meant to be read (and served)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return Path(handle.name)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable, where the platform allows opening a folder."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

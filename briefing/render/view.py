@@ -1,0 +1,290 @@
+"""The brief.json document -> a typed view for the templates.
+
+The view reads the document defensively (missing keys take defaults, unknown keys are ignored), so a brief.json
+written by an older or newer minor schema version still renders, and templates can use strict undefined checking
+on a shape that never changes. It also derives what the reader needs but the records do not hold directly: the
+contents list, each source's quoted sentences, and the provenance footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from briefing.render.escape import plain_text, safe_url
+
+HASH_PREFIX = 12  # hex digits of a weights hash shown in the footer: enough to tell builds apart at a glance
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    text: str
+    sources: tuple[int, ...]
+    flagged: bool = False
+    reason: str = ""
+    label: str = ""  # a lead-in shown before the text, e.g. the story headline of an "Also noted" line
+
+
+@dataclass(frozen=True)
+class StoryView:
+    number: int
+    anchor: str
+    headline: str
+    sentences: tuple[SentenceView, ...]
+    sources: tuple[int, ...]
+    sites: tuple[str, ...]
+    actors: tuple[str, ...]
+    places: tuple[str, ...]
+    is_update: bool
+    update_note: str
+    new_sources: tuple[int, ...]  # for an update: the sources earlier briefs did not have
+    published: str
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: str
+    story_number: int | None  # None: quoted in "Also noted"
+
+
+@dataclass(frozen=True)
+class SourceView:
+    number: int
+    anchor: str
+    title: str
+    url: str | None  # only ever http(s); anything else was dropped
+    site: str
+    published: str
+    author: str
+    location: str  # the file, URL or record it was read from
+    quotes: tuple[QuoteView, ...]
+
+
+@dataclass(frozen=True)
+class SkippedView:
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BriefView:
+    title: str
+    date: str  # ISO, as in the folder name
+    long_date: str  # "Wednesday 25 November 2026"
+    bottom_line: tuple[SentenceView, ...]
+    stories: tuple[StoryView, ...]
+    also_noted: tuple[SentenceView, ...]
+    sources: tuple[SourceView, ...]
+    skipped: tuple[SkippedView, ...]
+    counts: str  # "5 stories · 9 sources · 1 input skipped"
+    provenance: tuple[str, ...]  # footer items, e.g. "model embedded (sha256 1a2b3c4d5e6f)"
+    unverified: int  # sentences marked unverified, anywhere in the brief
+
+
+def build_view(document: Mapping[str, Any]) -> BriefView:
+    """The view of one brief.json document."""
+    sources_by_number = {
+        number: source for source in _mappings(document.get("sources")) if (number := _int(source.get("number")))
+    }
+    known = frozenset(sources_by_number)
+    stories = tuple(
+        _story(position, story, sources_by_number)
+        for position, story in enumerate(_mappings(document.get("stories")), start=1)
+    )
+    also_noted = tuple(s for s in (_sentence(item, known) for item in _mappings(document.get("also_noted"))) if s.text)
+    quotes = _quotes_by_source(stories, also_noted)
+    sources = tuple(_source(n, source, quotes.get(n, ())) for n, source in sorted(sources_by_number.items()))
+    skipped = tuple(
+        SkippedView(plain_text(item.get("source")), plain_text(item.get("reason")))
+        for item in _mappings(document.get("skipped"))
+    )
+    bottom_line = tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line")))
+    date_text = plain_text(document.get("date"))
+    return BriefView(
+        title=plain_text(document.get("title")) or "Brief",
+        date=date_text,
+        long_date=_long_date(date_text),
+        bottom_line=bottom_line,
+        stories=stories,
+        also_noted=also_noted,
+        sources=sources,
+        skipped=skipped,
+        counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
+        provenance=_provenance(_mapping(document.get("provenance"))),
+        unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
+    )
+
+
+def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> StoryView:
+    known = frozenset(sources)
+    numbers = tuple(n for n in _ints(story.get("sources")) if n in known)
+    sites = _unique(plain_text(sources.get(n, {}).get("site")) for n in numbers)
+    status = plain_text(story.get("status")).lower()
+    return StoryView(
+        number=position,
+        anchor=f"story-{position}",
+        headline=plain_text(story.get("headline")) or f"Story {position}",
+        sentences=tuple(s for s in (_sentence(item, known) for item in _mappings(story.get("sentences"))) if s.text),
+        sources=numbers,
+        sites=sites,
+        actors=_texts(story.get("actors")),
+        places=_texts(story.get("places")),
+        is_update=status == "update",
+        update_note=_update_note(story),
+        new_sources=tuple(n for n in _ints(story.get("new_sources")) if n in known),
+        published=plain_text(story.get("published")),
+        truncated=bool(story.get("truncated")),
+    )
+
+
+def _update_note(story: Mapping[str, Any]) -> str:
+    """When the history says when this story was first briefed, say so; the field name is the composer's."""
+    for key in ("previously_briefed", "first_briefed", "first_seen"):
+        value = story.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if value:
+            return f"first briefed {plain_text(value)}"
+    return ""
+
+
+def _sentence(item: Mapping[str, Any], known_sources: frozenset[int]) -> SentenceView:
+    """A cited sentence; a citation of a number not in the Sources list is dropped rather than left dangling."""
+    return SentenceView(
+        text=plain_text(item.get("text") or item.get("headline")),
+        sources=tuple(n for n in _ints(item.get("sources")) if n in known_sources),
+        flagged=bool(item.get("flagged")),
+        reason=plain_text(item.get("reason")),
+        label=plain_text(item.get("label")),
+    )
+
+
+def _quotes_by_source(
+    stories: Iterable[StoryView], also_noted: Iterable[SentenceView]
+) -> dict[int, tuple[QuoteView, ...]]:
+    """Each source's sentences as they appear in the brief, in reading order, each once."""
+    quotes: dict[int, list[QuoteView]] = {}
+    for story in stories:
+        for sentence in story.sentences:
+            for number in sentence.sources:
+                quotes.setdefault(number, []).append(QuoteView(sentence.text, story.number))
+    for item in also_noted:
+        for number in item.sources:
+            quotes.setdefault(number, []).append(QuoteView(item.text, None))
+    return {number: tuple(_unique_quotes(found)) for number, found in quotes.items()}
+
+
+def _unique_quotes(quotes: Iterable[QuoteView]) -> list[QuoteView]:
+    seen: set[str] = set()
+    kept = []
+    for quote in quotes:
+        if quote.text and quote.text not in seen:
+            seen.add(quote.text)
+            kept.append(quote)
+    return kept
+
+
+def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...]) -> SourceView:
+    return SourceView(
+        number=number,
+        anchor=f"source-{number}",
+        title=plain_text(source.get("title")) or plain_text(source.get("source")) or f"Source {number}",
+        url=safe_url(source.get("url")),
+        site=plain_text(source.get("site")),
+        published=plain_text(source.get("published")),
+        author=plain_text(source.get("author")),
+        location=plain_text(source.get("source")),
+        quotes=quotes,
+    )
+
+
+def _provenance(provenance: Mapping[str, Any]) -> tuple[str, ...]:
+    """The footer: what made this brief, in a line. Every value is optional."""
+    items = []
+    model = provenance.get("model")
+    model_name = plain_text(model.get("id") or model.get("name")) if isinstance(model, Mapping) else plain_text(model)
+    weights_hash = _weights_hash(provenance)
+    if model_name:
+        items.append(f"model {model_name}" + (f" (sha256 {weights_hash[:HASH_PREFIX]})" if weights_hash else ""))
+    if method := plain_text(provenance.get("method")):
+        items.append(f"method {method}")
+    if isinstance(provenance.get("inputs"), list):
+        count = len(provenance["inputs"])
+        items.append(f"{count} input{'' if count == 1 else 's'}")
+    seconds = provenance.get("seconds", provenance.get("elapsed_seconds"))
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+        items.append(f"{seconds:.1f} s")
+    if version := plain_text(provenance.get("briefing_version")):
+        items.append(f"briefing {version}")
+    if generated := plain_text(provenance.get("generated_at")):
+        items.append(f"generated {generated}")
+    return tuple(items)
+
+
+def _weights_hash(provenance: Mapping[str, Any]) -> str:
+    model = provenance.get("model")
+    candidates = [provenance.get(k) for k in ("weights_sha256", "model_sha256", "weights_hash", "model_hash")]
+    if isinstance(model, Mapping):
+        candidates += [model.get("sha256"), model.get("weights_sha256")]
+    weights = provenance.get("weights")
+    if isinstance(weights, Mapping):
+        candidates += [weights.get("sha256")]
+    return next((plain_text(c) for c in candidates if isinstance(c, str) and c.strip()), "")
+
+
+def _counts(stories: int, also_noted: int, sources: int, skipped: int) -> str:
+    parts = [_plural(stories, "story", "stories")]
+    if also_noted:
+        parts.append(f"{also_noted} also noted")
+    parts.append(_plural(sources, "source", "sources"))
+    if skipped:
+        parts.append(_plural(skipped, "input", "inputs") + " skipped")
+    return " · ".join(parts)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _long_date(iso_date: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso_date)
+    except ValueError:
+        return iso_date
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+# --- tolerant readers -------------------------------------------------------------------------------------------
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, (list, tuple)) else []
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _ints(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(dict.fromkeys(n for v in value if (n := _int(v)) is not None))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """Names as strings; entity records (`{"text": ...}` or `{"name": ...}`) are read too."""
+    if not isinstance(value, (list, tuple)):
+        return ()
+    names = (plain_text(v.get("text") or v.get("name")) if isinstance(v, Mapping) else plain_text(v) for v in value)
+    return _unique(names)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
