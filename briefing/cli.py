@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from briefing import __version__
-from briefing.config import EMBEDDED_MODEL, Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date
+from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -22,6 +23,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _option(name: str, *aliases: str, help: str | None = None) -> Any:
+    """A Typer option built from the Settings field `name`: its flag, help text and range are written once there."""
+    meta = setting_spec(name).metadata
+    bounds = {key: meta[limit] for key, limit in (("min", "low"), ("max", "high")) if meta[limit] is not None}
+    return typer.Option(meta["flag"], *aliases, help=help or meta["help"], **bounds)
+
+
+# The Settings defaults, so a CLI default never drifts from the dataclass (fields with a factory have none here).
+DEFAULT: dict[str, Any] = {spec.name: spec.default for spec in dataclasses.fields(Settings)}
 
 
 class SummaryFormat(str, Enum):
@@ -41,26 +53,15 @@ SourcesArg = Annotated[
     list[str],
     typer.Argument(help="Article files, folders (searched recursively), or - for stdin.", show_default=False),
 ]
-ModelOption = Annotated[
-    str,
-    typer.Option("--model", "-m", help="'embedded', a hub id already in the local cache, a folder or a .gguf file."),
-]
-MethodOption = Annotated[Method, typer.Option("--method", help="How summaries are made.")]
-SentencesOption = Annotated[int, typer.Option("--sentences", "-n", help="Sentences per summary.", min=1, max=50)]
-GuardOption = Annotated[
-    GuardMode,
-    typer.Option(
-        "--guard",
-        help="Generated sentences the article does not support: drop them (replaced by an extractive sentence) "
-        "or flag them (kept, marked unverified).",
-    ),
-]
+ModelOption = Annotated[str, _option("model", "-m")]
+MethodOption = Annotated[Method, _option("method")]
+SentencesOption = Annotated[int, _option("sentences", "-n")]
+GuardOption = Annotated[GuardMode, _option("guard")]
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
 ]
 CacheDirOption = Annotated[
-    Path | None,
-    typer.Option("--cache-dir", help="Folder of the summary cache (default: $XDG_CACHE_HOME/briefing)."),
+    Path | None, _option("cache_dir", help="Folder of the summary cache (default: $XDG_CACHE_HOME/briefing).")
 ]
 
 
@@ -96,24 +97,13 @@ def _settings(**values: object) -> Settings:
         raise _fail(str(error)) from None
 
 
-DeviceOption = Annotated[
-    Device, typer.Option("--device", help="Where a generative model runs (auto: cuda, then mps, then cpu).")
-]
-DTypeOption = Annotated[DType, typer.Option("--dtype", help="Weights dtype (auto: float32 on CPU, bf16/fp16 on GPU).")]
-MaxNewTokensOption = Annotated[
-    int, typer.Option("--max-new-tokens", help="Longest generated text per step.", min=8, max=4096)
-]
-BeamsOption = Annotated[int, typer.Option("--beams", help="Beam search width (1: greedy).", min=1, max=16)]
-BatchSizeOption = Annotated[
-    int, typer.Option("--batch-size", help="Inputs generated together; halved on out-of-memory.", min=1, max=512)
-]
-ReduceOption = Annotated[
-    ReduceMode, typer.Option("--reduce", help="How a long article's chunk summaries are combined.")
-]
-UnsafeWeightsOption = Annotated[
-    bool,
-    typer.Option("--allow-unsafe-weights", help="Load pickle (.bin/.pt) weights; they can run code. Trusted only."),
-]
+DeviceOption = Annotated[Device, _option("device")]
+DTypeOption = Annotated[DType, _option("dtype")]
+MaxNewTokensOption = Annotated[int, _option("max_new_tokens")]
+BeamsOption = Annotated[int, _option("num_beams")]
+BatchSizeOption = Annotated[int, _option("batch_size")]
+ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
+UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
 
 
 def _generation_values(
@@ -140,21 +130,21 @@ def _cache_values(no_cache: bool, cache_dir: Path | None) -> dict[str, object]:
 @app.command()
 def summarize(
     sources: SourcesArg,
-    sentences: SentencesOption = 3,
+    sentences: SentencesOption = DEFAULT["sentences"],
     output_format: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.md,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
-    model: ModelOption = EMBEDDED_MODEL,
-    method: MethodOption = Method.extractive,
-    guard: GuardOption = GuardMode.drop,
+    model: ModelOption = DEFAULT["model"],
+    method: MethodOption = DEFAULT["method"],
+    guard: GuardOption = DEFAULT["guard"],
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
-    device: DeviceOption = Device.cpu,
-    dtype: DTypeOption = DType.auto,
-    max_new_tokens: MaxNewTokensOption = 160,
-    beams: BeamsOption = 1,
-    batch_size: BatchSizeOption = 8,
-    reduce: ReduceOption = ReduceMode.map_reduce,
-    allow_unsafe_weights: UnsafeWeightsOption = False,
+    device: DeviceOption = DEFAULT["device"],
+    dtype: DTypeOption = DEFAULT["dtype"],
+    max_new_tokens: MaxNewTokensOption = DEFAULT["max_new_tokens"],
+    beams: BeamsOption = DEFAULT["num_beams"],
+    batch_size: BatchSizeOption = DEFAULT["batch_size"],
+    reduce: ReduceOption = DEFAULT["reduce_mode"],
+    allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
 ) -> None:
     """Summarize one or more articles."""
     from briefing.compose import compose
@@ -207,41 +197,25 @@ def summarize(
 def daily(
     sources: SourcesArg,
     date: Annotated[str | None, typer.Option("--date", help="Brief date, YYYY-MM-DD (default: today).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output root; files go to OUT/YYYY-MM-DD/.")] = Path(
-        "outputs"
-    ),
-    title: Annotated[str, typer.Option("--title", help="Headline of the brief.")] = "Daily Brief",
-    model: ModelOption = EMBEDDED_MODEL,
-    method: MethodOption = Method.extractive,
-    sentences: SentencesOption = 3,
-    guard: GuardOption = GuardMode.drop,
+    out: Annotated[Path, _option("out_dir", "-o")] = DEFAULT["out_dir"],
+    title: Annotated[str, _option("title")] = DEFAULT["title"],
+    model: ModelOption = DEFAULT["model"],
+    method: MethodOption = DEFAULT["method"],
+    sentences: SentencesOption = DEFAULT["sentences"],
+    guard: GuardOption = DEFAULT["guard"],
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
-    device: DeviceOption = Device.cpu,
-    dtype: DTypeOption = DType.auto,
-    max_new_tokens: MaxNewTokensOption = 160,
-    beams: BeamsOption = 1,
-    batch_size: BatchSizeOption = 8,
-    reduce: ReduceOption = ReduceMode.map_reduce,
-    allow_unsafe_weights: UnsafeWeightsOption = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bars; only problems and the final line are printed.")
-    ] = False,
-    top: Annotated[
-        int | None,
-        typer.Option(
-            "--top", help="Show the N most important stories in full; list the rest under 'Also noted'.", min=1
-        ),
-    ] = None,
-    new_only: Annotated[
-        bool,
-        typer.Option(
-            "--new-only", help="Leave out stories briefed on an earlier day; mark those with new sources 'update'."
-        ),
-    ] = False,
-    story_words: Annotated[
-        int, typer.Option("--story-words", help="Word budget of each story's multi-source summary.", min=20, max=2000)
-    ] = 150,
+    device: DeviceOption = DEFAULT["device"],
+    dtype: DTypeOption = DEFAULT["dtype"],
+    max_new_tokens: MaxNewTokensOption = DEFAULT["max_new_tokens"],
+    beams: BeamsOption = DEFAULT["num_beams"],
+    batch_size: BatchSizeOption = DEFAULT["batch_size"],
+    reduce: ReduceOption = DEFAULT["reduce_mode"],
+    allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
+    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
+    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
+    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
     from briefing.pipeline import run_daily

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from briefing.errors import ConfigError
 
@@ -55,81 +58,203 @@ def default_user_agent() -> str:
     return f"briefing/{__version__} (news brief builder)"
 
 
+class Affects(str, Enum):
+    """What a setting changes, read by the summary cache key and the brief's provenance (no hand-kept lists)."""
+
+    summary = "summary"  # every per-article summary: part of the cache key
+    generation = "generation"  # generative summaries only: part of the cache key when the method is not extractive
+    brief = "brief"  # how the brief is composed: recorded in the provenance, not in the summary cache key
+    nothing = "nothing"  # where files go, how the run reports, resource limits: the same inputs give the same brief
+
+
+def setting(
+    default: Any = dataclasses.MISSING,
+    *,
+    help: str,
+    low: float | None = None,
+    high: float | None = None,
+    flag: str | None = None,
+    affects: Affects = Affects.nothing,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
+    """A Settings field documented in one place: its help text, its range and what it changes.
+
+    `Settings.__post_init__` checks the range and the CLI builds its option (help, min, max) from the same metadata,
+    so no range is written twice.
+    """
+    metadata = {"help": help, "low": low, "high": high, "flag": flag, "affects": affects}
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Settings:
-    model: str = EMBEDDED_MODEL
-    method: Method = Method.extractive
-    sentences: int = 3
-    out_dir: Path = Path("outputs")
-    date: dt.date = field(default_factory=dt.date.today)
-    title: str = "Daily Brief"
-    device: Device = Device.cpu
-    dtype: DType = DType.auto
-    max_new_tokens: int = 160
-    num_beams: int = 1
-    batch_size: int = 8
-    chunk_overlap: int = 1  # sentences repeated between neighbouring chunks
-    reduce_mode: ReduceMode = ReduceMode.map_reduce  # how a long article's chunk summaries are combined
-    guard: GuardMode = GuardMode.drop
-    use_cache: bool = True
-    cache_dir: Path = field(default_factory=default_cache_dir)
-    top: int | None = None  # stories shown in full; the rest go to "Also noted"
-    new_only: bool = False
-    story_words: int = 150  # word budget of one story's multi-source summary
-    allow_unsafe_weights: bool = False  # pickle (.bin/.pt) weights are refused unless this is set
-    quiet: bool = False
+    """Everything a run can be told; built once at the CLI edge and passed down to every stage."""
+
+    model: str = setting(
+        EMBEDDED_MODEL,
+        flag="--model",
+        affects=Affects.summary,
+        help="'embedded', a hub id already in the local cache, a folder or a .gguf file.",
+    )
+    method: Method = setting(
+        Method.extractive, flag="--method", affects=Affects.summary, help="How summaries are made."
+    )
+    sentences: int = setting(
+        3, low=1, high=50, flag="--sentences", affects=Affects.summary, help="Sentences per summary."
+    )
+    out_dir: Path = setting(Path("outputs"), flag="--out", help="Output root; files go to OUT/YYYY-MM-DD/.")
+    date: dt.date = setting(default_factory=dt.date.today, flag="--date", help="Brief date, YYYY-MM-DD.")
+    title: str = setting("Daily Brief", flag="--title", affects=Affects.brief, help="Headline of the brief.")
+    device: Device = setting(
+        Device.cpu, flag="--device", help="Where a generative model runs (auto: cuda, then mps, then cpu)."
+    )
+    dtype: DType = setting(
+        DType.auto,
+        flag="--dtype",
+        affects=Affects.generation,
+        help="Weights dtype (auto: float32 on CPU, bf16/fp16 on GPU).",
+    )
+    max_new_tokens: int = setting(
+        160,
+        low=8,
+        high=4096,
+        flag="--max-new-tokens",
+        affects=Affects.generation,
+        help="Longest generated text per step.",
+    )
+    num_beams: int = setting(
+        1, low=1, high=16, flag="--beams", affects=Affects.generation, help="Beam search width (1: greedy)."
+    )
+    batch_size: int = setting(
+        8, low=1, high=512, flag="--batch-size", help="Inputs generated together; halved on out-of-memory."
+    )
+    chunk_overlap: int = setting(
+        1, low=0, high=5, affects=Affects.generation, help="Sentences repeated between neighbouring chunks."
+    )
+    reduce_mode: ReduceMode = setting(
+        ReduceMode.map_reduce,
+        flag="--reduce",
+        affects=Affects.generation,
+        help="How a long article's chunk summaries are combined.",
+    )
+    guard: GuardMode = setting(
+        GuardMode.drop,
+        flag="--guard",
+        affects=Affects.generation,
+        help="Generated sentences the article does not support: drop them (replaced by an extractive sentence) "
+        "or flag them (kept, marked unverified).",
+    )
+    use_cache: bool = setting(True, help="Read and write the summary cache.")
+    cache_dir: Path = setting(
+        default_factory=default_cache_dir, flag="--cache-dir", help="Folder of the summary cache and brief history."
+    )
+    top: int | None = setting(
+        None,
+        low=1,
+        flag="--top",
+        affects=Affects.brief,
+        help="Show the N most important stories in full; list the rest under 'Also noted'.",
+    )
+    new_only: bool = setting(
+        False,
+        flag="--new-only",
+        affects=Affects.brief,
+        help="Leave out stories briefed on an earlier day; mark those with new sources 'update'.",
+    )
+    story_words: int = setting(
+        150,
+        low=20,
+        high=2000,
+        flag="--story-words",
+        affects=Affects.brief,
+        help="Word budget of each story's multi-source summary.",
+    )
+    allow_unsafe_weights: bool = setting(
+        False,
+        flag="--allow-unsafe-weights",
+        help="Load pickle (.bin/.pt) weights; they can run code. Trusted only.",
+    )
+    quiet: bool = setting(False, flag="--quiet", help="No progress bars; only problems and the final line are printed.")
     # Ingestion limits (briefing.ingest): every input is read with a cap, every URL with timeouts.
-    max_input_mb: float = 4.0  # bytes read from one file or stdin (rest cut off, noted); bigger URL answers refused
-    max_text_chars: int = 200_000  # longest text kept from one document (~30k words): bounds the work per input
-    fetch_timeout: float = 10.0  # seconds to connect, and to wait for each piece of a response
-    fetch_deadline: float = 30.0  # seconds one URL may take in total, redirects included
-    max_redirects: int = 5
-    feed_items: int = 50  # items read from one feed; those without full text are fetched from their page
-    user_agent: str = field(default_factory=default_user_agent)
+    max_input_mb: float = setting(
+        4.0,
+        low=0.001,
+        high=1024,
+        help="Megabytes read from one file or stdin (the rest is cut off, with a note); bigger URL answers refused.",
+    )
+    max_text_chars: int = setting(
+        200_000,
+        low=1_000,
+        high=100_000_000,
+        help="Longest text kept from one document (~30k words): bounds the work per input.",
+    )
+    fetch_timeout: float = setting(
+        10.0, low=0.01, high=600, help="Seconds to connect, and to wait for each piece of a response."
+    )
+    fetch_deadline: float = setting(
+        30.0, low=0.01, high=3600, help="Seconds one URL may take in total, redirects included."
+    )
+    max_redirects: int = setting(5, low=0, high=20, help="Redirects followed per URL, each target re-checked.")
+    feed_items: int = setting(
+        50, low=1, high=1000, help="Items read from one feed; those without full text are fetched from their page."
+    )
+    user_agent: str = setting(default_factory=default_user_agent, help="The User-Agent header sent with every fetch.")
 
     def __post_init__(self) -> None:
-        if not 1 <= self.sentences <= 50:
-            raise ConfigError(f"--sentences must be between 1 and 50, got {self.sentences}")
-        if not 8 <= self.max_new_tokens <= 4096:
-            raise ConfigError(f"--max-new-tokens must be between 8 and 4096, got {self.max_new_tokens}")
-        if not 1 <= self.num_beams <= 16:
-            raise ConfigError(f"--beams must be between 1 and 16, got {self.num_beams}")
-        if not 1 <= self.batch_size <= 512:
-            raise ConfigError(f"--batch-size must be between 1 and 512, got {self.batch_size}")
-        if not 0 <= self.chunk_overlap <= 5:
-            raise ConfigError(f"--chunk-overlap must be between 0 and 5 sentences, got {self.chunk_overlap}")
-        if not 20 <= self.story_words <= 2000:
-            raise ConfigError(f"--story-words must be between 20 and 2000, got {self.story_words}")
-        if self.top is not None and self.top < 1:
-            raise ConfigError(f"--top must be at least 1, got {self.top}")
-        self._check_ingest_limits()
+        for spec in dataclasses.fields(self):
+            _check_range(spec, getattr(self, spec.name))
+        if not self.fetch_timeout <= self.fetch_deadline:
+            raise ConfigError(
+                f"fetch_deadline must be at least fetch_timeout ({self.fetch_timeout}), got {self.fetch_deadline}"
+            )
         if not self.title.strip():
             raise ConfigError("--title must not be empty")
+        # The User-Agent goes into an HTTP header: no control characters (header injection), printable ASCII only.
+        if not self.user_agent.strip() or not all(" " <= c <= "~" for c in self.user_agent):
+            raise ConfigError(f"user_agent must be non-empty printable ASCII, got {self.user_agent!r}")
         if self.method is not Method.extractive and self.model == EMBEDDED_MODEL:
             raise ConfigError(
                 f"--method {self.method.value} needs a generative model: pass --model with a hub id, "
                 "a local folder or a .gguf file (the embedded model is an encoder)"
             )
 
-    def _check_ingest_limits(self) -> None:
-        if not 0.001 <= self.max_input_mb <= 1024:
-            raise ConfigError(f"max_input_mb must be between 0.001 and 1024, got {self.max_input_mb}")
-        if not 1_000 <= self.max_text_chars <= 100_000_000:
-            raise ConfigError(f"max_text_chars must be between 1000 and 100000000, got {self.max_text_chars}")
-        if not 0.01 <= self.fetch_timeout <= 600:
-            raise ConfigError(f"fetch_timeout must be between 0.01 and 600 seconds, got {self.fetch_timeout}")
-        if not self.fetch_timeout <= self.fetch_deadline <= 3600:
-            raise ConfigError(
-                f"fetch_deadline must be between fetch_timeout ({self.fetch_timeout}) and 3600 seconds, "
-                f"got {self.fetch_deadline}"
-            )
-        if not 0 <= self.max_redirects <= 20:
-            raise ConfigError(f"max_redirects must be between 0 and 20, got {self.max_redirects}")
-        if not 1 <= self.feed_items <= 1000:
-            raise ConfigError(f"feed_items must be between 1 and 1000, got {self.feed_items}")
-        # The User-Agent goes into an HTTP header: no control characters (header injection), printable ASCII only.
-        if not self.user_agent.strip() or not all(" " <= c <= "~" for c in self.user_agent):
-            raise ConfigError(f"user_agent must be non-empty printable ASCII, got {self.user_agent!r}")
+    def affecting(self, *kinds: Affects) -> dict[str, Any]:
+        """The settings that change what `kinds` name, as JSON values (the cache key and provenance read this)."""
+        return {
+            spec.name: _plain(getattr(self, spec.name))
+            for spec in dataclasses.fields(self)
+            if spec.metadata["affects"] in kinds
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every setting as JSON values."""
+        return {spec.name: _plain(getattr(self, spec.name)) for spec in dataclasses.fields(self)}
+
+
+def setting_spec(name: str) -> dataclasses.Field[Any]:
+    """One Settings field (help, range, flag in `.metadata`), for the CLI's options."""
+    return next(spec for spec in dataclasses.fields(Settings) if spec.name == name)
+
+
+def _check_range(spec: dataclasses.Field[Any], value: Any) -> None:
+    low, high = spec.metadata["low"], spec.metadata["high"]
+    if value is None or (low is None and high is None):
+        return
+    if (low is not None and value < low) or (high is not None and value > high):
+        name = spec.metadata["flag"] or spec.name
+        if high is None:
+            raise ConfigError(f"{name} must be at least {low:g}, got {value}")
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {value}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (Path, dt.date)):
+        return str(value)
+    return value
 
 
 def parse_date(value: str) -> dt.date:

@@ -26,7 +26,7 @@ from briefing.compose.provenance import input_records, package_versions
 from briefing.compose.ranking import DraftStory, latest_published, rank_stories
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
-from briefing.config import Settings
+from briefing.config import Affects, Method, Settings
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import content_hash
@@ -174,6 +174,13 @@ def _apply_history(
     return kept, note
 
 
+# What a brief records of its settings: those that change summaries or the brief; generation ones when generating.
+_AFFECTING_THE_BRIEF = {
+    False: (Affects.summary, Affects.brief),
+    True: (Affects.summary, Affects.brief, Affects.generation),
+}
+
+
 def _provenance(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
@@ -209,10 +216,7 @@ def _provenance(
             },
         },
         "parameters": {
-            "sentences": settings.sentences,
-            "story_words": settings.story_words,
-            "top": settings.top,
-            "guard": settings.guard.value,
+            **settings.affecting(*_AFFECTING_THE_BRIEF[settings.method is not Method.extractive]),
             "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
             "story_summary": {
                 "centrality": story_summary.CENTRALITY_WEIGHT,

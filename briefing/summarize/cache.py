@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefing.config import EMBEDDED_MODEL, Method, Settings
+from briefing.config import EMBEDDED_MODEL, Affects, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
 
 log = logging.getLogger(__name__)
@@ -201,20 +201,13 @@ def cache_key(article: Article, settings: Settings, model_fingerprint: str, prom
 
 
 def summary_parameters(settings: Settings) -> dict[str, Any]:
-    """The settings that change a summary. Generation settings matter only to generative methods."""
-    parameters: dict[str, Any] = {"sentences": settings.sentences}
+    """The settings that change a summary (their `affects` metadata says so); generation settings matter only to
+    generative methods."""
+    parameters = settings.affecting(Affects.summary)
     if settings.method is not Method.extractive:
         from briefing.summarize.guard import GUARD_VERSION
 
-        parameters |= {
-            "max_new_tokens": settings.max_new_tokens,
-            "num_beams": settings.num_beams,
-            "dtype": settings.dtype.value,
-            "chunk_overlap": settings.chunk_overlap,
-            "reduce_mode": settings.reduce_mode.value,
-            "guard": settings.guard.value,
-            "guard_version": GUARD_VERSION,
-        }
+        parameters |= settings.affecting(Affects.generation) | {"guard_version": GUARD_VERSION}
     return parameters
 
 
