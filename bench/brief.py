@@ -37,8 +37,11 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from devsets import bench_models, shared_encoder
+
 from briefing.clean import clean
-from briefing.compose.entities import ArticleEntities, extract_entities
+from briefing.compose.entities import ArticleEntities, extract_entities, load_entity_model
 from briefing.compose.grouping import (
     DEFAULT_GROUPING,
     GroupingParameters,
@@ -244,7 +247,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_file():
         print(f"error: {args.data}: no such file (pass --data)", file=sys.stderr)
         return 1
-    from briefing.encoder.sentence_encoder import embedded_encoder
     from briefing.summarize import summarize
 
     timings: dict[str, float] = {}
@@ -265,16 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.grouping_only:  # the document vector is title + body: it does not use the summaries
         summaries = [Summary(a.id, (), "none", "none") for a in pool.articles]
     else:
-        summaries = summarize(pool.articles, settings)
+        summaries = summarize(pool.articles, settings, bench_models(settings))
         timings["summarize (extractive, per article)"] = time.perf_counter() - clock
     everything = pool.articles + singletons
     clusters = pool.clusters + singleton_clusters
     clock = time.perf_counter()
     no_summaries = [Summary(a.id, (), "none", "none") for a in singletons]
-    vectors = embed_articles(everything, summaries + no_summaries, embedded_encoder())
+    vectors = embed_articles(everything, summaries + no_summaries, shared_encoder())
     timings["compose: embed"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    entities = extract_entities(everything)
+    entities = extract_entities(everything, load_entity_model())
     timings["compose: NER (spaCy)"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

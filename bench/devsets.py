@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.clean import clean
+from briefing.config import Settings
 from briefing.errors import SourceError
+from briefing.models import RunModels
 from briefing.records import Article, RawDocument
+
+if TYPE_CHECKING:
+    from briefing.encoder.sentence_encoder import SentenceEncoder
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 CNN_DAILYMAIL = "summarization/cnn_dailymail_dev.jsonl"
@@ -47,3 +54,16 @@ def load_dev_set(path: Path, limit: int | None = None) -> tuple[list[DevItem], l
                 continue
             items.append(DevItem(article, record["summary"], record["article"]))
     return items, rejected
+
+
+@cache
+def shared_encoder(quantize: bool = False) -> SentenceEncoder:
+    """One embedded encoder per benchmark process (the product loads one per run, through `RunModels`)."""
+    from briefing.encoder.sentence_encoder import load_embedded_encoder
+
+    return load_embedded_encoder(quantize=quantize)
+
+
+def bench_models(settings: Settings, quantize: bool = False) -> RunModels:
+    """A run's models holding the benchmark's shared encoder, so its load is paid once, before the clocks start."""
+    return RunModels(settings, encoder=shared_encoder(quantize))

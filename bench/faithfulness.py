@@ -30,10 +30,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, load_dev_set
+from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
 
 from briefing.config import Device, GuardMode, Method, Settings
-from briefing.encoder.sentence_encoder import embedded_encoder
 from briefing.records import Summary, SummarySentence
 from briefing.summarize.guard import SUPPORT_THRESHOLD, check_summaries, guard_summaries, sentence_facts
 from briefing.summarize.guard.facts import ArticleFacts
@@ -72,7 +71,7 @@ def flagged_share(summaries: Sequence[Summary], items: Sequence[DevItem]) -> tup
     articles = [item.article for item in items]
     total = unsupported = 0
     examples: list[tuple[str, str]] = []
-    for _evidence, checks, _vectors in check_summaries(articles, summaries):
+    for _evidence, checks, _vectors in check_summaries(articles, summaries, shared_encoder()):
         total += len(checks)
         for check in checks:
             if not check.supported:
@@ -88,11 +87,12 @@ def run_benchmark(args: argparse.Namespace) -> None:
         f"{len(items)} CNN/DailyMail dev articles ({len(rejected)} rejected by the cleaner); guard threshold "
         f"{SUPPORT_THRESHOLD:.2f}; {args.sentences} sentences per summary"
     )
-    embedded_encoder()  # loaded before the clocks start
+    shared_encoder()  # loaded before the clocks start
     rows: list[tuple[str, str, tuple[float, float, float], int, int, float]] = []
 
     started = time.perf_counter()
-    extractive = create_summarizer("extractive", Settings(sentences=args.sentences, use_cache=False))
+    anchor_settings = Settings(sentences=args.sentences, use_cache=False)
+    extractive = create_summarizer("extractive", anchor_settings, bench_models(anchor_settings))
     anchor = extractive.summarize(articles)
     seconds = time.perf_counter() - started
     total, unsupported, _ = flagged_share(anchor, items)
@@ -117,7 +117,7 @@ def run_benchmark(args: argparse.Namespace) -> None:
             print(f"{method}: reusing the generations saved in {saved} (seconds are from that run)")
             seconds = float("nan")
         else:
-            raw = create_summarizer(method, settings).summarize(articles)
+            raw = create_summarizer(method, settings, bench_models(settings)).summarize(articles)
             seconds = time.perf_counter() - started
             if saved is not None:
                 _save_summaries(saved, raw)
@@ -127,7 +127,7 @@ def run_benchmark(args: argparse.Namespace) -> None:
         print(f"{method}: generated in {seconds:.0f} s; {unsupported} of {total} sentences unsupported", flush=True)
         for mode in (GuardMode.flag, GuardMode.drop):
             started = time.perf_counter()
-            guarded = guard_summaries(articles, raw, mode)
+            guarded = guard_summaries(articles, raw, mode, shared_encoder())
             seconds = time.perf_counter() - started
             marked = sum(s.flagged for g in guarded for s in g.sentences)
             recheck_total, recheck_unsupported, _ = flagged_share(guarded, items)
@@ -202,7 +202,7 @@ def _diverse(found: Sequence[tuple[str, str]], limit: int) -> list[tuple[str, st
 
 def run_calibration(args: argparse.Namespace) -> None:
     items, _ = load_dev_set(args.data / CNN_DAILYMAIL)
-    encoder = embedded_encoder()
+    encoder = shared_encoder()
     held_out, tuning = items[: args.limit], items[args.limit :]
     positive_t, negative_t, _ = _support_scores(tuning, encoder)
     positive_h, negative_h, fact_rate = _support_scores(held_out, encoder)

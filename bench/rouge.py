@@ -39,7 +39,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.devsets import DEFAULT_DATA_DIR, DEV_SETS, DevItem, load_dev_set
+from bench.devsets import DEFAULT_DATA_DIR, DEV_SETS, DevItem, bench_models, load_dev_set, shared_encoder
 from briefing.config import Settings
 from briefing.records import Article
 from briefing.text import split_sentences
@@ -93,10 +93,10 @@ def lexrank(articles: Sequence[Article], count: int) -> list[list[str]]:
 
 
 def ours(articles: Sequence[Article], count: int, quantize: bool) -> list[list[str]]:
-    from briefing.encoder.sentence_encoder import embedded_encoder
     from briefing.summarize.extractive import ExtractiveSummarizer
 
-    summarizer = ExtractiveSummarizer(Settings(sentences=count), encoder=embedded_encoder(quantize=quantize))
+    settings = Settings(sentences=count)
+    summarizer = ExtractiveSummarizer(settings, bench_models(settings, quantize))
     return [[s.text for s in summary.sentences] for summary in summarizer.summarize(articles)]
 
 
@@ -133,14 +133,13 @@ def time_model_load() -> dict[str, float]:
 
     timings["import torch + transformers"] = time.perf_counter() - started
     from briefing.encoder.resolve import verified_embedded_folder
-    from briefing.encoder.sentence_encoder import embedded_encoder
 
     started = time.perf_counter()
     verified_embedded_folder()
     timings["sha256 check"] = time.perf_counter() - started
     for quantize, label in ((False, "load float32 (the summarizer's)"), (True, "load int8 (load + quantize)")):
         started = time.perf_counter()
-        encoder = embedded_encoder(quantize=quantize)
+        encoder = shared_encoder(quantize)
         timings[label] = time.perf_counter() - started
         encoder.embed(["Warm-up sentence for the encoder.", "A second one, a little longer than the first."])
     return timings

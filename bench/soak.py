@@ -33,7 +33,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 MB = 1024 * 1024
@@ -207,23 +206,6 @@ def report(results: list[BatchResult], start_rss: float, use_cache: bool, total_
     in_use = [r.trimmed_mb for r in results[1:] if r.trimmed_mb is not None]
     if len(in_use) >= 2:
         print(f"RSS-after-trim slope over batches 2-{len(results)}: {slope(in_use):+.2f} MB/batch")
-    cache = _encoder_cache()
-    if cache is not None and cache.hits + cache.misses:
-        share = cache.hits / (cache.hits + cache.misses)
-        print(
-            f"Encoder vector cache: {cache.hits} of {cache.hits + cache.misses} texts served without the model "
-            f"({share:.0%}), {len(cache)} held (bounded at {cache.capacity})"
-        )
-
-
-def _encoder_cache() -> Any | None:
-    """The shared encoder's text -> vector cache, when this version of briefing has one and the model was loaded."""
-    from briefing.encoder import sentence_encoder as encoder
-
-    loader = getattr(encoder, "_load_embedded_encoder", None)
-    if loader is None or loader.cache_info().currsize == 0:
-        return None
-    return getattr(encoder.embedded_encoder(), "cache", None)
 
 
 def main() -> None:

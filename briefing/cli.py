@@ -147,8 +147,7 @@ def summarize(
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
 ) -> None:
     """Summarize one or more articles."""
-    from briefing.compose import compose
-    from briefing.pipeline import summarize_sources
+    from briefing.pipeline import run_summarize
     from briefing.render import OutputFormat, atomic_write, render
 
     settings = _settings(
@@ -160,7 +159,8 @@ def summarize(
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
     try:
-        loaded, summaries = summarize_sources(sources, settings)
+        result = run_summarize(sources, settings, compose_brief=output_format is not SummaryFormat.jsonl)
+        loaded, summaries = result.loaded, result.summaries
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(loaded.skipped)
@@ -184,8 +184,8 @@ def summarize(
         ]
         text = "\n".join(lines) + "\n"
     else:
-        brief = compose(loaded.articles, summaries, settings, loaded.skipped)
-        text = render(brief, OutputFormat(output_format.value))
+        assert result.brief is not None  # composed for every format but jsonl
+        text = render(result.brief, OutputFormat(output_format.value))
     if out is None:
         sys.stdout.write(text)
     else:

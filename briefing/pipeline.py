@@ -19,6 +19,7 @@ from briefing.config import Settings
 from briefing.errors import SourceError
 from briefing.ingest import ingest
 from briefing.memory import release_free_memory
+from briefing.models import RunModels
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
@@ -75,36 +76,55 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
 
 
 def summarize_sources(
-    sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS
+    sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress = NO_PROGRESS
 ) -> tuple[CleanResult, list[Summary]]:
     loaded = load_articles(sources, settings, progress)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
-    summaries = summarize(loaded.articles, settings)
+    summaries = summarize(loaded.articles, settings, models)
     progress.advance(len(loaded.articles))
     return loaded, summaries
 
 
+@dataclass(frozen=True)
+class SummarizeResult:
+    loaded: CleanResult
+    summaries: tuple[Summary, ...]
+    brief: Brief | None  # the articles composed into a brief, when asked for
+
+
+def run_summarize(
+    sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS, *, compose_brief: bool = False
+) -> SummarizeResult:
+    """`briefing summarize`: every source's summary, and (for the md/html/json formats) the brief of them."""
+    with RunModels(settings) as models:
+        loaded, summaries = summarize_sources(sources, settings, models, progress)
+        brief = None
+        if compose_brief and loaded.articles:
+            brief = compose_day(loaded.articles, summaries, settings, models, loaded.skipped).brief
+    return SummarizeResult(loaded, tuple(summaries), brief)
+
+
 def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
     """The daily run, one at a time per output day: a second run for the same day waits (see `briefing.runlock`)."""
-    with day_lock(settings.out_dir, settings.date):
+    with day_lock(settings.out_dir, settings.date), RunModels(settings) as models:
         try:
-            return _run_daily_locked(sources, settings, progress)
+            return _run_daily_locked(sources, settings, models, progress)
         finally:
             # A scheduler may call run_daily day after day in one process: without this the heap keeps every
             # run's freed pages and resident memory climbs run after run (bench/soak.py measures it).
             release_free_memory()
 
 
-def _run_daily_locked(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:
+def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress) -> DailyResult:
     started = time.perf_counter()
-    loaded, summaries = summarize_sources(sources, settings, progress)
+    loaded, summaries = summarize_sources(sources, settings, models, progress)
     release_free_memory()  # the cleaner's parse trees and the summarizer's buffers are gone: compose starts lower
     progress.stage("Composing the brief")
     # The history of earlier briefs (what --new-only leaves out) lives beside the summary cache. The day is recorded
     # only once its files are written; a re-run of the same day replaces that day's record.
     with open_history(settings.cache_dir) as history:
         earlier = history.earlier(settings.date)
-        composition = compose_day(loaded.articles, summaries, settings, loaded.skipped, started, earlier)
+        composition = compose_day(loaded.articles, summaries, settings, models, loaded.skipped, started, earlier)
         brief = composition.brief
         progress.stage("Writing brief.json, brief.md, brief.html")
         written = write_brief(brief, settings.out_dir) if loaded.articles else []

@@ -164,10 +164,10 @@ def cross_validate(articles: list[TrainingArticle], folds: int, seeds: int) -> d
 def load_training_articles(data_dir: Path) -> list[TrainingArticle]:
     from rouge_score.tokenizers import DefaultTokenizer
 
-    from briefing.encoder.sentence_encoder import embedded_encoder
+    from briefing.encoder.sentence_encoder import load_embedded_encoder
 
     tokenizer = DefaultTokenizer(use_stemmer=True)
-    encoder = embedded_encoder(quantize=False)  # as the summarizer uses it
+    encoder = load_embedded_encoder(quantize=False)  # as the summarizer uses it
     articles: list[TrainingArticle] = []
     for name, relative in DEV_SETS.items():
         items, rejected = load_dev_set(data_dir / relative)

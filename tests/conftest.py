@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,9 +39,17 @@ def panjshir_dump() -> Path:
 @pytest.fixture(scope="session")
 def embedded_encoder():
     """The real all-MiniLM-L6-v2 encoder, loaded (and sha256-checked) once for the whole test session."""
-    from briefing.encoder.sentence_encoder import embedded_encoder as load
+    from briefing.encoder.sentence_encoder import load_embedded_encoder
 
-    return load()
+    return load_embedded_encoder()
+
+
+@pytest.fixture
+def run_models(embedded_encoder, settings):
+    """A run's models with the session's encoder already in (spaCy and generators load on first use)."""
+    from briefing.models import RunModels
+
+    return RunModels(settings, encoder=embedded_encoder)
 
 
 class FakeSummarizer:
@@ -48,7 +57,7 @@ class FakeSummarizer:
 
     name = "fake"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, models: object) -> None:
         self.settings = settings
 
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
@@ -68,11 +77,26 @@ class FakeSummarizer:
 
 @pytest.fixture
 def fake_summarizer(monkeypatch: pytest.MonkeyPatch) -> type[FakeSummarizer]:
-    """Route every `--method` to FakeSummarizer for the duration of a test."""
-    import briefing.summarize as summarize_stage
-
-    monkeypatch.setattr(summarize_stage, "create_summarizer", lambda name, settings: FakeSummarizer(settings))
+    """Register FakeSummarizer under every `--method` name for the duration of a test (through the real registry)."""
+    route_methods_to(monkeypatch, FakeSummarizer)
     return FakeSummarizer
+
+
+def route_methods_to(monkeypatch: pytest.MonkeyPatch, factory: Callable[[Settings, Any], Any]) -> None:
+    """Register `factory` (called as `factory(settings, models)`, like a summarizer class) under every method name."""
+    from briefing.summarize.registry import SUMMARIZERS
+
+    for name in list(SUMMARIZERS):
+        monkeypatch.setitem(SUMMARIZERS, name, factory)
+
+
+def summarize_run(articles: Sequence[Article], settings: Settings) -> list[Summary]:
+    """The summarize stage with a fresh run's models, as the pipeline calls it."""
+    from briefing.models import RunModels
+    from briefing.summarize import summarize
+
+    with RunModels(settings) as models:
+        return summarize(articles, settings, models)
 
 
 @pytest.fixture

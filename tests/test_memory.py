@@ -50,12 +50,17 @@ def test_batches_keep_rows_times_longest_length_within_the_token_budget():
     assert max(len(b) for b in batches) == 64  # short texts still go in full batches
 
 
-def test_the_product_loads_one_float32_encoder_for_every_stage(embedded_encoder):
-    from briefing.encoder import sentence_encoder as module
+def test_a_run_loads_one_float32_encoder_for_every_stage_and_releases_it(tmp_path: Path):
+    from briefing.config import Settings
+    from briefing.models import RunModels
 
-    # compose and the guard call embedded_encoder(), the summarizer embedded_encoder(quantize=False): the same object
-    assert embedded_encoder is module.embedded_encoder() is module.embedded_encoder(quantize=False)
-    assert not embedded_encoder.quantized
+    with RunModels(Settings(cache_dir=tmp_path)) as models:
+        assert models.loaded == ()  # nothing is loaded before a stage asks
+        encoder = models.encoder
+        assert models.encoder is encoder  # summarizer, guard and compose share one
+        assert not encoder.quantized
+        assert models.loaded == ("encoder",)
+    assert models.loaded == ()  # released with the run: the next run starts from fresh models
 
 
 def test_cached_vectors_equal_fresh_ones_and_reuse_needs_no_model_call(embedded_encoder, data_dir: Path, monkeypatch):
@@ -82,16 +87,16 @@ def test_repeated_texts_get_one_row_each_in_input_order(embedded_encoder):
 
 
 def test_entity_extraction_does_not_grow_the_spacy_vocabulary(data_dir: Path):
-    from briefing.compose.entities import entity_model, extract_entities
+    from briefing.compose.entities import extract_entities, load_entity_model
     from briefing.records import Article
 
-    nlp = entity_model()
+    nlp = load_entity_model()
     if nlp is None or not hasattr(nlp, "memory_zone"):
         pytest.skip("spaCy 3.8+ with the NER model is not installed")
     sentences = tuple(_sentences(data_dir, 30))
     article = Article(id="a", source="s", title="", sentences=sentences)
     before = len(nlp.vocab.strings)
-    entities = extract_entities([article])
+    entities = extract_entities([article], load_entity_model())
     assert entities[0].mentions  # the zone does not lose what was found
     assert len(nlp.vocab.strings) == before
 

@@ -27,6 +27,7 @@ from briefing.compose.ranking import DraftStory, latest_published, rank_stories
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
+from briefing.models import RunModels
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import content_hash
@@ -44,32 +45,32 @@ def compose(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
     settings: Settings,
+    models: RunModels,
     skipped: Sequence[Skipped] = (),
     started: float | None = None,
 ) -> Brief:
     """The brief for these articles, without looking at earlier days."""
-    return compose_day(articles, summaries, settings, skipped, started).brief
+    return compose_day(articles, summaries, settings, models, skipped, started).brief
 
 
 def compose_day(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
     settings: Settings,
+    models: RunModels,
     skipped: Sequence[Skipped] = (),
     started: float | None = None,
     earlier: Sequence[StoryFingerprint] = (),
 ) -> Composition:
     """The brief, given the stories of earlier briefs (`earlier`, from the history database)."""
-    from briefing.encoder.sentence_encoder import embedded_encoder
-
     if len(articles) != len(summaries):
         raise ValueError("compose needs one summary per article")
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    vectors = embed_articles(articles, summaries, embedded_encoder()) if articles else []
+    vectors = embed_articles(articles, summaries, models.encoder) if articles else []
     timings["embed"] = _lap(clock)
     clock = time.perf_counter()
-    entities = extract_entities(articles) if articles else []
+    entities = extract_entities(articles, models.ner) if articles else []
     timings["entities"] = _lap(clock)
     clock = time.perf_counter()
     documents = np.stack([v.document for v in vectors]) if vectors else np.zeros((0, 1))
@@ -89,7 +90,7 @@ def compose_day(
     ranked = rank_stories(drafts, articles, settings.date)
     top = settings.top if settings.top is not None else len(ranked)
     numbered = number_brief(ranked[:top], ranked[top:], articles)
-    provenance = _provenance(articles, summaries, settings, groups, timings, started, history_note)
+    provenance = _provenance(articles, summaries, settings, models, groups, timings, started, history_note)
     brief = Brief(
         date=settings.date,
         title=settings.title,
@@ -185,6 +186,7 @@ def _provenance(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
     settings: Settings,
+    models: RunModels,
     groups: Sequence[Sequence[int]],
     timings: dict[str, float],
     started: float | None,
@@ -196,7 +198,7 @@ def _provenance(
 
     summary_model = summaries[0].model if summaries else settings.model
     summarizer = summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model)
-    ner_files = entities.model_files() if articles else []
+    ner_files = entities.model_files(models.ner) if articles else []
     return {
         "briefing_version": __version__,
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +58,7 @@ class ArticleEntities:
         return frozenset(m.text.lower() for m in self.mentions)
 
 
-@lru_cache(maxsize=1)
-def entity_model() -> Any | None:
+def load_entity_model() -> Any | None:
     """The spaCy pipeline with only its NER component, or None (after one warning) when it is not installed."""
     try:
         import spacy
@@ -74,9 +72,8 @@ def entity_model() -> Any | None:
         return None
 
 
-def model_files() -> list[Path]:
+def model_files(nlp: Any | None) -> list[Path]:
     """The weight files of the NER model, for the provenance fingerprint."""
-    nlp = entity_model()
     if nlp is None:
         return []
     import importlib
@@ -91,9 +88,8 @@ def clean_name(text: str) -> str:
     return text
 
 
-def extract_entities(articles: Sequence[Article], batch_size: int = 16) -> list[ArticleEntities]:
-    """Actor and place mentions of each article (empty when no model is available)."""
-    nlp = entity_model()
+def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: int = 16) -> list[ArticleEntities]:
+    """Actor and place mentions of each article (empty when no model is available: `nlp` is None)."""
     if nlp is None:
         return [ArticleEntities(()) for _ in articles]
     texts = [" ".join(article.sentences[:NER_SENTENCES]) for article in articles]

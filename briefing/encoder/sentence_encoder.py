@@ -16,7 +16,6 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -197,18 +196,12 @@ def usable_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def embedded_encoder(quantize: bool = False) -> SentenceEncoder:
-    """The embedded encoder, loaded once per process after its sha256 check.
+def load_embedded_encoder(quantize: bool = False) -> SentenceEncoder:
+    """The embedded encoder, loaded after its sha256 check (a new object each call: the caller owns it).
 
-    float32 is what the product uses everywhere (summarizer, compose, guard), so one copy of the model is loaded.
+    float32 is what the product uses everywhere (summarizer, compose, guard): `RunModels` loads one per run.
     `quantize=True` gives the int8 variant, for bench/rouge.py's comparison only.
     """
-    # lru_cache keys `f()` and `f(quantize=False)` apart: one positional call here keeps it to one encoder.
-    return _load_embedded_encoder(bool(quantize))
-
-
-@lru_cache(maxsize=2)
-def _load_embedded_encoder(quantize: bool) -> SentenceEncoder:
     import torch
 
     # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 from briefing.config import Method, Settings
 from briefing.errors import ModelError
+from briefing.models import RunModels
 from briefing.records import Article, Summary
+from briefing.summarize.base import Summarizer
 from briefing.summarize.cache import SummaryCache, cache_key, model_fingerprint, prompt_version
-from briefing.summarize.registry import Summarizer, create_summarizer
+from briefing.summarize.registry import create_summarizer
 
 log = logging.getLogger(__name__)
 
@@ -22,19 +24,21 @@ GUARDED_METHODS = frozenset({Method.abstractive, Method.hybrid})
 CACHE_BATCH = 32  # articles summarized, guarded and committed together: an interrupted run loses at most one batch
 
 
-def summarize(articles: Sequence[Article], settings: Settings) -> list[Summary]:
-    """One Summary per article, in the same order."""
+def summarize(articles: Sequence[Article], settings: Settings, models: RunModels) -> list[Summary]:
+    """One Summary per article, in the same order; models are loaded from `models` only for articles not cached."""
     if not articles:
         return []
     cache = SummaryCache.open(settings.cache_dir) if settings.use_cache else None
     try:
-        return _summarize(articles, settings, cache)
+        return _summarize(articles, settings, models, cache)
     finally:
         if cache is not None:
             cache.close()
 
 
-def _summarize(articles: Sequence[Article], settings: Settings, cache: SummaryCache | None) -> list[Summary]:
+def _summarize(
+    articles: Sequence[Article], settings: Settings, models: RunModels, cache: SummaryCache | None
+) -> list[Summary]:
     results: list[Summary | None] = [None] * len(articles)
     keys: list[str] = []
     if cache is not None:
@@ -46,11 +50,11 @@ def _summarize(articles: Sequence[Article], settings: Settings, cache: SummaryCa
     missing = [index for index, summary in enumerate(results) if summary is None]
     if missing:
         # Created only now: loading a generative model is the work a fully cached run must not do.
-        summarizer = create_summarizer(settings.method.value, settings)
+        summarizer = create_summarizer(settings.method.value, settings, models)
         step = CACHE_BATCH if cache is not None else len(missing)
         for start in range(0, len(missing), step):
             batch = missing[start : start + step]
-            made = _summarize_batch(summarizer, [articles[index] for index in batch], settings)
+            made = _summarize_batch(summarizer, [articles[index] for index in batch], settings, models)
             for index, summary in zip(batch, made, strict=True):
                 results[index] = summary
             if cache is not None:
@@ -58,7 +62,9 @@ def _summarize(articles: Sequence[Article], settings: Settings, cache: SummaryCa
     return [summary for summary in results if summary is not None]
 
 
-def _summarize_batch(summarizer: Summarizer, articles: list[Article], settings: Settings) -> list[Summary]:
+def _summarize_batch(
+    summarizer: Summarizer, articles: list[Article], settings: Settings, models: RunModels
+) -> list[Summary]:
     summaries = summarizer.summarize(articles)
     if len(summaries) != len(articles):
         raise ModelError(
@@ -67,5 +73,5 @@ def _summarize_batch(summarizer: Summarizer, articles: list[Article], settings: 
     if settings.method in GUARDED_METHODS:
         from briefing.summarize.guard import guard_summaries
 
-        summaries = guard_summaries(articles, summaries, settings.guard)
+        summaries = guard_summaries(articles, summaries, settings.guard, models.encoder)
     return summaries

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from briefing.config import Settings
+from briefing.models import RunModels
 from briefing.records import Article, Summary, SummarySentence
 from briefing.summarize.condense import condense
 from briefing.summarize.extractive import ExtractiveSummarizer
-from briefing.summarize.generative import model_for
-from briefing.summarize.registry import register
 from briefing.text import normalize_whitespace, split_sentences, words
 
 MAX_PROVISIONAL_CITATIONS = 2
@@ -97,12 +96,12 @@ class _GenerativeSummarizer:
 
     name: str
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, models: RunModels) -> None:
         self.settings = settings
+        self.models = models
         self.model_name = settings.model
 
 
-@register("abstractive")
 class AbstractiveSummarizer(_GenerativeSummarizer):
     """Map-reduce (or refine) over token-aware chunks of the whole article."""
 
@@ -111,7 +110,7 @@ class AbstractiveSummarizer(_GenerativeSummarizer):
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
         if not articles:
             return []
-        model = model_for(self.settings)
+        model = self.models.generator
         drafts = condense(model, articles, self.settings, first="map")
         return [
             build_summary(article, draft.text, range(len(article.sentences)), self.settings, self.name, model.name)
@@ -119,7 +118,6 @@ class AbstractiveSummarizer(_GenerativeSummarizer):
         ]
 
 
-@register("hybrid")
 class HybridSummarizer(_GenerativeSummarizer):
     """Extract the key sentences with the embedded encoder, then let the generative model rewrite them."""
 
@@ -128,8 +126,8 @@ class HybridSummarizer(_GenerativeSummarizer):
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
         if not articles:
             return []
-        model = model_for(self.settings)  # first, so that a bad --model fails before any extractive work
-        extracted = ExtractiveSummarizer(self.settings).summarize(articles)
+        model = self.models.generator  # first, so that a bad --model fails before any extractive work
+        extracted = ExtractiveSummarizer(self.settings, self.models).summarize(articles)
         picks = [sorted({i for sentence in summary.sentences for i in sentence.citations}) for summary in extracted]
         # The picked sentences, in article order, stand in for the article: long ones are still chunked and reduced.
         selections = [

@@ -24,8 +24,8 @@ import numpy as np
 from briefing.config import Settings
 from briefing.encoder.resolve import EMBEDDED_NAME
 from briefing.errors import ModelError
+from briefing.models import RunModels
 from briefing.records import Article, Summary, SummarySentence
-from briefing.summarize.registry import register
 from briefing.summarize.sentence_features import FEATURES, sentence_features
 
 SCORER_PATH = Path(__file__).with_name("extractive_scorer.json")
@@ -99,14 +99,13 @@ class _Plan:
     picked: list[int] | None = None  # positions in `order`
 
 
-@register("extractive")
 class ExtractiveSummarizer:
     name = "extractive"
 
-    def __init__(self, settings: Settings, encoder: Encoder | None = None, scorer: Scorer | None = None) -> None:
+    def __init__(self, settings: Settings, models: RunModels, scorer: Scorer | None = None) -> None:
         self.settings = settings
+        self.models = models
         self.model_name = EMBEDDED_NAME
-        self._encoder = encoder
         self.scorer = scorer or shipped_scorer()
 
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
@@ -114,7 +113,10 @@ class ExtractiveSummarizer:
         plans = [_Plan(candidate_order(self.scorer.score(article.sentences))) for article in articles]
         open_plans = [(article, plan) for article, plan in zip(articles, plans, strict=True) if len(plan.order) > limit]
         if open_plans:
-            encoder = self._encoder or self._embedded_encoder()
+            # float32 (the one encoder every stage shares), never int8: int8 dynamic quantization scales activations per
+            # batch, so a sentence's vector would depend on the other articles in the run. compose finds these
+            # vectors in the encoder's cache.
+            encoder = self.models.encoder
             # Embed only what the selection looks at: each round embeds, for every article still short of N, as
             # many next-best candidates as it still needs, all articles in one encoder call. A round after the
             # first happens only for articles where a candidate was a near-duplicate.
@@ -155,13 +157,3 @@ class ExtractiveSummarizer:
         for (_, plan), (start, end) in zip(plans, spans, strict=True):
             new = vectors[start:end]
             plan.vectors = new if plan.vectors is None else np.concatenate([plan.vectors, new])
-
-    @staticmethod
-    def _embedded_encoder() -> Encoder:
-        from briefing.encoder.sentence_encoder import embedded_encoder
-
-        # float32 (the one encoder every stage shares), never int8: int8 dynamic quantization scales activations per
-        # batch, so a sentence's vector (cosines moved by up to ~0.06) would depend on the other articles in the run,
-        # and a near-duplicate decision with it. The selection embeds ~N sentences per article, so float32 is fast
-        # enough, and compose finds these vectors in the encoder's cache.
-        return embedded_encoder(quantize=False)

@@ -15,7 +15,6 @@ import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -246,17 +245,12 @@ class GenerativeModel:
             torch.mps.empty_cache()
 
 
-@lru_cache(maxsize=2)
 def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool) -> GenerativeModel:
-    """Resolve and load a generative model once per process and set of load options."""
+    """Resolve and load a generative model (`RunModels.generator` holds it for one run)."""
     location = resolve_model(model, allow_unsafe)
     if location.name == EMBEDDED_NAME:
         raise ModelError(f"{model}: the embedded model is a sentence encoder and cannot write summaries")
     return GenerativeModel(location, device, dtype, allow_unsafe)
-
-
-def model_for(settings: Settings) -> GenerativeModel:
-    return load_generative(settings.model, settings.device, settings.dtype, settings.allow_unsafe_weights)
 
 
 def model_kind(config: Any, name: str) -> ModelKind:

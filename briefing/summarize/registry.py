@@ -1,56 +1,29 @@
-"""The one protocol every summarizer implements, and the name -> class registry the CLI's `--method` picks from."""
+"""The name -> class table the CLI's `--method` picks from (a plain table: no decorator, no import cycle).
+
+The implementations import `base` (the protocol), never this module, so importing them here is cycle-free; torch stays
+lazy because they import it only when they first load a model.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
-
 from briefing.config import Settings
 from briefing.errors import ConfigError
-from briefing.records import Article, Summary
+from briefing.models import RunModels
+from briefing.summarize.abstractive import AbstractiveSummarizer, HybridSummarizer
+from briefing.summarize.base import Summarizer
+from briefing.summarize.extractive import ExtractiveSummarizer
+
+SUMMARIZERS: dict[str, type[Summarizer]] = {
+    "extractive": ExtractiveSummarizer,
+    "abstractive": AbstractiveSummarizer,
+    "hybrid": HybridSummarizer,
+}
 
 
-@runtime_checkable
-class Summarizer(Protocol):
-    """Summarize articles; every summary sentence cites the article sentences it came from."""
-
-    name: str
-
-    def summarize(self, articles: Sequence[Article]) -> list[Summary]: ...
-
-
-SummarizerFactory = Callable[[Settings], Summarizer]
-_REGISTRY: dict[str, type] = {}
-
-
-def register(name: str) -> Callable[[type], type]:
-    """Class decorator: `@register("extractive")` makes the class available as `--method extractive`."""
-
-    def decorate(cls: type) -> type:
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(f"summarizer {name!r} is already registered by {_REGISTRY[name].__name__}")
-        _REGISTRY[name] = cls
-        cls.name = name
-        return cls
-
-    return decorate
-
-
-def registered_names() -> list[str]:
-    _load_builtin_summarizers()
-    return sorted(_REGISTRY)
-
-
-def create_summarizer(name: str, settings: Settings) -> Summarizer:
-    _load_builtin_summarizers()
+def create_summarizer(name: str, settings: Settings, models: RunModels) -> Summarizer:
+    """The summarizer registered as `name`, built for this run."""
     try:
-        cls = _REGISTRY[name]
+        cls = SUMMARIZERS[name]
     except KeyError:
-        raise ConfigError(f"unknown method {name!r}; choose one of {', '.join(sorted(_REGISTRY))}") from None
-    return cls(settings)
-
-
-def _load_builtin_summarizers() -> None:
-    # Imported here, not at module top, so that registering stays free of import cycles and torch stays lazy.
-    import briefing.summarize.abstractive
-    import briefing.summarize.extractive  # noqa: F401
+        raise ConfigError(f"unknown method {name!r}; choose one of {', '.join(sorted(SUMMARIZERS))}") from None
+    return cls(settings, models)  # type: ignore[call-arg]  # the protocol cannot state the constructor

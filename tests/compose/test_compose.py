@@ -14,6 +14,7 @@ import pytest
 from briefing.compose import compose
 from briefing.config import Settings
 from briefing.encoder.resolve import EMBEDDED_SHA256
+from briefing.models import RunModels
 from briefing.pipeline import load_articles
 from briefing.records import Article, Brief, BriefSentence, Summary, SummarySentence
 from briefing.text import words
@@ -43,7 +44,9 @@ def articles() -> tuple[Article, ...]:
 @pytest.fixture(scope="module")
 def brief(articles: tuple[Article, ...], embedded_encoder, tmp_path_factory: pytest.TempPathFactory) -> Brief:
     settings = Settings(date=dt.date(2026, 11, 25), top=3, cache_dir=tmp_path_factory.mktemp("cache"))
-    return compose(articles, [first_sentences(a) for a in articles], settings)
+    return compose(
+        articles, [first_sentences(a) for a in articles], settings, RunModels(settings, encoder=embedded_encoder)
+    )
 
 
 def all_sentences(brief: Brief) -> list[BriefSentence]:
@@ -156,7 +159,8 @@ def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_
     )
     verified = SummarySentence(sentences[0], (0,), support=1.0)
     summary = Summary("a1", (verified, generated), method="abstractive", model="tiny")
-    brief = compose([article], [summary], Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path))
+    settings = Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path)
+    brief = compose([article], [summary], settings, RunModels(settings))
     story = brief.stories[0]
     assert [s.flagged for s in story.sentences] == [False, True]
     assert story.sentences[1].sources == (1,)

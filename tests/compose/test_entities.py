@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.compose.entities import ArticleEntities, Mention, clean_name, extract_entities, story_entities
+from briefing.compose.entities import (
+    ArticleEntities,
+    Mention,
+    clean_name,
+    extract_entities,
+    load_entity_model,
+    story_entities,
+)
 from briefing.config import Settings
 from briefing.pipeline import load_articles
 from briefing.records import Article
@@ -12,7 +19,7 @@ from briefing.records import Article
 
 def test_ner_model_finds_the_actors_and_places_of_a_real_article(panjshir_dump: Path):
     articles = load_articles([str(panjshir_dump)], Settings()).articles
-    actors, places = story_entities(extract_entities(articles))
+    actors, places = story_entities(extract_entities(articles, load_entity_model()))
     assert "Taliban" in actors
     assert "Ahmad Massoud" in actors
     assert "Kabul" in places
@@ -31,7 +38,7 @@ def test_a_dateline_place_is_a_place_and_a_generic_word_is_no_actor():
             "The Group's director Tim Osborne said Rosneft would have to pay.",
         ),
     )
-    (entities,) = extract_entities([article])
+    (entities,) = extract_entities([article], load_entity_model())
     labels = {mention.text: mention.label for mention in entities.mentions}
     assert labels.get("Moscow") == "GPE"
     assert "MOSCOW" not in labels and "Group" not in labels
@@ -84,7 +91,7 @@ def test_a_courtesy_title_makes_a_person_that_folds_into_the_full_name():
             "and Mr Hussen, 47, who is from Ethiopia, said he had lost many people back home.",
         ),
     )
-    titled = [m for m in extract_entities([article])[0].mentions if m.text == "Mr Hussen"]
+    titled = [m for m in extract_entities([article], load_entity_model())[0].mentions if m.text == "Mr Hussen"]
     assert len(titled) == 3 and all(m.label == "PERSON" for m in titled)  # a courtesy title means a person
     mentions = ArticleEntities(
         (Mention("Abase Hussen", "PERSON"), Mention("Mr Hussen", "PERSON"), Mention("Hussen", "GPE"))

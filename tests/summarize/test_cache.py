@@ -18,9 +18,9 @@ import briefing.summarize as summarize_stage
 from briefing.cli import app
 from briefing.config import GuardMode, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
-from briefing.summarize import summarize
 from briefing.summarize.cache import DB_NAME, SummaryCache, cache_key, model_fingerprint
 from briefing.text import content_hash
+from tests.conftest import route_methods_to, summarize_run
 
 
 def article(number: int, title: str = "Headline") -> Article:
@@ -53,11 +53,11 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Settings]
     calls: list[str] = []
     seen: list[Settings] = []
 
-    def factory(name: str, settings: Settings) -> CountingSummarizer:
+    def factory(settings: Settings, models: object) -> CountingSummarizer:
         seen.append(settings)
         return CountingSummarizer(settings, calls)
 
-    monkeypatch.setattr(summarize_stage, "create_summarizer", factory)
+    route_methods_to(monkeypatch, factory)
     return calls, seen
 
 
@@ -66,14 +66,14 @@ def test_second_run_does_no_model_work(tmp_path: Path, counting: tuple[list[str]
     settings = Settings(cache_dir=tmp_path)
     articles = [article(n) for n in range(5)]
 
-    first = summarize(articles, settings)
+    first = summarize_run(articles, settings)
     assert len(calls) == 5
-    second = summarize(articles, settings)
+    second = summarize_run(articles, settings)
     assert len(calls) == 5 and len(seen) == 1  # no summarizer was even created the second time
     assert second == first
     assert (tmp_path / DB_NAME).is_file()
 
-    summarize([*articles, article(9)], settings)
+    summarize_run([*articles, article(9)], settings)
     assert calls[5:] == [article(9).id]  # only the new article is summarized
 
 
@@ -82,8 +82,8 @@ def test_no_cache_always_summarizes_and_writes_nothing(
 ) -> None:
     calls, _ = counting
     settings = Settings(cache_dir=tmp_path / "cache", use_cache=False)
-    summarize([article(1)], settings)
-    summarize([article(1)], settings)
+    summarize_run([article(1)], settings)
+    summarize_run([article(1)], settings)
     assert len(calls) == 2
     assert not (tmp_path / "cache").exists()
 
@@ -93,21 +93,23 @@ def test_interrupted_run_keeps_finished_batches(
 ) -> None:
     calls, _ = counting
     monkeypatch.setattr(summarize_stage, "CACHE_BATCH", 2)
-    original = summarize_stage.create_summarizer
+    from briefing.summarize.registry import SUMMARIZERS
 
-    def interrupted(name: str, settings: Settings) -> CountingSummarizer:
-        summarizer = original(name, settings)
+    original = SUMMARIZERS["extractive"]
+
+    def interrupted(settings: Settings, models: object) -> CountingSummarizer:
+        summarizer = original(settings, models)
         summarizer.fail_after = 4  # two batches of two, then Ctrl-C
         return summarizer
 
-    monkeypatch.setattr(summarize_stage, "create_summarizer", interrupted)
+    route_methods_to(monkeypatch, interrupted)
     articles = [article(n) for n in range(7)]
     with pytest.raises(KeyboardInterrupt):
-        summarize(articles, Settings(cache_dir=tmp_path))
+        summarize_run(articles, Settings(cache_dir=tmp_path))
     assert len(calls) == 4
 
-    monkeypatch.setattr(summarize_stage, "create_summarizer", original)
-    summaries = summarize(articles, Settings(cache_dir=tmp_path))
+    route_methods_to(monkeypatch, original)
+    summaries = summarize_run(articles, Settings(cache_dir=tmp_path))
     assert calls[4:] == [a.id for a in articles[4:]]  # the rerun picks up where the first stopped
     assert [s.article_id for s in summaries] == [a.id for a in articles]
 
@@ -167,11 +169,11 @@ def test_garbage_cache_file_is_rebuilt_with_a_warning(
     calls, _ = counting
     (tmp_path / DB_NAME).write_bytes(b"this is not a database" * 100)
     with caplog.at_level(logging.WARNING, logger="briefing.summarize.cache"):
-        summaries = summarize([article(1)], Settings(cache_dir=tmp_path))
+        summaries = summarize_run([article(1)], Settings(cache_dir=tmp_path))
     assert len(summaries) == 1 and len(calls) == 1
     assert "corrupt" in caplog.text and "rebuilding" in caplog.text
     assert (tmp_path / (DB_NAME + ".corrupt")).is_file()  # kept for inspection
-    summarize([article(1)], Settings(cache_dir=tmp_path))
+    summarize_run([article(1)], Settings(cache_dir=tmp_path))
     assert len(calls) == 1  # the rebuilt cache works
 
 
@@ -199,7 +201,7 @@ def test_unusable_cache_folder_never_fails_the_run(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     with caplog.at_level(logging.WARNING, logger="briefing.summarize.cache"):
-        summaries = summarize([article(1)], Settings(cache_dir=blocker))
+        summaries = summarize_run([article(1)], Settings(cache_dir=blocker))
     assert len(summaries) == 1 and len(calls) == 1
     assert "summary cache disabled" in caplog.text
 

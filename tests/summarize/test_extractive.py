@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from briefing.cli import app
 from briefing.config import Settings
 from briefing.errors import ModelError
+from briefing.models import RunModels
 from briefing.pipeline import load_articles
 from briefing.records import Article
 from briefing.summarize.extractive import (
@@ -37,7 +38,8 @@ def cnn_articles(data_dir: Path) -> tuple[Article, ...]:
 
 
 def summarizer(embedded_encoder, sentences: int = 3) -> ExtractiveSummarizer:
-    return ExtractiveSummarizer(Settings(sentences=sentences), encoder=embedded_encoder)
+    settings = Settings(sentences=sentences)
+    return ExtractiveSummarizer(settings, RunModels(settings, encoder=embedded_encoder))
 
 
 @pytest.mark.parametrize("count", [1, 3, 5])
@@ -62,8 +64,10 @@ def test_runs_repeat_exactly(embedded_encoder, cnn_articles):
 
 def test_summaries_do_not_depend_on_the_other_articles_in_the_run(cnn_articles):
     """The default (float32) encoder gives a sentence the same vector in any batch, so an article the same summary."""
-    together = ExtractiveSummarizer(Settings()).summarize(cnn_articles)
-    alone = [ExtractiveSummarizer(Settings()).summarize([article])[0] for article in cnn_articles]
+    together = ExtractiveSummarizer(Settings(), RunModels(Settings())).summarize(cnn_articles)
+    alone = [
+        ExtractiveSummarizer(Settings(), RunModels(Settings())).summarize([article])[0] for article in cnn_articles
+    ]
     assert together == alone
 
 

@@ -196,14 +196,17 @@ def test_refine_carries_the_running_summary(causal_folder: Path, monkeypatch: py
 
 
 def test_hybrid_rewrites_the_extracted_sentences(causal_folder: Path, embedded_encoder) -> None:
+    from briefing.models import RunModels
     from briefing.summarize.registry import create_summarizer
 
     article = make_article(SENTENCES[:10], title="Council votes")
     settings = _settings(causal_folder, method=Method.hybrid, sentences=2)
     picked = {
-        i for s in create_summarizer("extractive", settings).summarize([article])[0].sentences for i in s.citations
+        i
+        for s in create_summarizer("extractive", settings, RunModels(settings)).summarize([article])[0].sentences
+        for i in s.citations
     }
-    [summary] = create_summarizer("hybrid", settings).summarize([article])
+    [summary] = create_summarizer("hybrid", settings, RunModels(settings)).summarize([article])
     assert summary.method == "hybrid" and summary.sentences
     assert all(set(s.citations) <= picked for s in summary.sentences)
 

@@ -139,7 +139,8 @@ def test_smollm2_gguf_end_to_end() -> None:
     path = ggufs[0]
     article = make_article(SENTENCES[:8], title="Council votes on homes")
     settings = Settings(model=str(path), method=Method.abstractive, max_new_tokens=60)
+    from briefing.models import RunModels
     from briefing.summarize.registry import create_summarizer
 
-    [summary] = create_summarizer("abstractive", settings).summarize([article])
+    [summary] = create_summarizer("abstractive", settings, RunModels(settings)).summarize([article])
     assert summary.sentences and all(s.text.endswith((".", "!", "?", '"')) for s in summary.sentences)

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 
-import briefing.summarize as summarize_stage
 import briefing.summarize.guard
 from briefing.clean import clean
 from briefing.config import GuardMode, Method, Settings
 from briefing.errors import ModelError
 from briefing.records import Article, RawDocument, Summary, SummarySentence
-from briefing.summarize import summarize
+from tests.conftest import route_methods_to, summarize_run
 
 FAITHFUL = "Gary Locke will be named Kilmarnock's permanent manager on Friday."
 INVENTED = "Chairman Peter Hamilton said the club agreed a five-year deal with Locke."
@@ -46,7 +45,7 @@ def locke(data_dir: Path) -> Article:
 def calls(monkeypatch: pytest.MonkeyPatch, embedded_encoder) -> list[int]:
     """Every method goes to FakeGenerative; returns the batch sizes it was called with."""
     made: list[int] = []
-    monkeypatch.setattr(summarize_stage, "create_summarizer", lambda name, settings: FakeGenerative(settings, made))
+    route_methods_to(monkeypatch, lambda settings, models: FakeGenerative(settings, made))
     return made
 
 
@@ -74,13 +73,13 @@ def generative(tmp_path: Path, method: Method, **values: object) -> Settings:
 def test_generative_summaries_leave_the_stage_guarded(
     tmp_path: Path, locke: Article, calls: list[int], guard_runs: list[int], method: Method
 ) -> None:
-    [dropped] = summarize([locke], generative(tmp_path / "drop", method))
+    [dropped] = summarize_run([locke], generative(tmp_path / "drop", method))
     texts = [s.text for s in dropped.sentences]
     assert texts[0] == FAITHFUL and INVENTED not in texts and len(texts) == 2
     assert texts[1] in locke.sentences  # replaced by an article sentence
     assert all(not s.flagged for s in dropped.sentences)
 
-    [flagged] = summarize([locke], generative(tmp_path / "flag", method, guard=GuardMode.flag))
+    [flagged] = summarize_run([locke], generative(tmp_path / "flag", method, guard=GuardMode.flag))
     assert [(s.text, s.flagged) for s in flagged.sentences] == [(FAITHFUL, False), (INVENTED, True)]
     assert "Peter Hamilton" in (flagged.sentences[1].reason or "")
     assert guard_runs == [1, 1]
@@ -89,7 +88,7 @@ def test_generative_summaries_leave_the_stage_guarded(
 def test_extractive_summaries_are_not_guarded(
     tmp_path: Path, locke: Article, calls: list[int], guard_runs: list[int]
 ) -> None:
-    [summary] = summarize([locke], Settings(cache_dir=tmp_path))
+    [summary] = summarize_run([locke], Settings(cache_dir=tmp_path))
     assert [s.text for s in summary.sentences] == [FAITHFUL, INVENTED]  # passed through as the summarizer made it
     assert guard_runs == []
 
@@ -98,12 +97,12 @@ def test_cache_returns_the_guarded_summary_without_model_or_guard_work(
     tmp_path: Path, locke: Article, calls: list[int], guard_runs: list[int]
 ) -> None:
     settings = generative(tmp_path, Method.abstractive, guard=GuardMode.flag)
-    first = summarize([locke], settings)
-    second = summarize([locke], settings)
+    first = summarize_run([locke], settings)
+    second = summarize_run([locke], settings)
     assert second == first and second[0].sentences[1].flagged
     assert calls == [1] and guard_runs == [1]
     # Another guard mode is another result: it is not served from the flag-mode entry.
-    summarize([locke], generative(tmp_path, Method.abstractive, guard=GuardMode.drop))
+    summarize_run([locke], generative(tmp_path, Method.abstractive, guard=GuardMode.drop))
     assert calls == [1, 1]
 
 
@@ -114,13 +113,13 @@ def test_a_summarizer_that_loses_articles_is_an_error(tmp_path: Path, locke: Art
         def summarize(self, articles: Sequence[Article]) -> list[Summary]:
             return []
 
-    monkeypatch.setattr(summarize_stage, "create_summarizer", lambda name, settings: Lossy())
+    route_methods_to(monkeypatch, lambda settings, models: Lossy())
     with pytest.raises(ModelError, match="returned 0 summaries for 1 articles"):
-        summarize([locke], Settings(cache_dir=tmp_path))
+        summarize_run([locke], Settings(cache_dir=tmp_path))
 
 
 def test_no_articles_no_work(tmp_path: Path, calls: list[int]) -> None:
-    assert summarize([], Settings(cache_dir=tmp_path)) == []
+    assert summarize_run([], Settings(cache_dir=tmp_path)) == []
     assert calls == [] and not tmp_path.joinpath("summaries.sqlite3").exists()
 
 

@@ -200,8 +200,8 @@ def _best_replacement(
 def guard_summaries(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
-    mode: GuardMode = GuardMode.drop,
-    encoder: SentenceEncoder | None = None,
+    mode: GuardMode,
+    encoder: SentenceEncoder,
     threshold: float = SUPPORT_THRESHOLD,
 ) -> list[Summary]:
     """Check every sentence of every summary against its article (same order); drop or flag the unsupported."""
@@ -215,16 +215,12 @@ def guard_summaries(
 def check_summaries(
     articles: Sequence[Article],
     summaries: Sequence[Summary],
-    encoder: SentenceEncoder | None = None,
+    encoder: SentenceEncoder,
     threshold: float = SUPPORT_THRESHOLD,
 ) -> list[tuple[ArticleEvidence, list[SentenceCheck], np.ndarray]]:
     """The verdicts without acting on them (for benchmarks and reports): one encoder pass over everything."""
     if len(articles) != len(summaries):
         raise ValueError(f"{len(articles)} articles but {len(summaries)} summaries")
-    if encoder is None:
-        from briefing.encoder.sentence_encoder import embedded_encoder
-
-        encoder = embedded_encoder()
     generated = [_generated_sentences(summary) for summary in summaries]
     texts: list[str] = []
     for article, sentences in zip(articles, generated, strict=True):

@@ -1,0 +1,87 @@
+"""The models of one run, held by one object the pipeline owns: the sentence encoder, spaCy's NER, the generator.
+
+Each is loaded the first time a stage asks for it (a fully cached run loads none), and all are released when the
+run ends, so nothing a run changed on a model (a batch limit lowered after an out-of-memory, a vector cache) carries
+into the next run of the same process. Tests and benchmarks hand in models they loaded once (`RunModels(settings,
+encoder=...)`).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from briefing.config import Settings
+
+if TYPE_CHECKING:
+    from briefing.encoder.sentence_encoder import SentenceEncoder
+    from briefing.summarize.generative import GenerativeModel
+
+_NOT_LOADED: Any = object()
+
+
+class RunModels:
+    """Lazy holder of a run's models; use as a context manager (or call `close()`) to release them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        encoder: SentenceEncoder | None = None,
+        ner: Any = _NOT_LOADED,
+        generator: GenerativeModel | None = None,
+    ) -> None:
+        self.settings = settings
+        self._encoder = encoder
+        self._ner = ner
+        self._generator = generator
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        """The embedded all-MiniLM-L6-v2 encoder (float32, sha256-checked), used by every stage."""
+        if self._encoder is None:
+            from briefing.encoder.sentence_encoder import load_embedded_encoder
+
+            self._encoder = load_embedded_encoder()
+        return self._encoder
+
+    @property
+    def ner(self) -> Any | None:
+        """spaCy's NER pipeline, or None (after one warning) when it is not installed."""
+        if self._ner is _NOT_LOADED:
+            from briefing.compose.entities import load_entity_model
+
+            self._ner = load_entity_model()
+        return self._ner
+
+    @property
+    def generator(self) -> GenerativeModel:
+        """The generative model named by `--model` (abstractive and hybrid methods)."""
+        if self._generator is None:
+            from briefing.summarize.generative import load_generative
+
+            settings = self.settings
+            self._generator = load_generative(
+                settings.model, settings.device, settings.dtype, settings.allow_unsafe_weights
+            )
+        return self._generator
+
+    @property
+    def loaded(self) -> tuple[str, ...]:
+        """Which models this run has loaded so far (for tests and the provenance)."""
+        names = ("encoder", "ner", "generator")
+        values = (self._encoder, None if self._ner is _NOT_LOADED else self._ner, self._generator)
+        return tuple(name for name, value in zip(names, values, strict=True) if value is not None)
+
+    def close(self) -> None:
+        self._encoder = None
+        self._ner = _NOT_LOADED
+        self._generator = None
+
+    def __enter__(self) -> RunModels:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
