@@ -142,7 +142,7 @@ KILL_POINTS = [
 ]
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_run_killed_at_any_moment_leaves_old_or_new_brief_and_a_usable_cache(
     tmp_path: Path, articles: dict[str, Path]
@@ -201,7 +201,7 @@ def assert_one_run(folder: Path) -> None:
 # --- two runs at once ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 def test_two_runs_at_once_wait_for_each_other_and_share_the_cache(tmp_path: Path, articles: dict[str, Path]) -> None:
     out, cache_home = tmp_path / "out", tmp_path / "cache"
     env = environment(cache_home)

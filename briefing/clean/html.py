@@ -301,13 +301,13 @@ def page_view(markup: str, url: str | None = None) -> PageView | None:
     tree = parse(markup)
     if tree is None:
         return None
-    blocks, markup = html_blocks(tree)
+    blocks, markup_features = html_blocks(tree)
     metadata = read_metadata(tree, url)
     reference = trafilatura_text(tree, url)  # last: trafilatura prunes the tree it is given
     extra = np.zeros((len(blocks.texts), len(EXTRA_FEATURES)))
     if blocks.texts:
         extra[:, 0] = block_shares(blocks.texts, reference)
-        extra[:, 1:] = markup
+        extra[:, 1:] = markup_features
     return PageView(blocks, extra, metadata.title, metadata, reference)
 
 

@@ -88,7 +88,7 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
             sources = cite(story.members, sentence_id)
             also_noted.append(BriefSentence(story.headline, sources, False, sentence_id, story.id, None))
 
-    sources = tuple(
+    listed = tuple(
         Source(
             number=number,
             article_id=articles[member].id,
@@ -103,4 +103,4 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
         )
         for member, number in sorted(number_of.items(), key=lambda item: item[1])
     )
-    return NumberedBrief(tuple(stories), sources, tuple(bottom_line), tuple(also_noted))
+    return NumberedBrief(tuple(stories), listed, tuple(bottom_line), tuple(also_noted))

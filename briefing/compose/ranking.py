@@ -55,7 +55,7 @@ def latest_published(members: Sequence[int], articles: Sequence[Article]) -> str
 
 def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
     """Distinct outlets: two articles from one site count once; an article of unknown site counts on its own."""
-    sites = {articles[m].site.lower() for m in members if articles[m].site}
+    sites = {site.lower() for m in members if (site := articles[m].site)}
     return len(sites) + sum(1 for m in members if not articles[m].site)
 
 

@@ -50,7 +50,7 @@ def _chunks(
     model: GenerativeModel, article: Article, settings: Settings, template: str, reserve: int = 0
 ) -> tuple[Chunk, ...]:
     options = GenerationOptions.from_settings(settings)
-    budget = model.input_budget(load_template(template), options, reserve=reserve, **_values(article, settings))
+    budget = model.input_budget(load_template(template), options, _values(article, settings), reserve=reserve)
     return tuple(chunk(article, model.count_tokens, budget, settings.chunk_overlap))
 
 
@@ -94,7 +94,7 @@ def _map_reduce(model: GenerativeModel, articles: Sequence[Article], settings: S
 def _pack(model: GenerativeModel, article: Article, parts: list[str], settings: Settings) -> list[list[str]]:
     """Consecutive partial summaries grouped so that each group, newline-joined, fits one reduce prompt."""
     options = GenerationOptions.from_settings(settings)
-    budget = model.input_budget(load_template("reduce"), options, **_values(article, settings))
+    budget = model.input_budget(load_template("reduce"), options, _values(article, settings))
     groups: list[list[str]] = [[]]
     for part in parts:
         candidate = [*groups[-1], part]

@@ -123,11 +123,13 @@ class ExtractiveSummarizer:
             while open_plans:
                 self._embed_next(encoder, open_plans, limit)
                 for _, plan in open_plans:
+                    assert plan.vectors is not None  # embedded just above
                     plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
                 open_plans = [
                     (article, plan)
                     for article, plan in open_plans
-                    if len(plan.picked) < limit and len(plan.vectors) < len(plan.order)
+                    if len(plan.picked or ()) < limit
+                    and len(plan.vectors if plan.vectors is not None else ()) < len(plan.order)
                 ]
         summaries: list[Summary] = []
         for article, plan in zip(articles, plans, strict=True):

@@ -13,7 +13,7 @@ import contextlib
 import copy
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -143,7 +143,7 @@ class GenerativeModel:
             return self.tokenizer.apply_chat_template(merged, tokenize=False, add_generation_prompt=True)
 
     def input_budget(
-        self, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
+        self, template: PromptTemplate, options: GenerationOptions, values: Mapping[str, object], reserve: int = 0
     ) -> int:
         """Tokens left for the `{text}` of one prompt: context minus the prompt around it, the output and `reserve`."""
         empty = self.render(template, **{**values, "text": "", "summary": ""})

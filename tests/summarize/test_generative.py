@@ -89,7 +89,7 @@ def test_chunks_fit_the_context_and_cover_every_sentence(fixture: str, request: 
     article = make_article(SENTENCES, title="Council votes")
     template = load_template("map")
     values = {"title": article.title, "sentences": 3}
-    budget = model.input_budget(template, OPTIONS, **values)
+    budget = model.input_budget(template, OPTIONS, values)
     chunks = chunk(article, model.count_tokens, budget, overlap=1)
     assert len(chunks) > 2  # the article is several times the context
     covered: set[int] = set()
