@@ -273,7 +273,7 @@ def clean_command(
             "title": a.title,
             "text": "\n".join(a.sentences),
             "url": a.url,
-            "published": a.published,
+            "published": a.published.isoformat() if a.published else None,
             "author": a.author,
             "site": a.site,
             "language": a.language,

@@ -36,7 +36,7 @@ class Article:
     title: str
     sentences: tuple[str, ...]
     url: str | None = None
-    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    published: dt.date | None = None  # the day it was published, when known
     author: str | None = None
     site: str | None = None
     language: str | None = None
@@ -92,7 +92,7 @@ class Source:
     source: str
     url: str | None = None
     site: str | None = None
-    published: str | None = None
+    published: dt.date | None = None
     author: str | None = None
     story_id: str | None = None  # the Story (or Also-noted item) this article was grouped into
     quoted_in: tuple[str, ...] = ()  # BriefSentence.id values that cite this source, in reading order
@@ -124,8 +124,8 @@ class Story:
     truncated: bool = False
     rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
     score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.compose.ranking)
-    published: str | None = None  # latest ISO date among its sources, when known
-    previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
+    published: dt.date | None = None  # the latest day among its sources, when known
+    previously_briefed: dt.date | None = None  # the day of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
 
 
@@ -138,6 +138,35 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class InputRecord:
+    """One input article of a brief: where it came from and the sha256 of the cleaned text the brief was built on."""
+
+    source: str
+    id: str
+    title: str = ""
+    sha256: str = ""
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made a brief: versions, models and their weight hashes, settings, timings, and every input."""
+
+    briefing_version: str = ""
+    generated_at: str | None = None  # ISO timestamp, UTC
+    seconds: float | None = None  # wall time of the run, when measured
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per compose step
+    model: str = ""  # the summarizer's model as given (--model)
+    method: str = ""  # extractive, abstractive or hybrid
+    weights_sha256: str | None = None  # the summarizer's weights, when they are one file
+    models: dict[str, Any] = field(default_factory=dict)  # summarizer, encoder and NER: names and weight hashes
+    parameters: dict[str, Any] = field(default_factory=dict)  # the settings and constants that shaped the brief
+    history: dict[str, Any] = field(default_factory=dict)  # what the history of earlier briefs contributed
+    packages: dict[str, str | None] = field(default_factory=dict)  # versions of the packages that did the work
+    inputs: tuple[InputRecord, ...] = ()
+
+
+@dataclass(frozen=True)
 class Brief:
     date: dt.date
     title: str
@@ -146,4 +175,4 @@ class Brief:
     bottom_line: tuple[BriefSentence, ...] = ()
     also_noted: tuple[BriefSentence, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    provenance: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)

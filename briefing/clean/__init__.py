@@ -11,6 +11,7 @@ Models are retrained with `python scripts/train_cleaner.py` (see that module).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ def clean(document: RawDocument) -> Article:
         title=without_site_name(title, site, url),
         sentences=sentences,
         url=url,
-        published=_iso_date(document.published) or meta.get("date"),
+        published=_day(_iso_date(document.published) or meta.get("date")),
         author=document.author or meta.get("author"),
         site=site,
         language=meta.get("language") or guess_language(body),
@@ -91,6 +92,14 @@ def _normalise(text: str) -> str:
 
 def _iso_date(value: str | None) -> str | None:
     return find_date(value) if value else None
+
+
+def _day(iso: str | None) -> dt.date | None:
+    """The day of an ISO date (YYYY-MM-DD, as find_date and htmldate give); anything else is undated."""
+    try:
+        return dt.date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
 
 
 def _title_from(sentence: str, limit: int = 12) -> str:

@@ -28,7 +28,7 @@ from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
 from briefing.models import RunModels
-from briefing.records import Article, Brief, Skipped, Summary
+from briefing.records import Article, Brief, Provenance, Skipped, Summary
 from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import content_hash
 
@@ -162,7 +162,7 @@ def _apply_history(
             replace(
                 draft,
                 status="update",
-                previously_briefed=coverage.first_date.isoformat(),
+                previously_briefed=coverage.first_date,
                 new_members=new_members,
             )
         )
@@ -191,7 +191,7 @@ def _provenance(
     timings: dict[str, float],
     started: float | None,
     history_note: dict[str, object],
-) -> dict[str, object]:
+) -> Provenance:
     from briefing.compose import entities, ranking, story_summary
     from briefing.compose.provenance import summarizer_model, weights_fingerprint
     from briefing.encoder.resolve import EMBEDDED_NAME, EMBEDDED_SHA256
@@ -199,16 +199,16 @@ def _provenance(
     summary_model = summaries[0].model if summaries else settings.model
     summarizer = summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model)
     ner_files = entities.model_files(models.ner) if articles else []
-    return {
-        "briefing_version": __version__,
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.perf_counter() - started, 2) if started is not None else None,
-        "timings": timings,
-        "model": summary_model,
-        "method": settings.method.value,
+    return Provenance(
+        briefing_version=__version__,
+        generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - started, 2) if started is not None else None,
+        timings=timings,
+        model=summary_model,
+        method=settings.method.value,
         # The summarizer's weights hash when it is one file (the common case); every file is listed under "models".
-        "weights_sha256": summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
-        "models": {
+        weights_sha256=summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
+        models={
             "summarizer": summarizer,
             "encoder": {"name": EMBEDDED_NAME, "weights": [{"file": "model.safetensors", "sha256": EMBEDDED_SHA256}]},
             "ner": {
@@ -217,7 +217,7 @@ def _provenance(
                 "weights": weights_fingerprint(ner_files),
             },
         },
-        "parameters": {
+        parameters={
             **settings.affecting(*_AFFECTING_THE_BRIEF[settings.method is not Method.extractive]),
             "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
             "story_summary": {
@@ -233,7 +233,7 @@ def _provenance(
                 "coverage": ranking.COVERAGE_WEIGHT,
             },
         },
-        "history": history_note,
-        "packages": package_versions(),
-        "inputs": input_records(articles),
-    }
+        history=history_note,
+        packages=package_versions(),
+        inputs=input_records(articles),
+    )

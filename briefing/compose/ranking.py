@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from briefing.compose.story_summary import DraftSentence, published_date
+from briefing.compose.story_summary import DraftSentence
 from briefing.records import Article
 from briefing.summarize.sentence_features import leans_on_context
 
@@ -40,17 +40,17 @@ class DraftStory:
     centroid: np.ndarray
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
-    published: str | None = None
+    published: dt.date | None = None
     truncated: bool = False
     score: float = 0.0
     status: Literal["new", "update"] = "new"
-    previously_briefed: str | None = None
+    previously_briefed: dt.date | None = None
     new_members: tuple[int, ...] = ()
 
 
-def latest_published(members: Sequence[int], articles: Sequence[Article]) -> str | None:
-    dates = [d for d in (published_date(articles[m].published) for m in members) if d is not None]
-    return max(dates).isoformat() if dates else None
+def latest_published(members: Sequence[int], articles: Sequence[Article]) -> dt.date | None:
+    dates = [day for m in members if (day := articles[m].published) is not None]
+    return max(dates) if dates else None
 
 
 def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
@@ -60,7 +60,7 @@ def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
 
 
 def importance(story: DraftStory, articles: Sequence[Article], brief_date: dt.date) -> float:
-    latest = published_date(story.published)
+    latest = story.published
     recency = UNDATED_RECENCY if latest is None else 1.0 / (1.0 + max(0, (brief_date - latest).days))
     words = sum(articles[m].word_count for m in story.members)
     return (

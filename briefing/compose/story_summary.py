@@ -56,16 +56,6 @@ class Candidate:
     flagged: bool
 
 
-def published_date(value: str | None) -> dt.date | None:
-    """The date part of an ISO date or timestamp; anything else is treated as undated."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def content_words(text: str) -> set[str]:
     return {w for w in words(text) if len(w) > 3}
 
@@ -161,7 +151,7 @@ def summarize_story(
     # Reading order: earlier article sentences first (the lead facts, then detail), ties in the story's article order.
     # This reads better than score order and scores better on ROUGE-L (bench/brief.py). A story told over several
     # days reads newest day first (undated articles last): "found safe" before "the search goes on".
-    day_of = {m: published_date(articles[m].published) for m in members}
+    day_of = {m: articles[m].published for m in members}
     multi_day = len(set(day_of.values()) - {None}) > 1
 
     def newest_first(member: int) -> int:

@@ -135,14 +135,14 @@ def test_stories_name_their_actors_and_places(brief: Brief):
 
 def test_provenance_records_models_hashes_inputs_and_versions(brief: Brief, articles: tuple[Article, ...]):
     provenance = brief.provenance
-    assert provenance["models"]["encoder"]["weights"][0]["sha256"] == EMBEDDED_SHA256
-    ner = provenance["models"]["ner"]
+    assert provenance.models["encoder"]["weights"][0]["sha256"] == EMBEDDED_SHA256
+    ner = provenance.models["ner"]
     assert ner["available"] and all(len(w["sha256"]) == 64 for w in ner["weights"])
     expected = {a.source: hashlib.sha256(a.text.encode()).hexdigest() for a in articles}
-    assert {i["source"]: i["sha256"] for i in provenance["inputs"]} == expected
-    assert provenance["packages"]["spacy"] and provenance["packages"]["numpy"]
-    assert provenance["parameters"]["grouping"]["linkage"] == "average"
-    assert set(provenance["timings"]) >= {"embed", "entities", "group", "summarize_stories"}
+    assert {i.source: i.sha256 for i in provenance.inputs} == expected
+    assert provenance.packages["spacy"] and provenance.packages["numpy"]
+    assert provenance.parameters["grouping"]["linkage"] == "average"
+    assert set(provenance.timings) >= {"embed", "entities", "group", "summarize_stories"}
 
 
 def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_encoder, tmp_path: Path):
@@ -174,22 +174,22 @@ def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():
     day = dt.date(2026, 11, 25)
     body = ["A sentence long enough to count as coverage of the event in question here."] * 4
     articles = [
-        make_article(body, source="a1", site="Reuters", published="2026-11-20"),
-        make_article(body, source="a2", site="AP", published="2026-11-20T08:00:00Z"),
-        make_article(body, source="b1", site="BBC", published="2026-11-25"),
+        make_article(body, source="a1", site="Reuters", published=dt.date(2026, 11, 20)),
+        make_article(body, source="a2", site="AP", published=dt.date(2026, 11, 20)),
+        make_article(body, source="b1", site="BBC", published=dt.date(2026, 11, 25)),
         make_article(body, source="c1", site="CNN"),
-        make_article(body, source="d1", site="Le Monde", published="2026-11-25"),
-        make_article(body, source="d2", site="le monde", published="2026-11-25"),
+        make_article(body, source="d1", site="Le Monde", published=dt.date(2026, 11, 25)),
+        make_article(body, source="d2", site="le monde", published=dt.date(2026, 11, 25)),
     ]
 
-    def draft(name: str, members: tuple[int, ...], published: str | None) -> DraftStory:
+    def draft(name: str, members: tuple[int, ...], published: dt.date | None) -> DraftStory:
         return DraftStory(name, members, name, (), centroid=np.zeros(3), published=published)
 
     stories = [
         draft("undated", (3,), None),
-        draft("one-site-twice", (4, 5), "2026-11-25"),
-        draft("fresh", (2,), "2026-11-25"),
-        draft("two-outlets", (0, 1), "2026-11-20"),
+        draft("one-site-twice", (4, 5), dt.date(2026, 11, 25)),
+        draft("fresh", (2,), dt.date(2026, 11, 25)),
+        draft("two-outlets", (0, 1), dt.date(2026, 11, 20)),
     ]
     ranked = rank_stories(stories, articles, day)
     assert ranked[0].id == "two-outlets"  # two outlets beat one, even five days older
@@ -265,7 +265,7 @@ def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder)
             "Volunteers combed the woods along Highway 12 on Sunday.",
         ],
         source="older",
-        published="2026-04-15",
+        published=dt.date(2026, 4, 15),
     )
     newer = make_article(
         [
@@ -273,7 +273,7 @@ def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder)
             "The house belonged to a 26-year-old man, police said.",
         ],
         source="newer",
-        published="2026-04-18T09:05:00Z",
+        published=dt.date(2026, 4, 18),
     )
     articles = [older, newer]
     summaries = [first_sentences(a) for a in articles]
