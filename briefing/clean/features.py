@@ -273,11 +273,6 @@ def page_features(blocks: Blocks, title: str | None = None) -> PageFeatures:
     return PageFeatures(rows, np.asarray(blocks.groups, dtype=np.int64), *_bags_of_words(lowered_blocks))
 
 
-def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
-    """One row of BASE_FEATURES per block."""
-    return _rows_and_tokens(blocks, title)[0]
-
-
 def _rows_and_tokens(blocks: Blocks, title: str | None) -> tuple[np.ndarray, list[list[str]]]:
     """BASE_FEATURES rows, and every block's lowercased tokens."""
     texts = blocks.texts
