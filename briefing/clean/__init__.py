@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
-from briefing.clean.furniture import drop_furniture_lines
+from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
 from briefing.clean.metadata import (
     find_byline,
     find_date,
@@ -113,8 +113,8 @@ def _clean_record(document: RawDocument) -> _Found:
 
 
 def _clean_text(document: RawDocument) -> _Found:
-    content = drop_furniture_lines(_normalise(document.content[:MAX_DUMP_CHARS]))
-    plain = read_plain_article(content)
+    content = document.content[:MAX_DUMP_CHARS]
+    plain = read_plain_article(drop_furniture_lines(_normalise(content)))
     if plain is not None:
         return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
     selection = clean_dump(content, document.title)
@@ -124,7 +124,10 @@ def _clean_text(document: RawDocument) -> _Found:
         "author": find_byline(nearby),
         "dateline": find_dateline(selection.body[0]) if selection.body else None,
     }
-    return _Found(selection.title, list(selection.body), meta, selection.cut_off)
+    # The model reads the page as it is (its furniture lines are evidence of where the article ends); what it keeps
+    # still loses any caption or widget line.
+    body = [line for line in selection.body if not is_furniture_line(line)]
+    return _Found(selection.title, body, meta, selection.cut_off)
 
 
 def _clean_html(document: RawDocument) -> _Found:

@@ -21,11 +21,11 @@ _WIDGET_OPENING = re.compile(
     re.IGNORECASE,
 )
 # Photo agencies whose credit ends (or is) a caption line: "… Kevin Mazur/Getty Images", "(Andy Kropa - GETTY IMAGES)".
-_AGENCY = r"(?:getty images|getty|shutterstock|ap photo|afp|reuters|epa|pa|alamy|ap|corbis|rex features|rex)"
+# Acronyms only in capitals: "(ePA)" closing a German sentence is no credit.
+_AGENCY = r"(?:(?i:getty images|getty|shutterstock|reuters|alamy|corbis|rex features)|AP Photo|AFP|EPA|PA|AP|REX)"
 _CREDIT_END = re.compile(
-    rf"(?:[(/|–-]\s*|\s(?=getty|shutterstock))(?:{_AGENCY})(?:\s*[/|–-]\s*[\w .'-]{{1,40}}){{0,3}}\)?\s*$"
+    rf"(?:[(/|–-]\s*|\s(?=(?i:getty|shutterstock)))(?:{_AGENCY})(?:\s*[/|–-]\s*[\w .'-]{{1,40}}){{0,3}}\)?\s*$"
     rf"|^(?:{_AGENCY})\s*[/|–-]",
-    re.IGNORECASE,
 )
 # Extra words of widget labels the furniture vocabulary leaves out ("Tweet email", "Google Plus", "Play Facebook").
 _LABEL_WORDS = frozenset("tweet e mail plus google play scroll down continue continued reading below story".split())
