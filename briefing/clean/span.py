@@ -79,9 +79,7 @@ def _fill_list_gaps(blocks: Blocks, page: PageFeatures, keep: np.ndarray) -> np.
         return keep
     # A line repeated inside the article (each day of a meal plan lists the same items) is content; one repeated
     # above or below it (a menu, a share bar) is not.
-    outside = Counter(
-        text.lower() for index, text in enumerate(blocks.texts) if index < kept[0] or index > kept[-1]
-    )
+    outside = Counter(text.lower() for index, text in enumerate(blocks.texts) if index < kept[0] or index > kept[-1])
     refined = keep.copy()
     for left, right in itertools.pairwise(kept):
         gap = range(int(left) + 1, int(right))
