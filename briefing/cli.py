@@ -12,7 +12,17 @@ from typing import Annotated, Any
 import typer
 
 from briefing import __version__
-from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
+from briefing.config import (
+    Device,
+    DType,
+    GuardMode,
+    Method,
+    ReduceMode,
+    Settings,
+    parse_date,
+    parse_languages,
+    setting_spec,
+)
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -57,6 +67,7 @@ ModelOption = Annotated[str, _option("model", "-m")]
 MethodOption = Annotated[Method, _option("method")]
 SentencesOption = Annotated[int, _option("sentences", "-n")]
 GuardOption = Annotated[GuardMode, _option("guard")]
+LangOption = Annotated[str | None, _option("lang")]
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
 ]
@@ -136,6 +147,7 @@ def summarize(
     model: ModelOption = DEFAULT["model"],
     method: MethodOption = DEFAULT["method"],
     guard: GuardOption = DEFAULT["guard"],
+    lang: LangOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     device: DeviceOption = DEFAULT["device"],
@@ -155,6 +167,7 @@ def summarize(
         model=model,
         method=method,
         guard=guard,
+        lang=parse_languages(lang),
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
@@ -203,6 +216,7 @@ def daily(
     method: MethodOption = DEFAULT["method"],
     sentences: SentencesOption = DEFAULT["sentences"],
     guard: GuardOption = DEFAULT["guard"],
+    lang: LangOption = None,
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     device: DeviceOption = DEFAULT["device"],
@@ -233,6 +247,7 @@ def daily(
         "sentences": sentences,
         "quiet": quiet,
         "guard": guard,
+        "lang": parse_languages(lang),
         "top": top,
         "new_only": new_only,
         "story_words": story_words,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -171,6 +172,13 @@ class Settings:
         affects=Affects.brief,
         help="Word budget of each story's multi-source summary.",
     )
+    lang: tuple[str, ...] = setting(
+        (),
+        flag="--lang",
+        affects=Affects.brief,
+        help="Keep only articles in these languages (ISO 639-1 codes, comma-separated: en,de); the others are "
+        "skipped, with their language. Default: every language.",
+    )
     allow_unsafe_weights: bool = setting(
         False,
         flag="--allow-unsafe-weights",
@@ -209,6 +217,9 @@ class Settings:
             raise ConfigError(
                 f"fetch_deadline must be at least fetch_timeout ({self.fetch_timeout}), got {self.fetch_deadline}"
             )
+        for code in self.lang:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ConfigError(f"--lang takes ISO 639-1 codes such as en or de, comma-separated; got {code!r}")
         if not self.title.strip():
             raise ConfigError("--title must not be empty")
         # The User-Agent goes into an HTTP header: no control characters (header injection), printable ASCII only.
@@ -255,6 +266,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (Path, dt.date)):
         return str(value)
     return value
+
+
+def parse_languages(value: str | None) -> tuple[str, ...]:
+    """`--lang en,DE, fr` -> ('en', 'de', 'fr'); None or '' -> () (every language)."""
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(code.strip().lower() for code in value.split(",") if code.strip()))
 
 
 def parse_date(value: str) -> dt.date:

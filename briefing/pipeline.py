@@ -65,6 +65,10 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
             detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             skipped.append(Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it"))
             continue
+        if settings.lang and article.language not in settings.lang:
+            language = article.language or "an unknown language"
+            skipped.append(Skipped(document.source, f"in {language}, not in --lang {','.join(settings.lang)}"))
+            continue
         if article.id in seen:
             skipped.append(Skipped(document.source, "duplicate of an article already in this run"))
             continue

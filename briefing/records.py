@@ -41,6 +41,7 @@ class Article:
     site: str | None = None
     language: str | None = None
     truncated: bool = False  # body stops mid-sentence or on "…": an excerpt, not the whole story
+    dateline: str | None = None  # "DARA, Afghanistan": the place line opening the body (it stays in the text too)
 
     @property
     def text(self) -> str:

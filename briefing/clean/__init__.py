@@ -2,9 +2,12 @@
 
 - "html": trafilatura's extraction, checked block by block by a learned model (`briefing/clean/html.py`); the
   text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
-- "text": a scraped plain-text dump of a whole page; a learned block classifier keeps the article's lines
-  (`briefing/clean/dump.py`); the headline becomes the title, dates and bylines are read from the lines around it.
-- "record": JSON record text, already article text: only normalised.
+- "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
+  every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
+  learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
+  dates and bylines are read from the lines around it.
+- "record": JSON/JSONL/feed record text: article text, less its furniture lines (captions, credits, player and
+  share widgets: `briefing/clean/furniture.py`).
 
 Models are retrained with `python scripts/train_cleaner.py` (see that module).
 """
@@ -16,8 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from briefing.clean.dump import clean_dump, dump_model, select_blocks
+from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
+from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
 from briefing.clean.metadata import (
     find_byline,
     find_date,
@@ -26,13 +30,16 @@ from briefing.clean.metadata import (
     site_from_url,
     without_site_name,
 )
+from briefing.clean.plain import find_dateline, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
 
 MIN_ARTICLE_WORDS = 25
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Control characters, zero-width characters and marks (U+200B-U+200F, U+2060-U+2064, U+FEFF), soft hyphens (U+00AD)
+# and the Mongolian vowel separator: invisible, and each one splits a word for every later step.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]")
 
 
 @dataclass
@@ -50,9 +57,9 @@ def clean(document: RawDocument) -> Article:
     if document.kind == "html":
         found = _clean_html(document)
     elif document.kind == "text":
-        found = _clean_text_dump(document)
+        found = _clean_text(document)
     else:
-        found = _Found(document.title, [document.content])
+        found = _clean_record(document)
     body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
     sentences = tuple(split_sentences(body))
     word_count = _word_count(body)
@@ -77,6 +84,7 @@ def clean(document: RawDocument) -> Article:
         site=site,
         language=meta.get("language") or guess_language(body),
         truncated=found.cut_off or is_truncated(sentences[-1]),
+        dateline=meta.get("dateline"),
     )
 
 
@@ -107,14 +115,28 @@ def _title_from(sentence: str, limit: int = 12) -> str:
     return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
 
 
-def _clean_text_dump(document: RawDocument) -> _Found:
-    selection = clean_dump(document.content, document.title)
+def _clean_record(document: RawDocument) -> _Found:
+    text = drop_furniture_lines(_normalise(document.content))
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _Found(document.title, [text], {"dateline": find_dateline(first.strip())})
+
+
+def _clean_text(document: RawDocument) -> _Found:
+    content = document.content[:MAX_DUMP_CHARS]
+    plain = read_plain_article(drop_furniture_lines(_normalise(content)))
+    if plain is not None:
+        return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
+    selection = clean_dump(content, document.title)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "date": next((date for date in (find_date(line) for line in nearby) if date), None),
         "author": find_byline(nearby),
+        "dateline": find_dateline(selection.body[0]) if selection.body else None,
     }
-    return _Found(selection.title, list(selection.body), meta, selection.cut_off)
+    # The model reads the page as it is (its furniture lines are evidence of where the article ends); what it keeps
+    # still loses any caption or widget line.
+    body = [line for line in selection.body if not is_furniture_line(line)]
+    return _Found(selection.title, body, meta, selection.cut_off)
 
 
 def _clean_html(document: RawDocument) -> _Found:

@@ -129,6 +129,39 @@ def _is_hidden(get: Callable[..., Any]) -> bool:
     return get("hidden") is not None or get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(get("style", "")))
 
 
+def _element_context(
+    element: Any,
+    tag: str,
+    is_block: bool,
+    parent: _Context,
+    containers: int,
+    names_memo: dict[str, tuple[bool, bool, bool]],
+) -> _Context:
+    """The context an element opens: its block tag and container number, and whether it sits in the article, in
+    page furniture or in a comment section (inherited from `parent`, or said by its tag and class/id/role words)."""
+    get = element.get
+    attributed = bool(element.attrib)
+    if attributed and tag not in ("html", "body"):
+        # page-wide classes ("has-header", "ads-enabled") say nothing about one block
+        names = f"{get('class', '')} {get('id', '')} {get('role', '')}"
+        flags = names_memo.get(names)
+        if flags is None:
+            flags = names_memo[names] = _name_words(names)
+        article_word, boilerplate_word, comment_word = flags
+    else:
+        article_word = boilerplate_word = comment_word = False
+    in_article = parent[2] or tag == "article" or article_word
+    in_article = in_article or (attributed and get("itemprop") == "articleBody")
+    furniture = parent[3] or ((tag in _BOILERPLATE_TAGS or boilerplate_word) and not _is_layout_wrapper(element))
+    return (
+        tag if is_block else parent[0],
+        containers if is_block else parent[1],
+        in_article,
+        furniture,
+        parent[4] or comment_word,
+    )
+
+
 def html_blocks(tree: Any) -> tuple[Blocks, np.ndarray]:
     """Visible text of a parsed page, one block per block-level element, with its MARKUP_FEATURES row per block.
 
@@ -193,29 +226,7 @@ def html_blocks(tree: Any) -> tuple[Blocks, np.ndarray]:
             if attributed or is_block or tag in _BOILERPLATE_TAGS or tag == "article":
                 if is_block:
                     containers += 1
-                if attributed and tag not in ("html", "body"):
-                    # page-wide classes ("has-header", "ads-enabled") say nothing about one block
-                    names = f"{get('class', '')} {get('id', '')} {get('role', '')}"
-                    flags = names_memo.get(names)
-                    if flags is None:
-                        flags = names_memo[names] = _name_words(names)
-                    article_word, boilerplate_word, comment_word = flags
-                else:
-                    article_word = boilerplate_word = comment_word = False
-                in_article = parent[2] or tag == "article" or article_word
-                in_article = in_article or (attributed and get("itemprop") == "articleBody")
-                furniture = parent[3] or (
-                    (tag in _BOILERPLATE_TAGS or boilerplate_word) and not _is_layout_wrapper(element)
-                )
-                stack.append(
-                    (
-                        tag if is_block else parent[0],
-                        containers if is_block else parent[1],
-                        in_article,
-                        furniture,
-                        parent[4] or comment_word,
-                    )
-                )
+                stack.append(_element_context(element, tag, is_block, parent, containers, names_memo))
             else:
                 stack.append(parent)  # a bare inline element (<b>, <span>) changes nothing
             if tag == "a":

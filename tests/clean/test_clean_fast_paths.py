@@ -14,8 +14,8 @@ from briefing.clean.features import (
     BASE_FEATURES,
     _block_row,
     _furniture_phrase,
-    _has_separator,
     _urlish,
+    has_separator,
     tokens_lower,
 )
 from briefing.clean.html import html_blocks, parse
@@ -94,7 +94,7 @@ def test_url_and_separator_shortcuts_agree_with_their_single_regexes():
     texts += ["see example.com/page", "mail me@example.org", "Home | News", "» Next", "a / b", "3.5 / 10"]
     for text in texts:
         assert _urlish(text) == bool(urlish.search(text)), text
-        assert _has_separator(text) == bool(_SEPARATOR.search(text)), text
+        assert has_separator(text) == bool(_SEPARATOR.search(text)), text
 
 
 def test_four_grams_are_the_shingles_of_consecutive_tokens():
