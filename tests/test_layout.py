@@ -60,7 +60,7 @@ def test_no_import_cycle_among_the_projects_modules():
             # A package's __init__ importing its own submodule is how a package exposes its entry: not a cycle
             # unless the submodule imports the package back (caught when we follow that edge).
             if state.get(target) == 1:
-                cycle = stack[stack.index(target) :] + [target]
+                cycle = [*stack[stack.index(target) :], target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)
