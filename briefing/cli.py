@@ -15,6 +15,9 @@ from briefing import __version__
 from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
 from briefing.errors import BriefingError
 from briefing.records import Skipped
+from briefing.shown import for_terminal, grouped_reasons
+
+MAX_ERROR_CHARS = 600  # a reason or error line: our words plus the input-derived parts, each capped on its own
 
 app = typer.Typer(
     name="briefing",
@@ -81,13 +84,15 @@ def main(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # An error message can quote input (a path, a URL, a reason phrase): one escaped line, never a terminal sequence.
+    typer.secho(f"error: {for_terminal(message, limit=MAX_ERROR_CHARS)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
 
 
 def _report_skipped(skipped: tuple[Skipped, ...]) -> None:
-    for item in skipped:
-        typer.secho(f"skipped {item.source}: {item.reason}", fg=typer.colors.YELLOW, err=True)
+    for source, reason in grouped_reasons((item.source, item.reason) for item in skipped):
+        line = f"skipped {for_terminal(source)}: {for_terminal(reason, limit=MAX_ERROR_CHARS)}"
+        typer.secho(line, fg=typer.colors.YELLOW, err=True)
 
 
 def _settings(**values: object) -> Settings:
@@ -104,6 +109,7 @@ BeamsOption = Annotated[int, _option("num_beams")]
 BatchSizeOption = Annotated[int, _option("batch_size")]
 ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
 UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
+PrivateUrlsOption = Annotated[bool, _option("allow_private_urls")]
 
 
 def _generation_values(
@@ -145,6 +151,7 @@ def summarize(
     batch_size: BatchSizeOption = DEFAULT["batch_size"],
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Summarize one or more articles."""
     from briefing.compose import compose
@@ -156,6 +163,7 @@ def summarize(
         model=model,
         method=method,
         guard=guard,
+        allow_private_urls=allow_private_urls,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
@@ -216,6 +224,7 @@ def daily(
     top: Annotated[int | None, _option("top")] = DEFAULT["top"],
     new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
     story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
     from briefing.pipeline import run_daily
@@ -236,6 +245,7 @@ def daily(
         "top": top,
         "new_only": new_only,
         "story_words": story_words,
+        "allow_private_urls": allow_private_urls,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     }
@@ -259,12 +269,13 @@ def daily(
 def clean_command(
     sources: SourcesArg,
     output_format: Annotated[CleanFormat, typer.Option("--format", "-f", help="Output format.")] = CleanFormat.text,
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Show what the cleaner keeps of each source, and the metadata it found."""
     from briefing.pipeline import load_articles
 
     try:
-        loaded = load_articles(sources, _settings())
+        loaded = load_articles(sources, _settings(allow_private_urls=allow_private_urls))
     except BriefingError as error:
         raise _fail(str(error)) from None
     records = [

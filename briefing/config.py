@@ -200,6 +200,11 @@ class Settings:
     feed_items: int = setting(
         50, low=1, high=1000, help="Items read from one feed; those without full text are fetched from their page."
     )
+    allow_private_urls: bool = setting(
+        False,
+        flag="--allow-private-urls",
+        help="Also fetch links found in feeds that lead to loopback, private or link-local addresses.",
+    )
     user_agent: str = setting(default_factory=default_user_agent, help="The User-Agent header sent with every fetch.")
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
 from briefing.runlock import day_lock
+from briefing.shown import for_terminal
 from briefing.summarize import summarize
 
 log = logging.getLogger(__name__)
@@ -53,14 +54,14 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
         try:
             article = clean(document)
         except SourceError as error:
-            log.info("skipped %s", error)
+            log.info("skipped %s", for_terminal(error))
             skipped.append(Skipped(error.source, error.reason))
             continue
         except Exception as error:
             # Third-party parsers (lxml, trafilatura, htmldate) can fail on hostile markup in ways the cleaner does
             # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
             # the one-line reason; the traceback goes to the debug log for a bug report.
-            log.debug("cleaner failed on %s", document.source, exc_info=True)
+            log.debug("cleaner failed on %s", for_terminal(document.source), exc_info=True)
             detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             skipped.append(Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it"))
             continue
