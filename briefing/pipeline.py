@@ -16,7 +16,7 @@ from briefing.clean.bound import bound_article
 from briefing.compose import compose_day
 from briefing.compose.history import open_history
 from briefing.config import Settings
-from briefing.errors import SourceError
+from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
 from briefing.memory import release_free_memory
 from briefing.progress import NO_PROGRESS, Progress
@@ -105,6 +105,8 @@ def _run_daily_locked(sources: Sequence[str], settings: Settings, progress: Prog
     # only once its files are written; a re-run of the same day replaces that day's record.
     with open_history(settings.cache_dir) as history:
         earlier = history.earlier(settings.date)
+        if settings.new_only and history.problem:  # only --new-only needs the history; without it, a warning
+            raise ConfigError(f"--new-only needs the brief history: {history.problem}")
         composition = compose_day(loaded.articles, summaries, settings, loaded.skipped, started, earlier)
         brief = composition.brief
         progress.stage("Writing brief.json, brief.md, brief.html")
