@@ -15,7 +15,7 @@ from briefing import __version__
 from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
 from briefing.errors import BriefingError
 from briefing.records import Skipped
-from briefing.shown import for_terminal, grouped_reasons
+from briefing.shown import for_terminal, grouped_reasons, shown_path
 
 MAX_ERROR_CHARS = 600  # a reason or error line: our words plus the input-derived parts, each capped on its own
 
@@ -168,6 +168,8 @@ def summarize(
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
     try:
+        if out is not None:  # before the work: a missing folder must not surface after minutes of summarizing
+            _prepare_output_file(out)
         loaded, summaries = summarize_sources(sources, settings)
     except BriefingError as error:
         raise _fail(str(error)) from None
@@ -196,9 +198,24 @@ def summarize(
         text = render(brief, OutputFormat(output_format.value))
     if out is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         atomic_write(out, text)
-        typer.echo(f"wrote {out}", err=True)
+    except BriefingError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"wrote {shown_path(out)}", err=True)
+
+
+def _prepare_output_file(out: Path) -> None:
+    """Create the folder of `--out` (as `daily` creates OUT) and refuse a target that cannot be a file."""
+    from briefing.errors import OutputError
+    from briefing.render import check_writable_target
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{shown_path(out.parent)}: cannot create the folder ({error.strerror or error})") from None
+    check_writable_target(out)
 
 
 @app.command()
@@ -262,7 +279,8 @@ def daily(
         raise _fail("no article could be read from the sources given; no brief written")
     stories = len(result.brief.stories)
     noun = "story" if stories == 1 else "stories"
-    typer.echo(f"wrote {stories} {noun} to {result.written[0].parent}/ (brief.md, brief.html, brief.json)", err=True)
+    folder = shown_path(result.written[0].parent)
+    typer.echo(f"wrote {stories} {noun} to {folder}/ (brief.md, brief.html, brief.json)", err=True)
 
 
 @app.command("clean")
@@ -325,4 +343,4 @@ def digest(
         raise _fail(str(error)) from None
     _report_skipped(result.skipped)
     count = len(result.entries)
-    typer.echo(f"wrote {result.path} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)
+    typer.echo(f"wrote {shown_path(result.path)} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)
