@@ -67,6 +67,17 @@ def without_userinfo(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
+def usable_url(url: str) -> bool:
+    """True when a URL parses (host, port and all): `http://[::1/` would otherwise fail every later stage."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 - raises ValueError on a malformed IPv6 literal
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return True
+
+
 def grouped_reasons(items: Iterable[tuple[str, str]], keep: int = 3) -> list[tuple[str, str]]:
     """(source, reason) pairs with a reason repeated more than `keep` times told once for the rest.
 

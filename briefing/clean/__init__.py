@@ -27,6 +27,7 @@ from briefing.clean.metadata import (
 )
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
+from briefing.shown import usable_url
 from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
 
 MIN_ARTICLE_WORDS = 25
@@ -64,6 +65,8 @@ def clean(document: RawDocument) -> Article:
         title = _title_from(sentences[0])
     meta = found.meta
     url = document.url or meta.get("url")
+    if url is not None and not usable_url(url):  # a page's own canonical link can be as malformed as any field
+        url = None
     site = document.site or meta.get("site") or site_from_url(url)
     return Article(
         id=content_hash(body),

@@ -132,3 +132,17 @@ def test_an_unlistable_subfolder_is_reported_and_the_rest_is_read(
     assert reasons(result) == {
         str(tmp_path / "locked"): "cannot list the folder (Permission denied); its files not read"
     }
+
+
+def test_a_malformed_url_field_drops_the_url_with_a_note_and_keeps_the_article(tmp_path: Path, data_dir: Path):
+    from briefing.clean import clean
+
+    record = json.loads(good_record(data_dir))
+    record["url"] = "http://[::1/"
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = ingest([str(path)], Settings())
+    [document] = result.documents
+    assert document.url is None
+    assert [s.reason for s in result.skipped] == ["url 'http://[::1/' is malformed; article kept without it"]
+    assert clean(document).sentences[0].startswith("Gary Locke")
