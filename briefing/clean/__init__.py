@@ -28,7 +28,14 @@ from briefing.clean.metadata import (
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.shown import usable_url
-from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
+from briefing.text import (
+    MAX_TITLE_CHARS,
+    content_hash,
+    normalize_whitespace,
+    repair_c1_controls,
+    shorten,
+    split_sentences,
+)
 
 MIN_ARTICLE_WORDS = 25
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
@@ -71,7 +78,7 @@ def clean(document: RawDocument) -> Article:
     return Article(
         id=content_hash(body),
         source=document.source,
-        title=without_site_name(title, site, url),
+        title=shorten(without_site_name(title, site, url), MAX_TITLE_CHARS),
         sentences=sentences,
         url=url,
         published=_iso_date(document.published) or meta.get("date"),
