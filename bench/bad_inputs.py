@@ -378,7 +378,9 @@ def said(outcome: Outcome, limit: int = 3) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", type=Path, help="keep the generated inputs, outputs and logs in this folder")
-    parser.add_argument("--only", help="run only the cases whose label contains this text")
+    parser.add_argument(
+        "--only", action="append", help="run only the cases whose label contains this text (repeat for several)"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="briefing-bad-inputs-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -388,7 +390,7 @@ def main() -> None:
             print("| input | exit | what briefing says (stderr) | s | peak MB |")
             print("|---|---:|---|---:|---:|")
             for number, case in enumerate(cases):
-                if args.only and args.only.lower() not in case.label.lower():
+                if args.only and not any(text.lower() in case.label.lower() for text in args.only):
                     continue
                 outcome = run_cli(case.sources, case.extra, work, f"case-{number:02d}", case.prepare)
                 print(
