@@ -25,6 +25,9 @@ from briefing.config import (
 )
 from briefing.errors import BriefingError
 from briefing.records import Skipped
+from briefing.shown import for_terminal, grouped_reasons, shown_path
+
+MAX_ERROR_CHARS = 600  # a reason or error line: our words plus the input-derived parts, each capped on its own
 
 app = typer.Typer(
     name="briefing",
@@ -92,13 +95,15 @@ def main(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # An error message can quote input (a path, a URL, a reason phrase): one escaped line, never a terminal sequence.
+    typer.secho(f"error: {for_terminal(message, limit=MAX_ERROR_CHARS)}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
 
 
 def _report_skipped(skipped: tuple[Skipped, ...]) -> None:
-    for item in skipped:
-        typer.secho(f"skipped {item.source}: {item.reason}", fg=typer.colors.YELLOW, err=True)
+    for source, reason in grouped_reasons((item.source, item.reason) for item in skipped):
+        line = f"skipped {for_terminal(source)}: {for_terminal(reason, limit=MAX_ERROR_CHARS)}"
+        typer.secho(line, fg=typer.colors.YELLOW, err=True)
 
 
 def _settings(**values: object) -> Settings:
@@ -115,6 +120,7 @@ BeamsOption = Annotated[int, _option("num_beams")]
 BatchSizeOption = Annotated[int, _option("batch_size")]
 ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
 UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
+PrivateUrlsOption = Annotated[bool, _option("allow_private_urls")]
 
 
 def _generation_values(
@@ -157,6 +163,7 @@ def summarize(
     batch_size: BatchSizeOption = DEFAULT["batch_size"],
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Summarize one or more articles."""
     from briefing.pipeline import run_summarize
@@ -168,10 +175,13 @@ def summarize(
         method=method,
         guard=guard,
         lang=parse_languages(lang),
+        allow_private_urls=allow_private_urls,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     )
     try:
+        if out is not None:  # before the work: a missing folder must not surface after minutes of summarizing
+            _prepare_output_file(out)
         result = run_summarize(sources, settings, compose_brief=output_format is not SummaryFormat.jsonl)
         loaded, summaries = result.loaded, result.summaries
     except BriefingError as error:
@@ -201,9 +211,24 @@ def summarize(
         text = render(result.brief, OutputFormat(output_format.value))
     if out is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         atomic_write(out, text)
-        typer.echo(f"wrote {out}", err=True)
+    except BriefingError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"wrote {shown_path(out)}", err=True)
+
+
+def _prepare_output_file(out: Path) -> None:
+    """Create the folder of `--out` (as `daily` creates OUT) and refuse a target that cannot be a file."""
+    from briefing.errors import OutputError
+    from briefing.render import check_writable_target
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{shown_path(out.parent)}: cannot create the folder ({error.strerror or error})") from None
+    check_writable_target(out)
 
 
 @app.command()
@@ -230,6 +255,7 @@ def daily(
     top: Annotated[int | None, _option("top")] = DEFAULT["top"],
     new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
     story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
     from briefing.pipeline import run_daily
@@ -251,6 +277,7 @@ def daily(
         "top": top,
         "new_only": new_only,
         "story_words": story_words,
+        "allow_private_urls": allow_private_urls,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
     }
@@ -267,19 +294,21 @@ def daily(
         raise _fail("no article could be read from the sources given; no brief written")
     stories = len(result.brief.stories)
     noun = "story" if stories == 1 else "stories"
-    typer.echo(f"wrote {stories} {noun} to {result.written[0].parent}/ (brief.md, brief.html, brief.json)", err=True)
+    folder = shown_path(result.written[0].parent)
+    typer.echo(f"wrote {stories} {noun} to {folder}/ (brief.md, brief.html, brief.json)", err=True)
 
 
 @app.command("clean")
 def clean_command(
     sources: SourcesArg,
     output_format: Annotated[CleanFormat, typer.Option("--format", "-f", help="Output format.")] = CleanFormat.text,
+    allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Show what the cleaner keeps of each source, and the metadata it found."""
     from briefing.pipeline import load_articles
 
     try:
-        loaded = load_articles(sources, _settings())
+        loaded = load_articles(sources, _settings(allow_private_urls=allow_private_urls))
     except BriefingError as error:
         raise _fail(str(error)) from None
     records = [
@@ -329,4 +358,4 @@ def digest(
         raise _fail(str(error)) from None
     _report_skipped(result.skipped)
     count = len(result.entries)
-    typer.echo(f"wrote {result.path} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)
+    typer.echo(f"wrote {shown_path(result.path)} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)

@@ -208,6 +208,11 @@ class Settings:
     feed_items: int = setting(
         50, low=1, high=1000, help="Items read from one feed; those without full text are fetched from their page."
     )
+    allow_private_urls: bool = setting(
+        False,
+        flag="--allow-private-urls",
+        help="Also fetch links found in feeds that lead to loopback, private or link-local addresses.",
+    )
     user_agent: str = setting(default_factory=default_user_agent, help="The User-Agent header sent with every fetch.")
 
     def __post_init__(self) -> None:
@@ -225,6 +230,18 @@ class Settings:
         # The User-Agent goes into an HTTP header: no control characters (header injection), printable ASCII only.
         if not self.user_agent.strip() or not all(" " <= c <= "~" for c in self.user_agent):
             raise ConfigError(f"user_agent must be non-empty printable ASCII, got {self.user_agent!r}")
+        if self.method is Method.extractive and self.model != EMBEDDED_MODEL:
+            # Extractive summaries pick article sentences with the embedded encoder: a --model would be ignored
+            # silently (and a bad one only noted in brief.json), so say so before any work is done.
+            raise ConfigError(
+                f"--model {self.model!r} is used only by --method abstractive or hybrid; extractive summaries use "
+                "the embedded encoder (drop --model, or add --method abstractive)"
+            )
+        model_path = Path(self.model).expanduser()
+        if model_path.suffix.lower() != ".gguf" and model_path.exists() and not model_path.is_dir():
+            raise ConfigError(
+                f"--model {self.model}: a file that is not a .gguf model; pass a model folder or a .gguf file"
+            )
         if self.method is not Method.extractive and self.model == EMBEDDED_MODEL:
             raise ConfigError(
                 f"--method {self.method.value} needs a generative model: pass --model with a hub id, "

@@ -16,7 +16,7 @@ from briefing.clean.bound import bound_article
 from briefing.compose import compose_day
 from briefing.compose.history import open_history
 from briefing.config import Settings
-from briefing.errors import SourceError
+from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
 from briefing.memory import release_free_memory
 from briefing.models import RunModels
@@ -24,6 +24,7 @@ from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, Skipped, Summary
 from briefing.render import write_brief
 from briefing.runlock import day_lock
+from briefing.shown import for_terminal
 from briefing.summarize import summarize
 
 log = logging.getLogger(__name__)
@@ -54,14 +55,14 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
         try:
             article = clean(document)
         except SourceError as error:
-            log.info("skipped %s", error)
+            log.info("skipped %s", for_terminal(error))
             skipped.append(Skipped(error.source, error.reason))
             continue
         except Exception as error:
             # Third-party parsers (lxml, trafilatura, htmldate) can fail on hostile markup in ways the cleaner does
             # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
             # the one-line reason; the traceback goes to the debug log for a bug report.
-            log.debug("cleaner failed on %s", document.source, exc_info=True)
+            log.debug("cleaner failed on %s", for_terminal(document.source), exc_info=True)
             detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             skipped.append(Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it"))
             continue
@@ -128,6 +129,8 @@ def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunMod
     # only once its files are written; a re-run of the same day replaces that day's record.
     with open_history(settings.cache_dir) as history:
         earlier = history.earlier(settings.date)
+        if settings.new_only and history.problem:  # only --new-only needs the history; without it, a warning
+            raise ConfigError(f"--new-only needs the brief history: {history.problem}")
         composition = compose_day(loaded.articles, summaries, settings, models, loaded.skipped, started, earlier)
         brief = composition.brief
         progress.stage("Writing brief.json, brief.md, brief.html")

@@ -36,6 +36,19 @@ def normalize_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+MAX_TITLE_CHARS = 300  # a headline; a 100 KB "title" is a scraper's mistake, shown three times in a brief
+MAX_SHOWN_SENTENCE_CHARS = 1_000  # a sentence as the brief shows it; a 110 KB one would make a 650 KB brief.md
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else cut at the last space before it (a word is never split when
+    a space is near) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit * 0.8 else limit - 1].rstrip() + "…"
+
+
 def _cp1252_for_c1(code: int) -> str:
     try:
         return bytes([code]).decode("cp1252")

@@ -93,3 +93,17 @@ def test_unknown_model_fails_with_a_fix(panjshir_dump: Path):
     )
     assert result.exit_code == 1
     assert "nobody/no-such-model" in result.stderr
+
+
+def test_model_with_the_extractive_method_is_refused_before_any_work(panjshir_dump: Path):
+    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--model", "some/model"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --model 'some/model' is used only by --method abstractive or hybrid")
+
+
+def test_model_that_is_not_a_model_file_is_refused_at_the_edge(panjshir_dump: Path):
+    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--model", "/etc/passwd", "--method", "abstractive"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: --model /etc/passwd: a file that is not a .gguf model; pass a model folder or a .gguf file"
+    )

@@ -33,7 +33,15 @@ from briefing.clean.metadata import (
 from briefing.clean.plain import find_dateline, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
-from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
+from briefing.shown import usable_url
+from briefing.text import (
+    MAX_TITLE_CHARS,
+    content_hash,
+    normalize_whitespace,
+    repair_c1_controls,
+    shorten,
+    split_sentences,
+)
 
 MIN_ARTICLE_WORDS = 25
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
@@ -72,11 +80,13 @@ def clean(document: RawDocument) -> Article:
         title = _title_from(sentences[0])
     meta = found.meta
     url = document.url or meta.get("url")
+    if url is not None and not usable_url(url):  # a page's own canonical link can be as malformed as any field
+        url = None
     site = document.site or meta.get("site") or site_from_url(url)
     return Article(
         id=content_hash(body),
         source=document.source,
-        title=without_site_name(title, site, url),
+        title=shorten(without_site_name(title, site, url), MAX_TITLE_CHARS),
         sentences=sentences,
         url=url,
         published=_day(_iso_date(document.published) or meta.get("date")),

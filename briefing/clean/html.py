@@ -37,6 +37,16 @@ _SKIPPED_TAGS = frozenset(
     "script style noscript template svg math head iframe object embed canvas select option button video audio "
     "picture source map area input textarea".split()
 )
+# SVG and MathML have no readable text and are skipped, but an unclosed <svg> early in <body> makes the HTML parser
+# put the whole rest of the page inside it. Such an element (one holding HTML paragraphs or headings) is unwrapped.
+_FOREIGN_TAGS = ("svg", "math")
+_PAGE_CONTENT_TAGS = ("p", "article", "main", "h1", "h2", "h3", "li", "blockquote", "table")
+_DRAWING_TAGS = frozenset(
+    "svg math g path circle rect line polyline polygon ellipse use defs symbol text tspan clippath mask "
+    "lineargradient radialgradient stop pattern image mrow mi mo mn msup msub mfrac semantics".split()
+)
+
+
 _BLOCK_TAGS = frozenset(
     "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody tfoot "
     "tr blockquote pre figure figcaption form fieldset address hr br caption details summary center body "
@@ -281,7 +291,30 @@ def parse(markup: str) -> object | None:
         tree = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, TypeError):
         return None
-    return tree if len(tree) else None
+    if not len(tree):
+        return None
+    _unwrap_unclosed_foreign(tree)
+    return tree
+
+
+def _unwrap_unclosed_foreign(tree: Any) -> None:
+    """An <svg> or <math> that holds page content was left open: drop it and the drawing elements the content got
+    nested in (an unclosed <path> too), keeping their content, so both our walk and trafilatura read the page."""
+    wrappers: dict[Any, None] = {}  # ordered, outermost first
+    for foreign in tree.iter(*_FOREIGN_TAGS):
+        for content in foreign.iterdescendants(*_PAGE_CONTENT_TAGS):
+            chain = []
+            parent = content.getparent()
+            while parent is not None and parent not in wrappers:
+                tag = parent.tag.lower() if isinstance(parent.tag, str) else ""
+                if tag in _DRAWING_TAGS:
+                    chain.append(parent)
+                if parent is foreign:
+                    break
+                parent = parent.getparent()
+            wrappers.update(dict.fromkeys(reversed(chain)))
+    for element in wrappers:
+        element.drop_tag()
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from briefing.ingest.feeds import FollowLink, feed_items
 from briefing.ingest.records import json_documents, jsonl_documents
 from briefing.ingest.web import Fetched, Fetcher, check_url
 from briefing.records import RawDocument, Skipped
+from briefing.shown import for_terminal, without_userinfo
 
 Item = RawDocument | Skipped
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def guarded(source: str, items: Iterable[Item]) -> Iterator[Item]:
     except SourceError as error:
         yield Skipped(error.source or source, error.reason)
     except Exception as error:
-        log.warning("unexpected error while reading %s", source, exc_info=True)
+        log.warning("unexpected error while reading %s", for_terminal(source), exc_info=True)
         yield Skipped(source, unexpected_reason(error))
 
 
@@ -227,26 +228,27 @@ def url_documents(ctx: IngestContext, url: str) -> Iterator[Item]:
 
 def fetched_documents(ctx: IngestContext, result: Fetched | SourceError, follow: bool) -> Iterator[Item]:
     if isinstance(result, SourceError):
-        yield Skipped(result.source, result.reason)
+        yield Skipped(without_userinfo(result.source), result.reason)
         return
     hint = MEDIA_HINTS.get(result.media_type, "")
+    label = without_userinfo(result.url)  # a password in a URL was for the fetch: it is never shown or stored
     documents = documents_from_bytes(
         ctx,
-        result.url,
+        label,
         result.data,
         hint=hint,
         charset=result.charset,
-        url=result.final_url,
+        url=without_userinfo(result.final_url),
         size=result.size,
         follow=follow,
     )
-    yield from guarded(result.url, documents)
+    yield from guarded(label, documents)
 
 
 def _feed_documents(ctx: IngestContext, source: str, text: str, url: str | None, follow: bool) -> Iterator[Item]:
     items = feed_items(source, text, ctx.settings.feed_items, base_url=url)
     links = [item for item in items if isinstance(item, FollowLink)] if follow else []
-    fetched = ctx.fetcher().fetch_many([link.url for link in links]) if links else []
+    fetched = ctx.fetcher().fetch_many([link.url for link in links], discovered=True) if links else []
     pages = {id(link): page for link, page in zip(links, fetched, strict=True)}
     for item in items:
         if isinstance(item, RawDocument):

@@ -18,6 +18,7 @@ from typing import Any
 from briefing.errors import SourceError
 from briefing.ingest.records import iso_date
 from briefing.records import RawDocument, Skipped
+from briefing.shown import without_userinfo
 
 FULL_TEXT_WORDS = 150  # an item body shorter than this is a teaser: its page is fetched instead
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -99,8 +100,9 @@ def _item(source: str, number: int, entry: Mapping[str, Any], site: str | None) 
 
 
 def _http_link(value: object) -> str | None:
+    """An item's http(s) link, without any `user:password@` (a feed has no business handing out credentials)."""
     if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
-        return value.strip()
+        return without_userinfo(value.strip())
     return None
 
 

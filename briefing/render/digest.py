@@ -74,6 +74,10 @@ def read_briefs(out_dir: Path) -> tuple[list[DigestEntry], list[Skipped]]:
             entries.append(_entry(out_dir, folder, day))
         except (ConfigError, OSError, ValueError) as error:
             skipped.append(Skipped(str(folder / "brief.json"), _reason(error)))
+        except RecursionError:  # a hand-made or hostile brief.json nested thousands deep: not one of ours
+            skipped.append(
+                Skipped(str(folder / "brief.json"), "brief.json is nested too deeply to be a brief; skipped")
+            )
     return entries, skipped
 
 

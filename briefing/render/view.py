@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.render.escape import plain_text, safe_url
+from briefing.text import MAX_SHOWN_SENTENCE_CHARS, MAX_TITLE_CHARS, shorten
 
+MAX_SHOWN_CITATIONS = 10
 HASH_PREFIX = 12  # hex digits of a weights hash shown in the footer: enough to tell builds apart at a glance
 
 
@@ -25,6 +27,16 @@ class SentenceView:
     flagged: bool = False
     reason: str = ""
     label: str = ""  # a lead-in shown before the text, e.g. the story headline of an "Also noted" line
+
+    @property
+    def shown_sources(self) -> tuple[int, ...]:
+        """The citation marks printed after the sentence: the first MAX_SHOWN_CITATIONS."""
+        return self.sources[:MAX_SHOWN_CITATIONS]
+
+    @property
+    def more_sources(self) -> int:
+        """How many citations are not printed ("+N"): 500 near-duplicates must not give a sentence 500 marks."""
+        return max(0, len(self.sources) - MAX_SHOWN_CITATIONS)
 
 
 @dataclass(frozen=True)
@@ -98,13 +110,16 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
     quotes = _quotes_by_source(stories, also_noted)
     sources = tuple(_source(n, source, quotes.get(n, ())) for n, source in sorted(sources_by_number.items()))
     skipped = tuple(
-        SkippedView(plain_text(item.get("source")), plain_text(item.get("reason")))
+        SkippedView(
+            shorten(plain_text(item.get("source")), MAX_TITLE_CHARS),
+            shorten(plain_text(item.get("reason")), MAX_SHOWN_SENTENCE_CHARS),
+        )
         for item in _mappings(document.get("skipped"))
     )
     bottom_line = tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line")))
     date_text = plain_text(document.get("date"))
     return BriefView(
-        title=plain_text(document.get("title")) or "Brief",
+        title=shorten(plain_text(document.get("title")), MAX_TITLE_CHARS) or "Brief",
         date=date_text,
         long_date=_long_date(date_text),
         bottom_line=bottom_line,
@@ -126,7 +141,7 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
     return StoryView(
         number=position,
         anchor=f"story-{position}",
-        headline=plain_text(story.get("headline")) or f"Story {position}",
+        headline=shorten(plain_text(story.get("headline")), MAX_TITLE_CHARS) or f"Story {position}",
         sentences=tuple(s for s in (_sentence(item, known) for item in _mappings(story.get("sentences"))) if s.text),
         sources=numbers,
         sites=sites,
@@ -154,11 +169,11 @@ def _update_note(story: Mapping[str, Any]) -> str:
 def _sentence(item: Mapping[str, Any], known_sources: frozenset[int]) -> SentenceView:
     """A cited sentence; a citation of a number not in the Sources list is dropped rather than left dangling."""
     return SentenceView(
-        text=plain_text(item.get("text") or item.get("headline")),
+        text=shorten(plain_text(item.get("text") or item.get("headline")), MAX_SHOWN_SENTENCE_CHARS),
         sources=tuple(n for n in _ints(item.get("sources")) if n in known_sources),
         flagged=bool(item.get("flagged")),
         reason=plain_text(item.get("reason")),
-        label=plain_text(item.get("label")),
+        label=shorten(plain_text(item.get("label")), MAX_TITLE_CHARS),
     )
 
 
@@ -191,7 +206,8 @@ def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...
     return SourceView(
         number=number,
         anchor=f"source-{number}",
-        title=plain_text(source.get("title")) or plain_text(source.get("source")) or f"Source {number}",
+        title=shorten(plain_text(source.get("title")) or plain_text(source.get("source")), MAX_TITLE_CHARS)
+        or f"Source {number}",
         url=safe_url(source.get("url")),
         site=plain_text(source.get("site")),
         published=plain_text(source.get("published")),
