@@ -12,7 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from briefing import __version__
-from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
+from briefing.config import (
+    Device,
+    DType,
+    GuardMode,
+    Method,
+    ReduceMode,
+    Settings,
+    default_cache_dir,
+    setting_spec,
+)
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -21,8 +30,38 @@ app = typer.Typer(
     help="Turn a day's news articles into a dated, cited intelligence brief, on a local Hugging Face model.",
     rich_markup_mode="rich",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
 )
+
+
+def _plain_help() -> None:
+    """Typer's rich help prints `<bool>` beside every on/off flag, `<list[str]>` beside SOURCE and writes the usage
+    as `{sources}...`: a flag takes no value, and the usage should read `SOURCE...` as the metavar says."""
+    from typer.core import TyperArgument, TyperOption
+
+    option_type = getattr(TyperOption, "display_type_rich", None)
+    if option_type is None or getattr(option_type, "_plain", False):
+        return
+
+    def flag_type(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else option_type(self, ctx)
+
+    def no_type(self: TyperArgument, ctx: Any) -> str | None:
+        return None
+
+    usage = getattr(TyperArgument, "_usage_display_name", None)
+
+    def usage_name(self: TyperArgument) -> str:
+        return self.metavar if self.metavar is not None or usage is None else usage(self)
+
+    flag_type._plain = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = flag_type  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = no_type  # type: ignore[method-assign]
+    if usage is not None:
+        TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help()
 
 
 def _option(name: str, *aliases: str, help: str | None = None) -> Any:
@@ -49,9 +88,16 @@ class CleanFormat(str, Enum):
     jsonl = "jsonl"
 
 
-SourcesArg = Annotated[
-    list[str],
-    typer.Argument(help="Article files, folders (searched recursively), or - for stdin.", show_default=False),
+SOURCES_HELP = (
+    "Article files, folders (searched recursively), RSS/Atom feeds (files or URLs), OPML feed lists, "
+    "http(s) URLs of pages or feeds, .urls lists, or - for stdin."
+)
+SourcesArg = Annotated[list[str], typer.Argument(help=SOURCES_HELP, metavar="SOURCE...", show_default=False)]
+DailySourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help=SOURCES_HELP + " None given: the source lists of briefing.toml.", metavar="[SOURCE]...", show_default=False
+    ),
 ]
 ModelOption = Annotated[str, _option("model", "-m")]
 MethodOption = Annotated[Method, _option("method")]
@@ -61,7 +107,7 @@ NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
 ]
 CacheDirOption = Annotated[
-    Path | None, _option("cache_dir", help="Folder of the summary cache (default: $XDG_CACHE_HOME/briefing).")
+    Path | None, _option("cache_dir", help=f"Folder of the summary cache (default: {default_cache_dir()}).")
 ]
 
 
@@ -193,16 +239,40 @@ def summarize(
         typer.echo(f"wrote {out}", err=True)
 
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="The briefing.toml to read (default: ./briefing.toml, else ~/.config/briefing/briefing.toml).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def daily(
-    sources: SourcesArg,
+    ctx: typer.Context,
+    sources: DailySourcesArg = None,
+    config: ConfigOption = None,
+    source_lists: Annotated[
+        list[str] | None,
+        typer.Option("--list", "-l", help="Read only this named source list of briefing.toml (repeatable)."),
+    ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Brief date, YYYY-MM-DD (default: today).")] = None,
     out: Annotated[Path, _option("out_dir", "-o")] = DEFAULT["out_dir"],
     title: Annotated[str, _option("title")] = DEFAULT["title"],
+    window: Annotated[str | None, _option("window")] = DEFAULT["window"],
+    lang: Annotated[str | None, _option("lang")] = DEFAULT["lang"],
+    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
+    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
+    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
     model: ModelOption = DEFAULT["model"],
     method: MethodOption = DEFAULT["method"],
     sentences: SentencesOption = DEFAULT["sentences"],
     guard: GuardOption = DEFAULT["guard"],
+    max_items_per_feed: Annotated[int, _option("max_items_per_feed")] = DEFAULT["max_items_per_feed"],
+    fetch_timeout: Annotated[float, _option("fetch_timeout")] = DEFAULT["fetch_timeout"],
+    max_input_mb: Annotated[float, _option("max_input_mb")] = DEFAULT["max_input_mb"],
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     device: DeviceOption = DEFAULT["device"],
@@ -213,46 +283,51 @@ def daily(
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
     quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
-    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
-    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
-    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
 ) -> None:
-    """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
+    """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json.
+
+    With no SOURCE, the source lists of briefing.toml are read; its \\[daily] options are the defaults, and an
+    option given here wins. Exit code 0: a brief was written; 1: nothing usable, or a setting is wrong.
+    """
+    arguments = dict(locals())  # parameter name -> value as given; only those given on the command line count
+    from briefing.daily_options import daily_report, daily_settings
     from briefing.pipeline import run_daily
     from briefing.progress import progress_bars
 
     try:
-        brief_date = parse_date(date) if date else None
-    except BriefingError as error:
-        raise _fail(str(error)) from None
-    values: dict[str, object] = {
-        "out_dir": out,
-        "title": title,
-        "model": model,
-        "method": method,
-        "sentences": sentences,
-        "quiet": quiet,
-        "guard": guard,
-        "top": top,
-        "new_only": new_only,
-        "story_words": story_words,
-        **_cache_values(no_cache, cache_dir),
-        **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
-    }
-    if brief_date:
-        values["date"] = brief_date
-    settings = _settings(**values)
-    try:
-        with progress_bars(enabled=not settings.quiet) as progress:
-            result = run_daily(sources, settings, progress)
+        plan = daily_settings(ctx, arguments, sources or [], config, source_lists or [])
+        with progress_bars(enabled=not plan.settings.quiet) as progress:
+            result = run_daily(plan.sources, plan.settings, progress)
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(result.brief.skipped)
+    for note in result.notes:
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
     if not result.written:
         raise _fail("no article could be read from the sources given; no brief written")
-    stories = len(result.brief.stories)
-    noun = "story" if stories == 1 else "stories"
-    typer.echo(f"wrote {stories} {noun} to {result.written[0].parent}/ (brief.md, brief.html, brief.json)", err=True)
+    for line in daily_report(result):
+        typer.echo(line, err=True)
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the example (default: ./briefing.toml).", show_default=False)
+    ] = Path("briefing.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace a file that is already there.")] = False,
+) -> None:
+    """Write a commented example briefing.toml: source lists and the default options of `briefing daily`."""
+    from importlib.resources import files
+
+    if path.exists() and not force:
+        raise _fail(f"{path} already exists; pass --force to replace it")
+    example = files("briefing").joinpath("briefing.example.toml").read_text(encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example, encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"cannot write {path} ({error.strerror or error})") from None
+    typer.echo(f"wrote {path}: edit its [sources.*] lists, then run `briefing daily`", err=True)
 
 
 @app.command("clean")

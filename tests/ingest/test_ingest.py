@@ -270,7 +270,7 @@ def test_the_one_argument_call_still_works_and_limits_are_validated(tmp_path: Pa
     path.write_text(FRENCH)
     assert only_document(ingest([str(path)], Settings())).content == FRENCH
     for bad in ({"max_input_mb": 0}, {"fetch_timeout": 0}, {"fetch_deadline": 1, "fetch_timeout": 5},
-                {"max_redirects": 50}, {"feed_items": 0}, {"user_agent": "evil\r\nX-Injected: 1"}):  # fmt: skip
+                {"max_redirects": 50}, {"max_items_per_feed": 0}, {"user_agent": "evil\r\nX-Injected: 1"}):  # fmt: skip
         with pytest.raises(ConfigError):
             Settings(**bad)
 
