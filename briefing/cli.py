@@ -379,14 +379,21 @@ def digest(
         int | None,
         typer.Option("--days", help="Only the N days ending on the newest brief (default: every brief).", min=1),
     ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Where OUT is published (https://...): the Atom feed's links resolve there."),
+    ] = None,
 ) -> None:
-    """Build OUT/index.html: every dated brief, newest first, with each day's bottom line."""
+    """Build OUT/index.html and OUT/feed.xml (Atom): every dated brief, newest first, with its story headlines
+    (stories that continue an earlier day link back to it) and its bottom line."""
     from briefing.render.digest import build_digest
 
     try:
-        result = build_digest(out, days)
+        result = build_digest(out, days, base_url)
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(result.skipped)
     count = len(result.entries)
-    typer.echo(f"wrote {result.path} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)
+    typer.echo(
+        f"wrote {result.path} and {result.feed} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True
+    )

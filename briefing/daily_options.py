@@ -34,11 +34,11 @@ class DailyPlan:
 
 def given_on_command_line(ctx: click.Context, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """Settings values of the options the user typed (not those left at their default)."""
-    from click.core import ParameterSource
-
     values: dict[str, Any] = {}
     for param in ctx.command.params:
-        if param.name is None or ctx.get_parameter_source(param.name) in (None, ParameterSource.DEFAULT):
+        source = ctx.get_parameter_source(param.name) if param.name else None
+        # By name: Typer may run on its own copy of Click, whose ParameterSource is another enum than click's.
+        if param.name is None or source is None or source.name in ("DEFAULT", "DEFAULT_MAP"):
             continue
         flag = next((opt for opt in param.opts if opt.startswith("--")), "")
         value = arguments.get(param.name)
