@@ -204,7 +204,7 @@ def test_three_mornings_from_one_briefing_toml(morning: Path, fake_summarizer, e
     hanford = story_with(third, "c19-d1")
     assert hanford["headline"] in [h.strip() for h in index.days[DAY_THREE.isoformat()]["headlines"]]
     continuing = index.days[DAY_THREE.isoformat()]["continues"]
-    assert any(text.startswith("day 3: last briefed 2026-11-24") for text in continuing), continuing
+    assert any(text.startswith("day 3: last shown 2026-11-23") for text in continuing), continuing
     # The link goes to the last brief that showed it: day 1 (day 2 left it out as already covered).
     position = 1 + first["stories"].index(story_with(first, "c19-d0"))
     assert f"{DAY_ONE.isoformat()}/brief.html#story-{position}" in index.days[DAY_THREE.isoformat()]["links"]

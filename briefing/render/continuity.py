@@ -2,7 +2,8 @@
 
 A story of day D continues one of an earlier day when the history's matching rule says they are one event (a shared
 article, or centroids at least MATCH_SIMILARITY alike: `briefing.compose.history.find_earlier`). Its day number is
-one more than the earlier days it matches; its link points at the latest of them. Without a history (briefs
+one more than the earlier days it matches; the digest links the latest of those days whose brief showed it (a
+`--new-only` brief may have left it out as already covered). Without a history (briefs
 written before it moved to the output folder) no story is linked.
 """
 
@@ -21,8 +22,7 @@ from briefing.errors import BriefingError
 class Continuation:
     day_number: int  # 2 on the second day the event is briefed
     first_date: dt.date
-    previous_date: dt.date
-    previous_story_id: str
+    earlier: tuple[tuple[dt.date, str], ...]  # (day, story id) of every earlier match, oldest first
 
 
 def read_fingerprints(out_dir: Path) -> list[StoryFingerprint]:
@@ -47,8 +47,8 @@ def continuations(fingerprints: list[StoryFingerprint]) -> dict[tuple[dt.date, s
         if not matches:
             continue
         days = sorted({f.date for f in matches if f.date is not None})
-        latest = max(matches, key=lambda f: (f.date, f.story_id))
-        found[(story.date, story.story_id)] = Continuation(len(days) + 1, days[0], days[-1], latest.story_id)
+        earlier_ids = tuple(sorted((f.date, f.story_id) for f in matches if f.date is not None))
+        found[(story.date, story.story_id)] = Continuation(len(days) + 1, days[0], earlier_ids)
     return found
 
 

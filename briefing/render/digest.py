@@ -33,7 +33,8 @@ _SUPPORTED_MAJOR = "1"
 
 @dataclass(frozen=True)
 class Continues:
-    """The story was briefed on earlier days: this is its `day_number`th day; `previous_href` is its last brief."""
+    """The story was briefed on earlier days: this is its `day_number`th day; `previous_href` is the latest brief
+    that showed it (`previous_date`)."""
 
     day_number: int
     first_date: dt.date
@@ -101,10 +102,13 @@ def link_continuing_stories(out_dir: Path, entries: list[DigestEntry]) -> list[D
         continuation = found.get((entry.date, story.story_id))
         if continuation is None:
             return story
-        before = continuation.previous_date
-        page = hrefs.get(before, f"{before.isoformat()}/brief.html")
-        number = positions.get((before, continuation.previous_story_id))
-        href = f"{page}#story-{number}" if number else page
+        shown = [(day, positions[(day, sid)]) for day, sid in continuation.earlier if (day, sid) in positions]
+        if shown:  # the latest brief that showed the story, at its anchor
+            before, number = shown[-1]
+            href = f"{hrefs[before]}#story-{number}"
+        else:  # left out by --new-only every time since (or outside the digest): the latest day's brief
+            before = continuation.earlier[-1][0]
+            href = hrefs.get(before, f"{before.isoformat()}/brief.html")
         return replace(story, continues=Continues(continuation.day_number, continuation.first_date, before, href))
 
     return [replace(entry, stories=tuple(linked(entry, story) for story in entry.stories)) for entry in entries]

@@ -142,7 +142,8 @@ def test_a_folder_without_articles_says_so(tmp_path: Path):
     (pictures / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(16))
     why = reasons(ingest([str(empty), str(pictures)], Settings()))
     assert why[str(empty)] == (
-        "folder holds no files (briefing reads .txt .md .html .htm .json .jsonl .xml .rss .atom .urls .opml, also gzip'd)"
+        "folder holds no files (briefing reads .txt .md .html .htm .json .jsonl .xml .rss .atom .urls .opml, "
+        "also gzip'd)"
     )
     assert why[str(pictures)].startswith("folder holds no article files")
     assert why[str(pictures / "a.jpg")] == "binary file (JPEG image), not an article; not read"
