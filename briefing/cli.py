@@ -256,7 +256,9 @@ def daily(
     config: ConfigOption = None,
     source_lists: Annotated[
         list[str] | None,
-        typer.Option("--list", "-l", help="Read only this named source list of briefing.toml (repeatable)."),
+        typer.Option(
+            "--list", "-l", metavar="NAME", help="Read only this named source list of briefing.toml (repeatable)."
+        ),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Brief date, YYYY-MM-DD (default: today).")] = None,
     out: Annotated[Path, _option("out_dir", "-o")] = DEFAULT["out_dir"],
