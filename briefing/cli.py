@@ -306,6 +306,10 @@ def daily(
     for note in result.notes:
         typer.secho(note, fg=typer.colors.YELLOW, err=True)
     if not result.written:
+        for line in result.intake.report():
+            typer.echo(line, err=True)
+        if result.intake.left_out:
+            raise _fail("no article is left after the date window and language; no brief written")
         raise _fail("no article could be read from the sources given; no brief written")
     for line in daily_report(result):
         typer.echo(line, err=True)

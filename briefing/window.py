@@ -35,6 +35,10 @@ class Intake:
     window: str | None = None
     first_day: dt.date | None = None  # the oldest day the window keeps
 
+    @property
+    def left_out(self) -> int:
+        return len(self.older) + len(self.later) + len(self.other_language)
+
     def report(self) -> list[str]:
         """One line per kind of left-out article, e.g. '12 older articles left out (window 24h: before 2026-11-24)'."""
         lines = []

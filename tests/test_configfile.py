@@ -175,3 +175,17 @@ def test_the_window_leaves_out_older_and_later_articles_and_keeps_undated_ones()
         "1 undated article kept (marked undated)",
     ]
     assert take_in(articles, Settings(date=day)).articles == tuple(articles)  # no window, no language: all kept
+
+
+def test_when_the_window_leaves_nothing_the_run_says_so(tmp_path: Path, fake_summarizer):
+    import json
+
+    path = tmp_path / "old.jsonl"
+    record = {"title": "Old news", "text": "An old story from long ago. " * 30, "published": "2015-03-02"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    args = ["daily", str(path), "--date", "2026-11-25", "--window", "7d", "--out", str(tmp_path / "out"), "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "1 older article left out (window 7d: published before 2026-11-18)" in result.output
+    assert "error: no article is left after the date window and language; no brief written" in result.output
+    assert not (tmp_path / "out" / "2026-11-25").exists()

@@ -75,6 +75,8 @@ def build_digest(out_dir: Path, days: int | None = None, base_url: str | None = 
     newest brief; `base_url` is where the folder is published (the feed's xml:base)."""
     if days is not None and days < 1:
         raise ConfigError(f"--days must be at least 1, got {days}")
+    if base_url is not None and not base_url.lower().startswith(("http://", "https://")):
+        raise ConfigError(f"--base-url must be an http(s) address, got {base_url!r}")
     if not out_dir.is_dir():
         raise ConfigError(f"output folder {out_dir} does not exist; run `briefing daily` first")
     entries, skipped = read_briefs(out_dir)
