@@ -31,10 +31,12 @@ class _Index(HTMLParser):
         self._in_li = False
         self._in_h2 = False
         self._in_span = False
+        self._in_article = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "article":
+            self._in_article = True
             self.days.append({"id": attributes.get("id"), "href": None, "bullets": [], "headlines": [], "links": []})
         elif tag == "h2" and self.days:
             self._in_h2 = True
@@ -42,7 +44,7 @@ class _Index(HTMLParser):
             self._list = {"headlines": "headlines", "bottom-line": "bullets"}.get(attributes.get("class") or "")
         elif tag == "span":
             self._in_span = True
-        elif tag == "a" and self.days:
+        elif tag == "a" and self._in_article:
             if self._in_h2:
                 self.days[-1]["href"] = attributes.get("href")
             else:
@@ -56,6 +58,8 @@ class _Index(HTMLParser):
             self._in_li = False
         elif tag == "h2":
             self._in_h2 = False
+        elif tag == "article":
+            self._in_article = False
         elif tag in ("ol", "ul"):
             self._list = None
         elif tag == "span":
