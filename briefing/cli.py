@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from briefing import __version__
+from briefing.cli_help import plain_help
 from briefing.config import (
     Device,
     DType,
@@ -34,34 +35,7 @@ app = typer.Typer(
 )
 
 
-def _plain_help() -> None:
-    """Typer's rich help prints `<bool>` beside every on/off flag, `<list[str]>` beside SOURCE and writes the usage
-    as `{sources}...`: a flag takes no value, and the usage should read `SOURCE...` as the metavar says."""
-    from typer.core import TyperArgument, TyperOption
-
-    option_type = getattr(TyperOption, "display_type_rich", None)
-    if option_type is None or getattr(option_type, "_plain", False):
-        return
-
-    def flag_type(self: TyperOption, ctx: Any) -> str | None:
-        return None if self.is_flag else option_type(self, ctx)
-
-    def no_type(self: TyperArgument, ctx: Any) -> str | None:
-        return None
-
-    usage = getattr(TyperArgument, "_usage_display_name", None)
-
-    def usage_name(self: TyperArgument) -> str:
-        return self.metavar if self.metavar is not None or usage is None else usage(self)
-
-    flag_type._plain = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = flag_type  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = no_type  # type: ignore[method-assign]
-    if usage is not None:
-        TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
-
-
-_plain_help()
+plain_help()
 
 
 def _option(name: str, *aliases: str, help: str | None = None) -> Any:
@@ -288,8 +262,9 @@ def daily(
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json.
 
-    With no SOURCE, the source lists of briefing.toml are read; its \\[daily] options are the defaults, and an
-    option given here wins. Exit code 0: a brief was written; 1: nothing usable, or a setting is wrong.
+    With no SOURCE, reads the source lists of briefing.toml; options typed here win over its \\[daily] defaults.
+
+    Exit code 0: a brief was written; 1: nothing usable was read, or a setting is wrong.
     """
     arguments = dict(locals())  # parameter name -> value as given; only those given on the command line count
     from briefing.daily_options import daily_report, daily_settings
