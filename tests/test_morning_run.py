@@ -225,6 +225,9 @@ def test_three_mornings_from_one_briefing_toml(morning: Path, fake_summarizer, e
         assert content.get("type") == "html"
         for story in brief["stories"]:
             assert story["headline"].replace("&", "&amp;") in content.text
+    third_entry = entries[0].find(f"{ATOM}content").text
+    link = f'<a href="{DAY_ONE.isoformat()}/brief.html#story-{position}">last shown 2026-11-23</a>'
+    assert f"day 3: {link}" in third_entry
     import feedparser
 
     parsed = feedparser.parse((out / "feed.xml").read_bytes())

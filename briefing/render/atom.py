@@ -69,7 +69,12 @@ def _content_html(entry: DigestEntry) -> str:
     if entry.stories:
         items = "".join(
             f'<li><a href="{escape(story.href)}">{escape(story.headline)}</a>'
-            + (f" (day {story.continues.day_number})" if story.continues else "")
+            + (
+                f' (day {story.continues.day_number}: <a href="{escape(story.continues.previous_href)}">'
+                f"last shown {story.continues.previous_date.isoformat()}</a>)"
+                if story.continues
+                else ""
+            )
             + "</li>"
             for story in entry.stories
         )
