@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from briefing import __version__
+from briefing.cli_help import plain_help
 from briefing.config import (
     Device,
     DType,
@@ -19,7 +20,7 @@ from briefing.config import (
     Method,
     ReduceMode,
     Settings,
-    parse_date,
+    default_cache_dir,
     parse_languages,
     setting_spec,
 )
@@ -34,8 +35,11 @@ app = typer.Typer(
     help="Turn a day's news articles into a dated, cited intelligence brief, on a local Hugging Face model.",
     rich_markup_mode="rich",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
 )
+
+
+plain_help()
 
 
 def _option(name: str, *aliases: str, help: str | None = None) -> Any:
@@ -62,9 +66,16 @@ class CleanFormat(str, Enum):
     jsonl = "jsonl"
 
 
-SourcesArg = Annotated[
-    list[str],
-    typer.Argument(help="Article files, folders (searched recursively), or - for stdin.", show_default=False),
+SOURCES_HELP = (
+    "Article files, folders (searched recursively), RSS/Atom feeds (files or URLs), OPML feed lists, "
+    "http(s) URLs of pages or feeds, .urls lists, or - for stdin."
+)
+SourcesArg = Annotated[list[str], typer.Argument(help=SOURCES_HELP, metavar="SOURCE...", show_default=False)]
+DailySourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help=SOURCES_HELP + " None given: the source lists of briefing.toml.", metavar="[SOURCE]...", show_default=False
+    ),
 ]
 ModelOption = Annotated[str, _option("model", "-m")]
 MethodOption = Annotated[Method, _option("method")]
@@ -75,7 +86,7 @@ NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
 ]
 CacheDirOption = Annotated[
-    Path | None, _option("cache_dir", help="Folder of the summary cache (default: $XDG_CACHE_HOME/briefing).")
+    Path | None, _option("cache_dir", help=f"Folder of the summary cache (default: {default_cache_dir()}).")
 ]
 
 
@@ -231,17 +242,42 @@ def _prepare_output_file(out: Path) -> None:
     check_writable_target(out)
 
 
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="The briefing.toml to read (default: ./briefing.toml, else ~/.config/briefing/briefing.toml).",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def daily(
-    sources: SourcesArg,
+    ctx: typer.Context,
+    sources: DailySourcesArg = None,
+    config: ConfigOption = None,
+    source_lists: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--list", "-l", metavar="NAME", help="Read only this named source list of briefing.toml (repeatable)."
+        ),
+    ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Brief date, YYYY-MM-DD (default: today).")] = None,
     out: Annotated[Path, _option("out_dir", "-o")] = DEFAULT["out_dir"],
     title: Annotated[str, _option("title")] = DEFAULT["title"],
+    window: Annotated[str | None, _option("window")] = DEFAULT["window"],
+    lang: Annotated[str | None, _option("lang")] = DEFAULT["lang"],
+    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
+    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
+    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
     model: ModelOption = DEFAULT["model"],
     method: MethodOption = DEFAULT["method"],
     sentences: SentencesOption = DEFAULT["sentences"],
     guard: GuardOption = DEFAULT["guard"],
-    lang: LangOption = None,
+    max_items_per_feed: Annotated[int, _option("max_items_per_feed")] = DEFAULT["max_items_per_feed"],
+    fetch_timeout: Annotated[float, _option("fetch_timeout")] = DEFAULT["fetch_timeout"],
+    max_input_mb: Annotated[float, _option("max_input_mb")] = DEFAULT["max_input_mb"],
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     device: DeviceOption = DEFAULT["device"],
@@ -252,50 +288,57 @@ def daily(
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
     quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
-    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
-    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
-    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
     allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
-    """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json."""
+    """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json.
+
+    With no SOURCE, reads the source lists of briefing.toml; options typed here win over its \\[daily] defaults.
+
+    Exit code 0: a brief was written; 1: nothing usable was read, or a setting is wrong.
+    """
+    arguments = dict(locals())  # parameter name -> value as given; only those given on the command line count
+    from briefing.daily_options import daily_report, daily_settings
     from briefing.pipeline import run_daily
     from briefing.progress import progress_bars
 
     try:
-        brief_date = parse_date(date) if date else None
-    except BriefingError as error:
-        raise _fail(str(error)) from None
-    values: dict[str, object] = {
-        "out_dir": out,
-        "title": title,
-        "model": model,
-        "method": method,
-        "sentences": sentences,
-        "quiet": quiet,
-        "guard": guard,
-        "lang": parse_languages(lang),
-        "top": top,
-        "new_only": new_only,
-        "story_words": story_words,
-        "allow_private_urls": allow_private_urls,
-        **_cache_values(no_cache, cache_dir),
-        **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
-    }
-    if brief_date:
-        values["date"] = brief_date
-    settings = _settings(**values)
-    try:
-        with progress_bars(enabled=not settings.quiet) as progress:
-            result = run_daily(sources, settings, progress)
+        plan = daily_settings(ctx, arguments, sources or [], config, source_lists or [])
+        with progress_bars(enabled=not plan.settings.quiet) as progress:
+            result = run_daily(plan.sources, plan.settings, progress)
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(result.brief.skipped)
+    for note in result.notes:
+        typer.secho(note, fg=typer.colors.YELLOW, err=True)
     if not result.written:
+        for line in result.intake.report():
+            typer.echo(line, err=True)
+        if result.intake.left_out:
+            raise _fail("no article is left after the date window and language; no brief written")
         raise _fail("no article could be read from the sources given; no brief written")
-    stories = len(result.brief.stories)
-    noun = "story" if stories == 1 else "stories"
-    folder = shown_path(result.written[0].parent)
-    typer.echo(f"wrote {stories} {noun} to {folder}/ (brief.md, brief.html, brief.json)", err=True)
+    for line in daily_report(result):
+        typer.echo(line, err=True)
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the example (default: ./briefing.toml).", show_default=False)
+    ] = Path("briefing.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace a file that is already there.")] = False,
+) -> None:
+    """Write a commented example briefing.toml: source lists and the default options of `briefing daily`."""
+    from importlib.resources import files
+
+    if path.exists() and not force:
+        raise _fail(f"{path} already exists; pass --force to replace it")
+    example = files("briefing").joinpath("briefing.example.toml").read_text(encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example, encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"cannot write {path} ({error.strerror or error})") from None
+    typer.echo(f"wrote {path}: edit its [sources.*] lists, then run `briefing daily`", err=True)
 
 
 @app.command("clean")
@@ -348,14 +391,21 @@ def digest(
         int | None,
         typer.Option("--days", help="Only the N days ending on the newest brief (default: every brief).", min=1),
     ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Where OUT is published (https://...): the Atom feed's links resolve there."),
+    ] = None,
 ) -> None:
-    """Build OUT/index.html: every dated brief, newest first, with each day's bottom line."""
+    """Build OUT/index.html and OUT/feed.xml (Atom): every dated brief, newest first, with its story headlines
+    (stories that continue an earlier day link back to it) and its bottom line."""
     from briefing.render.digest import build_digest
 
     try:
-        result = build_digest(out, days)
+        result = build_digest(out, days, base_url)
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(result.skipped)
     count = len(result.entries)
-    typer.echo(f"wrote {shown_path(result.path)} ({count} brief{'' if count == 1 else 's'}, newest first)", err=True)
+    briefs = f"{count} brief{'' if count == 1 else 's'}"
+    feed = shown_path(result.feed or result.path)
+    typer.echo(f"wrote {shown_path(result.path)} and {feed} ({briefs}, newest first)", err=True)

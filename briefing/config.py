@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Callable
@@ -149,7 +150,7 @@ class Settings:
     )
     use_cache: bool = setting(True, help="Read and write the summary cache.")
     cache_dir: Path = setting(
-        default_factory=default_cache_dir, flag="--cache-dir", help="Folder of the summary cache and brief history."
+        default_factory=default_cache_dir, flag="--cache-dir", help="Folder of the summary cache."
     )
     top: int | None = setting(
         None,
@@ -190,6 +191,7 @@ class Settings:
         4.0,
         low=0.001,
         high=1024,
+        flag="--max-input-mb",
         help="Megabytes read from one file or stdin (the rest is cut off, with a note); bigger URL answers refused.",
     )
     max_text_chars: int = setting(
@@ -199,14 +201,30 @@ class Settings:
         help="Longest text kept from one document (~30k words): bounds the work per input.",
     )
     fetch_timeout: float = setting(
-        10.0, low=0.01, high=600, help="Seconds to connect, and to wait for each piece of a response."
+        10.0,
+        low=0.01,
+        high=600,
+        flag="--fetch-timeout",
+        help="Seconds to connect, and to wait for each piece of a response.",
     )
     fetch_deadline: float = setting(
         30.0, low=0.01, high=3600, help="Seconds one URL may take in total, redirects included."
     )
     max_redirects: int = setting(5, low=0, high=20, help="Redirects followed per URL, each target re-checked.")
-    feed_items: int = setting(
-        50, low=1, high=1000, help="Items read from one feed; those without full text are fetched from their page."
+    max_items_per_feed: int = setting(
+        50,
+        low=1,
+        high=1000,
+        flag="--max-items-per-feed",
+        help="Items read from one feed; those without full text are fetched from their page.",
+    )
+    # What a day's brief takes in: the date window (briefing.window); `lang` above keeps the languages.
+    window: str | None = setting(
+        None,
+        flag="--window",
+        affects=Affects.brief,
+        help="Keep articles published in this window before --date: 24h, 3d, 7d (N h or N d). Older and later "
+        "ones are left out and counted; undated ones are kept and marked.",
     )
     allow_private_urls: bool = setting(
         False,
@@ -242,6 +260,8 @@ class Settings:
             raise ConfigError(
                 f"--model {self.model}: a file that is not a .gguf model; pass a model folder or a .gguf file"
             )
+        if self.window is not None:
+            window_days(self.window)  # raises ConfigError naming --window
         if self.method is not Method.extractive and self.model == EMBEDDED_MODEL:
             raise ConfigError(
                 f"--method {self.method.value} needs a generative model: pass --model with a hub id, "
@@ -301,3 +321,23 @@ def parse_date(value: str) -> dt.date:
     if len(value) != 10:
         raise ConfigError(f"--date must be written YYYY-MM-DD, got {value!r}")
     return parsed
+
+
+_WINDOW = re.compile(r"^(\d{1,4})([hd])$")
+MAX_WINDOW_DAYS = 366
+
+
+def window_days(window: str) -> int:
+    """Calendar days before the brief date that `--window` reaches back (published dates are days, not times).
+
+    `24h` and `1d` reach back one day (yesterday and today are kept), `36h` two, `3d` three: a morning run keeps
+    what was published since the previous morning whatever time the publisher stamped it.
+    """
+    match = _WINDOW.match(window.strip().lower())
+    if not match or int(match.group(1)) == 0:
+        raise ConfigError(f"--window must be a number of hours or days such as 24h, 3d or 7d, got {window!r}")
+    amount, unit = int(match.group(1)), match.group(2)
+    days = math.ceil(amount / 24) if unit == "h" else amount
+    if days > MAX_WINDOW_DAYS:
+        raise ConfigError(f"--window reaches back at most {MAX_WINDOW_DAYS} days, got {window!r}")
+    return days

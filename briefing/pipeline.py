@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefing.clean import clean
 from briefing.clean.bound import bound_article
 from briefing.compose import compose_day
 from briefing.compose.history import open_history
+from briefing.compose.history_location import history_folder, migrate_history
 from briefing.config import Settings
 from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
@@ -26,6 +27,7 @@ from briefing.render import write_brief
 from briefing.runlock import day_lock
 from briefing.shown import for_terminal
 from briefing.summarize import summarize
+from briefing.window import Intake, take_in
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class CleanResult:
 class DailyResult:
     brief: Brief
     written: tuple[Path, ...]
+    intake: Intake  # what the date window and the language left out
+    notes: tuple[str, ...] = ()  # one-off notes for the user (the history moved)
 
 
 def load_articles(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> CleanResult:
@@ -82,12 +86,15 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
 
 def summarize_sources(
     sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress = NO_PROGRESS
-) -> tuple[CleanResult, list[Summary]]:
+) -> tuple[CleanResult, list[Summary], Intake]:
+    """Load, keep what the date window and language let in (before any model work), summarize."""
     loaded = load_articles(sources, settings, progress)
+    intake = take_in(loaded.articles, settings)
+    loaded = CleanResult(intake.articles, loaded.skipped)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
     summaries = summarize(loaded.articles, settings, models)
     progress.advance(len(loaded.articles))
-    return loaded, summaries
+    return loaded, summaries, intake
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ def run_summarize(
 ) -> SummarizeResult:
     """`briefing summarize`: every source's summary, and (for the md/html/json formats) the brief of them."""
     with RunModels(settings) as models:
-        loaded, summaries = summarize_sources(sources, settings, models, progress)
+        loaded, summaries, _ = summarize_sources(sources, settings, models, progress)
         brief = None
         if compose_brief and loaded.articles:
             brief = compose_day(loaded.articles, summaries, settings, models, loaded.skipped).brief
@@ -122,19 +129,22 @@ def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = N
 
 def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress) -> DailyResult:
     started = time.perf_counter()
-    loaded, summaries = summarize_sources(sources, settings, models, progress)
+    loaded, summaries, intake = summarize_sources(sources, settings, models, progress)
     release_free_memory()  # the cleaner's parse trees and the summarizer's buffers are gone: compose starts lower
     progress.stage("Composing the brief")
-    # The history of earlier briefs (what --new-only leaves out) lives beside the summary cache. The day is recorded
-    # only once its files are written; a re-run of the same day replaces that day's record.
-    with open_history(settings.cache_dir) as history:
+    # The history of earlier briefs (what --new-only leaves out) lives in the output folder, so separate briefs
+    # never share coverage. The day is recorded only once its files are written; a re-run replaces that record.
+    moved = migrate_history(settings.out_dir, settings.cache_dir)
+    with open_history(history_folder(settings.out_dir)) as history:
         earlier = history.earlier(settings.date)
         if settings.new_only and history.problem:  # only --new-only needs the history; without it, a warning
             raise ConfigError(f"--new-only needs the brief history: {history.problem}")
         composition = compose_day(loaded.articles, summaries, settings, models, loaded.skipped, started, earlier)
         brief = composition.brief
+        if settings.window is not None or settings.lang:
+            brief = replace(brief, provenance=replace(brief.provenance, intake=intake.provenance()))
         progress.stage("Writing brief.json, brief.md, brief.html")
         written = write_brief(brief, settings.out_dir) if loaded.articles else []
         if written:
             history.record(settings.date, composition.fingerprints)
-    return DailyResult(brief, tuple(written))
+    return DailyResult(brief, tuple(written), intake, (moved,) if moved else ())

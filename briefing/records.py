@@ -163,6 +163,7 @@ class Provenance:
     models: dict[str, Any] = field(default_factory=dict)  # summarizer, encoder and NER: names and weight hashes
     parameters: dict[str, Any] = field(default_factory=dict)  # the settings and constants that shaped the brief
     history: dict[str, Any] = field(default_factory=dict)  # what the history of earlier briefs contributed
+    intake: dict[str, Any] = field(default_factory=dict)  # what --window and --lang left out (briefing.window)
     packages: dict[str, str | None] = field(default_factory=dict)  # versions of the packages that did the work
     inputs: tuple[InputRecord, ...] = ()
 

@@ -107,3 +107,23 @@ def test_model_that_is_not_a_model_file_is_refused_at_the_edge(panjshir_dump: Pa
     assert result.stderr.strip() == (
         "error: --model /etc/passwd: a file that is not a .gguf model; pass a model folder or a .gguf file"
     )
+
+
+def test_help_reads_well():
+    import re
+
+    daily_help = runner.invoke(app, ["daily", "--help"], env={"COLUMNS": "160"}, terminal_width=160)
+    assert daily_help.exit_code == 0
+    text = daily_help.output
+    assert "<bool>" not in text and "{sources}" not in text and "<list[str]>" not in text
+    assert "[SOURCE]..." in text and "URLs" in text and "feeds" in text and "OPML" in text
+    for flag in ("--window", "--max-items-per-feed", "--fetch-timeout", "--max-input-mb", "--config", "--lang"):
+        assert flag in text
+    flat = re.sub(r"[\s│]+", "", text)
+    # The default cache path in full (read when the CLI module was imported), not $XDG_CACHE_HOME.
+    assert re.search(r"summarycache\(default:/\S+/briefing\)", flat), flat
+    assert "$XDG_CACHE_HOME" not in text
+    summarize_help = runner.invoke(app, ["summarize", "--help"], terminal_width=160).output
+    assert "SOURCE..." in summarize_help and "{SOURCE" not in summarize_help
+    top = runner.invoke(app, ["--help"], terminal_width=160).output
+    assert "--install-completion" in top and "init" in top

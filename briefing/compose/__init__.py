@@ -149,6 +149,7 @@ def _apply_history(
         return list(drafts), {"new_only": False, "earlier_stories": len(earlier)}
     kept: list[DraftStory] = []
     left_out: list[str] = []
+    already_covered: list[dict[str, str]] = []  # what the brief's "Already covered" section and final line list
     for draft in drafts:
         coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier)
         if coverage is None:
@@ -157,6 +158,7 @@ def _apply_history(
         new_members = tuple(m for m in draft.members if articles[m].id not in coverage.article_ids)
         if not new_members:
             left_out.append(draft.headline)
+            already_covered.append({"headline": draft.headline, "first_briefed": coverage.first_date.isoformat()})
             continue
         kept.append(
             replace(
@@ -170,6 +172,7 @@ def _apply_history(
         "new_only": True,
         "earlier_stories": len(earlier),
         "left_out": left_out,
+        "already_covered": already_covered,
         "updates": sum(1 for d in kept if d.status == "update"),
     }
     return kept, note

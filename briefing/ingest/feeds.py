@@ -50,8 +50,7 @@ def feed_items(source: str, text: str, max_items: int, base_url: str | None = No
 
     Raises SourceError (malformed, entity tricks, not a feed, no items) and nothing else.
     """
-    if _ENTITY_DECLARATION.search(text) or _DOCTYPE_WITH_SUBSET.search(text):
-        raise SourceError(source, "feed declares XML entities (<!ENTITY>, DTD subset): refused as an expansion attack")
+    refuse_entity_tricks(source, text, "feed")
     text = _DOCTYPE.sub("", _XML_DECLARATION.sub("", text, count=1), count=1)
     parsed = _parse(source, text, base_url)
     entries = list(parsed.get("entries") or [])
@@ -66,8 +65,18 @@ def feed_items(source: str, text: str, max_items: int, base_url: str | None = No
         _item(source, number, entry, site) for number, entry in enumerate(entries[:max_items], start=1)
     ]
     if len(entries) > max_items:
-        items.append(Skipped(source, f"{len(entries) - max_items} more feed items not read (feed_items = {max_items})"))
+        items.append(
+            Skipped(source, f"{len(entries) - max_items} more feed items not read (max_items_per_feed = {max_items})")
+        )
     return items
+
+
+def refuse_entity_tricks(source: str, text: str, what: str) -> None:
+    """Entity declarations are how entity-expansion and external-entity attacks work; no feed or OPML needs them."""
+    if _ENTITY_DECLARATION.search(text) or _DOCTYPE_WITH_SUBSET.search(text):
+        raise SourceError(
+            source, f"{what} declares XML entities (<!ENTITY>, DTD subset): refused as an expansion attack"
+        )
 
 
 def _parse(source: str, text: str, base_url: str | None) -> Mapping[str, Any]:

@@ -39,9 +39,10 @@ SUFFIX_HINTS = {
     ".rss": "feed",
     ".atom": "feed",
     ".urls": "urls",
+    ".opml": "opml",
 }
 MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON array must be parsed whole; bigger collections belong in JSONL
-_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls"  # the common ones; SUFFIX_HINTS has all
+_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls .opml"  # the common ones; SUFFIX_HINTS has all
 
 
 def stdin_documents(ctx: IngestContext) -> Iterator[Item]:

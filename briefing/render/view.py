@@ -82,6 +82,14 @@ class SkippedView:
 
 
 @dataclass(frozen=True)
+class CoveredView:
+    """A story `--new-only` left out: an earlier brief covered it and nothing new came in."""
+
+    headline: str
+    first_briefed: str  # ISO date of the earlier brief
+
+
+@dataclass(frozen=True)
 class BriefView:
     title: str
     date: str  # ISO, as in the folder name
@@ -94,6 +102,8 @@ class BriefView:
     counts: str  # "5 stories · 9 sources · 1 input skipped"
     provenance: tuple[str, ...]  # footer items, e.g. "model embedded (sha256 1a2b3c4d5e6f)"
     unverified: int  # sentences marked unverified, anywhere in the brief
+    already_covered: tuple[CoveredView, ...] = ()
+    intake_notes: tuple[str, ...] = ()  # what the date window and language left out, e.g. "12 older articles…"
 
 
 def build_view(document: Mapping[str, Any]) -> BriefView:
@@ -108,7 +118,10 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
     )
     also_noted = tuple(s for s in (_sentence(item, known) for item in _mappings(document.get("also_noted"))) if s.text)
     quotes = _quotes_by_source(stories, also_noted)
-    sources = tuple(_source(n, source, quotes.get(n, ())) for n, source in sorted(sources_by_number.items()))
+    provenance = _mapping(document.get("provenance"))
+    intake = _mapping(provenance.get("intake"))
+    undated = "undated" if intake.get("window") else ""  # with a window, an article of unknown date is marked
+    sources = tuple(_source(n, source, quotes.get(n, ()), undated) for n, source in sorted(sources_by_number.items()))
     skipped = tuple(
         SkippedView(
             shorten(plain_text(item.get("source")), MAX_TITLE_CHARS),
@@ -128,9 +141,37 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         sources=sources,
         skipped=skipped,
         counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
-        provenance=_provenance(_mapping(document.get("provenance"))),
+        provenance=_provenance(provenance),
         unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
+        already_covered=_already_covered(_mapping(provenance.get("history"))),
+        intake_notes=_intake_notes(intake),
     )
+
+
+def _already_covered(history: Mapping[str, Any]) -> tuple[CoveredView, ...]:
+    return tuple(
+        CoveredView(plain_text(item.get("headline")), plain_text(item.get("first_briefed")))
+        for item in _mappings(history.get("already_covered"))
+        if plain_text(item.get("headline"))
+    )
+
+
+def _intake_notes(intake: Mapping[str, Any]) -> tuple[str, ...]:
+    """What the window and the language left out, as the run reported it (`briefing.window.Intake.report`)."""
+    notes = []
+    window, first_day = plain_text(intake.get("window")), plain_text(intake.get("first_day"))
+    for key, text in (
+        ("older", f"older {{}} left out (window {window}: published before {first_day})"),
+        ("later", "{} dated after the brief date left out"),
+        ("other_language", "{} in another language left out"),
+    ):
+        count = len(intake.get(key) or []) if isinstance(intake.get(key), list) else 0
+        if count:
+            notes.append(f"{count} " + text.format("article" if count == 1 else "articles"))
+    undated = _int(intake.get("undated_kept"))
+    if undated:
+        notes.append(f"{_plural(undated, 'undated article', 'undated articles')} kept (marked undated)")
+    return tuple(notes)
 
 
 def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> StoryView:
@@ -202,7 +243,7 @@ def _unique_quotes(quotes: Iterable[QuoteView]) -> list[QuoteView]:
     return kept
 
 
-def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...]) -> SourceView:
+def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...], undated: str) -> SourceView:
     return SourceView(
         number=number,
         anchor=f"source-{number}",
@@ -210,7 +251,7 @@ def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...
         or f"Source {number}",
         url=safe_url(source.get("url")),
         site=plain_text(source.get("site")),
-        published=plain_text(source.get("published")),
+        published=plain_text(source.get("published")) or undated,
         author=plain_text(source.get("author")),
         location=plain_text(source.get("source")),
         quotes=quotes,

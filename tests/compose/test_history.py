@@ -108,7 +108,7 @@ def test_new_only_leaves_out_briefed_stories_and_marks_updates(tmp_path: Path, f
     assert sorted(p.name for p in (out / DAY_TWO.isoformat()).iterdir()) == files
     assert again["stories"] == second["stories"] and again["sources"] == second["sources"]
     assert again["bottom_line"] == second["bottom_line"]
-    with open_history(cache) as history:
+    with open_history(out) as history:
         assert history.dates() == [DAY_ONE, DAY_TWO]
         assert len(history.earlier(DAY_TWO + dt.timedelta(days=1))) == 2 + 3
 

@@ -108,11 +108,11 @@ def test_a_feed_with_many_items_is_read_up_to_the_cap_with_a_note(tmp_path: Path
     feed_file = tmp_path / "big.xml"
     items = "".join(f"<item><title>T{n}</title><description>Teaser {n}</description></item>" for n in range(30))
     feed_file.write_text(rss(items))
-    result = ingest([str(feed_file)], Settings(feed_items=5))
+    result = ingest([str(feed_file)], Settings(max_items_per_feed=5))
     assert result.documents == ()
     reasons = [s.reason for s in result.skipped]
     assert reasons[:5] == ["feed item has only a short summary and no http(s) link to its page"] * 5
-    assert reasons[5:] == ["25 more feed items not read (feed_items = 5)"]
+    assert reasons[5:] == ["25 more feed items not read (max_items_per_feed = 5)"]
 
 
 BILLION_LAUGHS = (

@@ -189,7 +189,7 @@ def test_summarize_html_output_is_sanitised_too(tmp_path: Path, fake_summarizer)
 
 def test_digest_page_has_no_active_content(hostile_outputs: Path) -> None:
     page = (hostile_outputs / "index.html").read_text(encoding="utf-8")
-    day_link = re.compile(r"\d{4}-\d{2}-\d{2}/brief\.html(#[a-z0-9-]+)?")
+    day_link = re.compile(r"\d{4}-\d{2}-\d{2}/brief\.html(#[a-z0-9-]+)?|feed\.xml")  # the days, and the Atom feed
     parsed = assert_no_active_content(page, "index.html", relative=day_link)
     assert "2026-11-25/brief.html" in [value for _, name, value in parsed.attributes if name == "href"]
 
