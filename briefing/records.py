@@ -108,6 +108,26 @@ class BriefSentence:
     id: str = ""  # unique in the brief, usable as an HTML anchor: "s2-1" (story 2, sentence 1), "bluf-1", "also-3"
     story_id: str | None = None  # the Story this sentence belongs to or points at (bottom line, Also noted)
     label: str | None = None  # a short lead-in shown before the text: the story headline in Also noted
+    reason: str | None = None  # for a flagged sentence: why the faithfulness guard could not tie it to its source
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a disputed fact and the sources that state it."""
+
+    value: str  # as the sources write it: "27", "did not arrest", "Tuesday"
+    sources: tuple[int, ...]  # Source.number values
+    sentence: str  # the sentence of the first of them that says it
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources of one story that say the same thing with different values ("Sources differ")."""
+
+    kind: Literal["number", "date", "negation", "name", "role"]
+    about: str  # the shared words that say what is disputed: "people were killed"
+    readings: tuple[Reading, ...]  # at least two, in source-number order
+    sentence_id: str  # the brief sentence it qualifies (that sentence cites only the sources of its own reading)
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,7 @@ class Story:
     published: str | None = None  # latest ISO date among its sources, when known
     previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
+    disagreements: tuple[Disagreement, ...] = ()  # where its sources state different values for the same thing
 
 
 @dataclass(frozen=True)
