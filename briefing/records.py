@@ -168,3 +168,36 @@ class Brief:
     also_noted: tuple[BriefSentence, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """`briefing verify`: a summary to check against its sources (cleaned articles)."""
+
+    id: str
+    sources: tuple[Article, ...]
+    summary: tuple[str, ...]  # its sentences
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a source says what a checked sentence says: `source` and `sentence` count from 1."""
+
+    source: int
+    sentence: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    supported: bool
+    reason: str | None  # why it is not supported; None when it is
+    score: float  # the encoder similarity of its best-matching source sentence
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    id: str
+    sentences: tuple[SentenceVerdict, ...]
