@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -122,6 +123,17 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+@lru_cache(maxsize=8192)
+def _name_words(text: str) -> frozenset[str]:
+    """Words as the guard writes name keys: possessive, dots and apostrophes off, hyphens split ("U.S." -> "us",
+    "Sinfield's" -> "sinfield", "O'Neill" -> "oneill", "Jean-Luc" -> "jean", "luc")."""
+    found: set[str] = set()
+    for raw in re.findall(r"[^\W_][\w'’.\-]*", text):
+        word = re.sub(r"['’]s?$", "", raw.rstrip(".-")).lower()
+        found.update(part for part in word.replace(".", "").replace("'", "").replace("’", "").split("-") if part)
+    return frozenset(found)
+
+
 def _holds_name(name: str, tokens: frozenset[str]) -> bool:
     return all(part in tokens or _singular(part) in tokens for part in name.split())
 
@@ -136,7 +148,7 @@ def compare(ours: str, theirs: str) -> Difference | None:
         return _describe("date", a, b)
     if a.negations != b.negations:
         return _describe("negation", a, b)
-    their_tokens = frozenset(b.tokens)
+    their_tokens = _name_words(theirs)
     our_names, their_names = _names_of(a, b), _names_of(b, a)
     if any(not _holds_name(name, their_tokens) for name in our_names):
         return _describe("name", a, b)
@@ -218,16 +230,19 @@ class DraftDisagreement:
     readings: tuple[DraftReading, ...]
 
 
-def disagreements_of(own: int, text: str, found: list[tuple[int, str, Difference]]) -> tuple[DraftDisagreement, ...]:
+def disagreements_of(
+    own: int, text: str, found: list[tuple[int, str, Difference]], agreeing: Sequence[int] = ()
+) -> tuple[DraftDisagreement, ...]:
     """Group what the other sources (`found`: article, its close sentence, how it differs) say against `text` of
-    article `own`: one disagreement per thing disputed, one reading per distinct value."""
+    article `own`: one disagreement per thing disputed, one reading per distinct value; `text`'s own reading is held
+    by `own` and the `agreeing` articles (those cited for it)."""
     grouped: dict[tuple[str, str, str], dict[str, list[tuple[int, str]]]] = {}
     for article, sentence, difference in found:
         key = (difference.kind, difference.about, difference.ours)
         grouped.setdefault(key, {}).setdefault(difference.theirs, []).append((article, sentence))
     disagreements = []
     for (kind, about, ours), readings in grouped.items():
-        listed = [DraftReading(ours, (own,), text)]
+        listed = [DraftReading(ours, (own, *agreeing), text)]
         listed.extend(
             DraftReading(value, tuple(a for a, _ in holders), holders[0][1]) for value, holders in readings.items()
         )

@@ -155,9 +155,11 @@ def corroborating_articles(
         differences = [compare(candidate.text, articles[member].sentences[i]) for i in close]
         if any(difference is None for difference in differences):
             found.append(member)
-        elif (difference := differences[0]) is not None:  # the closest sentence, as the one that disputes it
+        # The closest sentence is the one that speaks to it: when it states another value, the source disputes it,
+        # even if elsewhere it also says what the candidate says (then it is cited and listed under both values).
+        if (difference := differences[0]) is not None:
             differing.append((member, articles[member].sentences[close[0]], difference))
-    return found, disagreements_of(candidate.article, candidate.text, differing)
+    return found, disagreements_of(candidate.article, candidate.text, differing, found)
 
 
 def summarize_story(

@@ -130,3 +130,18 @@ def test_a_negated_report_is_not_cited_to_the_paper_that_says_the_opposite(embed
     [differ] = brief.stories[0].disagreements
     assert differ.kind == "negation"
     assert {r.value for r in differ.readings} == {"but did not arrest", "and arrested"}
+
+
+def test_every_sentence_of_real_articles_agrees_with_itself():
+    """Agreement must never be lost to tokenising: possessives, "U.S.", curly quotes, hyphenated names."""
+    import json
+    from pathlib import Path
+
+    from briefing.text import split_sentences
+
+    data = Path(__file__).parents[1] / "data"
+    texts = [json.loads(line)["article"] for line in (data / "cnn_sample.jsonl").read_text().splitlines()]
+    texts.append((data / "panjshir-valley-scraped.txt").read_text(encoding="utf-8"))
+    sentences = [s for text in texts for s in split_sentences(text)]
+    assert len(sentences) > 100
+    assert [s for s in sentences if compare(s, s) is not None] == []
