@@ -205,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, c, stories in rows:
         cells = (name, stories, c.citations, c.misattributed, c.missed, c.differing, c.reported, f"{c.seconds:.1f}")
         print("| " + " | ".join(map(str, cells)) + " |")
-    print("\n(compose seconds: the whole compose stage, NER and grouping included, after a warm-up run; compare rows of one
-run only, the machine may be shared)")
+    print(
+        "\n(compose s: the whole compose stage, NER and grouping included, after a warm-up run; "
+        "compare rows of one run only, the machine may be shared)"
+    )
     return 0
 
 
