@@ -145,3 +145,23 @@ def test_every_sentence_of_real_articles_agrees_with_itself():
     sentences = [s for text in texts for s in split_sentences(text)]
     assert len(sentences) > 100
     assert [s for s in sentences if compare(s, s) is not None] == []
+
+
+def test_a_flagged_sentence_keeps_its_reason_into_the_brief(embedded_encoder, tmp_path):
+    article = make_article([WIRE[0].format(n=27), *WIRE[1:]], source="a", title="Bus crash")
+    invented = "Officials said 40 people were killed when a bus plunged into a ravine on Tuesday."
+    reason = "number '40' not in article"
+    summary = Summary(
+        article.id,
+        (
+            SummarySentence(article.sentences[1], (1,), support=1.0),
+            SummarySentence(invented, (0,), support=0.9, flagged=True, reason=reason),
+        ),
+        "fake",
+        "fake-model",
+    )
+    settings = Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path / "cache")
+    brief = compose([article], [summary], settings, RunModels(settings, encoder=embedded_encoder))
+    [flagged] = [s for s in cited_sentences(brief) if s.flagged]
+    assert flagged.reason == reason
+    assert all(s.reason is None for s in cited_sentences(brief) if not s.flagged)
