@@ -14,6 +14,7 @@ it replaced (encoder similarity and shared words only) as the anchor.
     python -m bench.attribution                 # CNN/DailyMail dev articles 0+ (the ones looked at while building)
     python -m bench.attribution --offset 50     # CNN/DailyMail dev articles 50+, never looked at
     python -m bench.attribution --data ../shared/data/summarization/bbc_news_dev.jsonl --offset 100   # BBC
+    python -m bench.attribution --change negation   # copy 2 says "was not" where copies 1 and 3 say "was"
 
 (`python -m` from the repository root, so the checkout's `briefing` is the one imported.)
 """
@@ -41,6 +42,7 @@ from briefing.text import content_hash
 
 SAYS_RATIO = 0.6  # a reworded sentence of the same copy still says the brief sentence
 LEAD_SENTENCES = 3  # the changed number sits in one of the first three sentences, where summaries draw from
+_AUXILIARY = re.compile(r"\b(?:was|were|is|are|has|had|have|will|would|could|can|should|did)\b(?! not| never)")
 _NUMBER = re.compile(r"(?<![\w.,$£€-])\d{1,4}(?![\w.,%-]|\.\d)")  # a plain integer, not a decimal, ordinal, percentage
 
 
@@ -53,19 +55,25 @@ class Wire:
     values: tuple[str, str, str]
 
 
-def make_wires(articles: list[Article], count: int, seed: int) -> list[Wire]:
+def make_wires(articles: list[Article], count: int, seed: int, change: str = "number") -> list[Wire]:
+    """`number`: copies 2 and 3 state two other values of the first plain number of the lead sentences. `negation`:
+    copy 2 negates the first auxiliary verb ("was" -> "was not"), copies 1 and 3 are as written."""
     rng = random.Random(seed)
+    pattern = _NUMBER if change == "number" else _AUXILIARY
     wires = []
     for article in articles:
         if len(wires) == count:
             break
-        lead = [(i, m) for i, s in enumerate(article.sentences[:LEAD_SENTENCES]) for m in _NUMBER.finditer(s)]
+        lead = [(i, m) for i, s in enumerate(article.sentences[:LEAD_SENTENCES]) for m in pattern.finditer(s)]
         if not lead:
             continue
         index, match = lead[0]
-        value = int(match.group(0))
-        others = rng.sample([v for v in range(max(1, value - 20), value + 40) if v != value], 2)
-        values = (match.group(0), *(str(v) for v in others))
+        if change == "number":
+            value = int(match.group(0))
+            others = rng.sample([v for v in range(max(1, value - 20), value + 40) if v != value], 2)
+            values = (match.group(0), *(str(v) for v in others))
+        else:
+            values = (match.group(0), match.group(0) + " not", match.group(0))
         copies = []
         for copy, shown in enumerate(values, start=1):
             sentence = article.sentences[index]
@@ -98,11 +106,14 @@ def count(brief: Brief, wires: list[Wire], show: bool = False) -> Counts:
         *(s for t in brief.stories for s in t.sentences),
         *brief.also_noted,
     ]
-    readings: dict[str, set[tuple[str, int]]] = {}
+    # Per brief sentence: the sources listed under a reading other than the sentence's own (its first source's).
+    disputing: dict[str, set[int]] = {}
     for story in brief.stories:
+        own = {s.id: s.sources[0] for s in story.sentences}
         for disagreement in story.disagreements:
             for reading in disagreement.readings:
-                readings.setdefault(disagreement.sentence_id, set()).update((reading.value, n) for n in reading.sources)
+                if own.get(disagreement.sentence_id) not in reading.sources:
+                    disputing.setdefault(disagreement.sentence_id, set()).update(reading.sources)
     for sentence in sentences:
         own_wire, own_copy = source_copy[sentence.sources[0]]
         index = _aligned(sentence.text, own_wire.copies[own_copy])
@@ -127,25 +138,28 @@ def count(brief: Brief, wires: list[Wire], show: bool = False) -> Counts:
             wire, copy = source_copy[number]
             if wire is own_wire and wire.values[copy] != shown_value:
                 differing += 1
-                found = (wire.values[copy], number) in readings.get(sentence.id, set())
+                found = number in disputing.get(sentence.id, set())
                 reported += found
                 if show and not found:
                     print(f"not reported [{number}] {sentence.id}: {sentence.text[:160]}")
     return Counts(citations, misattributed, missed, differing, reported, 0.0)
 
 
+_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
 
 def _says(article: Article, text: str) -> bool:
     """Independent of the product's rules: the article has the sentence word for word, or a close one (difflib ratio
-    >= SAYS_RATIO) with every figure of it."""
+    >= SAYS_RATIO) with every figure of it and as many negations."""
     figures = Counter(_FIGURE.findall(text))
+    negations = len(_NEGATION.findall(text))
     for sentence in article.sentences:
         if sentence == text:
             return True
         if (
             not figures - Counter(_FIGURE.findall(sentence))
+            and len(_NEGATION.findall(sentence)) == negations
             and SequenceMatcher(a=text, b=sentence).ratio() >= SAYS_RATIO
         ):
             return True
@@ -163,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=15)
     parser.add_argument("--offset", type=int, default=0, help="skip the first N articles of the set")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--change", choices=("number", "negation"), default="number", help="what the copies change")
     parser.add_argument("--show", action="store_true", help="print each misattributed or unreported case")
     args = parser.parse_args(argv)
     if not args.data.is_file():
@@ -172,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     from briefing.summarize import summarize
 
     items, _ = load_dev_set(args.data, limit=args.offset + 20 * args.articles)
-    wires = make_wires([item.article for item in items[args.offset :]], args.articles, args.seed)
+    wires = make_wires([item.article for item in items[args.offset :]], args.articles, args.seed, args.change)
     articles = [copy for wire in wires for copy in wire.copies]
     settings = Settings(date=dt.date(2026, 11, 25), use_cache=False)
     models = bench_models(settings)
@@ -182,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         for w, summary in zip(wires, summaries[::3], strict=True)
     )
     print(
-        f"{len(wires)} articles x 3 copies (articles {args.offset}+ of {args.data.name}, seed {args.seed}); "
+        f"{len(wires)} articles x 3 copies, {args.change} changed "
+        f"(articles {args.offset}+ of {args.data.name}, seed {args.seed}); "
         f"the changed sentence is in {in_summaries} of the {len(wires)} originals' extractive summaries\n"
     )
     compose(articles, summaries, settings, models)  # warm-up: NER model load and first-call costs out of the clocks

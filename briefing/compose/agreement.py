@@ -180,6 +180,9 @@ def _describe(kind: DifferenceKind, a: Claim, b: Claim) -> Difference:
         a0, b0 = a0 - 1, b0 - 1  # a changed unit: show it with its number, "198 metres" vs "198 feet"
     if kind == "role":  # the whole swapped stretch: "Arsenal beat Chelsea" vs "Chelsea beat Arsenal"
         a0, a1, b0, b1 = changes[0][1], changes[-1][2], changes[0][3], changes[-1][4]
+    if a0 == a1 or b0 == b1:  # a word only one side has ("not"): show it with its neighbours, "was not" vs "was"
+        a0, b0 = max(0, a0 - 1), max(0, b0 - 1)
+        a1, b1 = min(len(a.tokens), a1 + 1), min(len(b.tokens), b1 + 1)
     ours, theirs = " ".join(a.shown[a0:a1]), " ".join(b.shown[b0:b1])
     about = " ".join(_about(a.tokens, a0, a1, kind, a.shown))
     return Difference(kind, about, ours or "(nothing)", theirs or "(nothing)")
