@@ -52,6 +52,9 @@ class Difference:
     about: str
     ours: str
     theirs: str
+    # False when the other sentence only leaves the value out ("Smith was arrested" against "Smith, 45, was
+    # arrested"): it is then not cited for the sentence, but it does not dispute it either.
+    disputed: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ def _describe(kind: DifferenceKind, a: Claim, b: Claim) -> Difference:
     if chosen is None:
         chosen = changes[0]
     _, a0, a1, b0, b1 = chosen
+    disputed = _states_other_value(kind, a.shown[a0:a1], b.shown[b0:b1])
     if kind == "number" and not any(t[:1].isdigit() for t in a.tokens[a0:a1] + b.tokens[b0:b1]) and a0 and b0:
         a0, b0 = a0 - 1, b0 - 1  # a changed unit: show it with its number, "198 metres" vs "198 feet"
     if kind == "role":  # the whole swapped stretch: "Arsenal beat Chelsea" vs "Chelsea beat Arsenal"
@@ -185,7 +189,24 @@ def _describe(kind: DifferenceKind, a: Claim, b: Claim) -> Difference:
         a1, b1 = min(len(a.tokens), a1 + 1), min(len(b.tokens), b1 + 1)
     ours, theirs = " ".join(a.shown[a0:a1]), " ".join(b.shown[b0:b1])
     about = " ".join(_about(a.tokens, a0, a1, kind, a.shown))
-    return Difference(kind, about, ours or "(nothing)", theirs or "(nothing)")
+    return Difference(kind, about, ours or "(nothing)", theirs or "(nothing)", disputed)
+
+
+def _states_other_value(kind: DifferenceKind, ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Whether the other sentence's differing stretch holds a value of its own (a number, a date, a name) rather
+    than only leaving ours out ("Smith was arrested" against "John Smith, 45, was arrested"). Negations and swapped
+    roles always dispute."""
+    if kind in ("negation", "role"):
+        return True
+    if not theirs:
+        return False
+    text = " ".join(theirs)
+    if kind == "number":  # another figure, or another unit for the same figure ("198 feet" against "198 metres")
+        return bool(claim_of(text).numbers) or not any(t[:1].isdigit() for t in ours)
+    if kind == "date":
+        return bool(claim_of(text).dates)
+    own_words = {w.lower() for w in ours}
+    return any(word[:1].isupper() and word.lower() not in own_words for word in theirs)
 
 
 def _matches_kind(kind: DifferenceKind, ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:

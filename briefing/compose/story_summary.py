@@ -157,7 +157,8 @@ def corroborating_articles(
             found.append(member)
         # The closest sentence is the one that speaks to it: when it states another value, the source disputes it,
         # even if elsewhere it also says what the candidate says (then it is cited and listed under both values).
-        if (difference := differences[0]) is not None:
+        # One that only leaves a value out is not cited for it, and disputes nothing.
+        if (difference := differences[0]) is not None and difference.disputed:
             differing.append((member, articles[member].sentences[close[0]], difference))
     return found, disagreements_of(candidate.article, candidate.text, differing, found)
 

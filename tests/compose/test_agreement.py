@@ -54,6 +54,21 @@ def test_numbers_dates_negation_names_and_roles_decide_agreement():
     assert compare("John Smith was arrested in London.", "Peter Jones was arrested in London.").kind == "name"
     role = compare("Arsenal beat Chelsea 2-1 at the Emirates.", "Chelsea beat Arsenal 2-1 at the Emirates.")
     assert role is not None and role.kind == "role"
+    assert all(d is not None and d.disputed for d in (number, negation, role))
+
+
+def test_a_sentence_that_only_leaves_a_value_out_is_not_cited_for_it_but_disputes_nothing():
+    full = "John Smith, 45, was arrested in Leeds on Friday."
+    for shorter in (
+        "John Smith was arrested in Leeds on Friday.",
+        "Smith, 45, was arrested in Leeds on Friday.",
+        "John Smith, 45, was arrested in Leeds.",
+    ):
+        difference = compare(full, shorter)
+        assert difference is not None and not difference.disputed, shorter
+    assert agree(shorter, full)  # the longer sentence says everything the shorter one does
+    assert compare(full, full.replace("Friday", "Monday")).disputed
+    assert compare(full, full.replace("John Smith", "Peter Jones")).disputed
 
 
 def test_three_wire_copies_with_different_tolls_cite_only_their_own_number(embedded_encoder, tmp_path):
