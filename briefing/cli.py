@@ -60,6 +60,12 @@ class SummaryFormat(str, Enum):
     jsonl = "jsonl"
 
 
+class VerifyFormatOption(str, Enum):
+    md = "md"
+    json = "json"
+    jsonl = "jsonl"
+
+
 class CleanFormat(str, Enum):
     text = "text"
     json = "json"
@@ -380,6 +386,46 @@ def clean_command(
     _report_skipped(loaded.skipped)
     if not loaded.articles:
         raise _fail("no article could be read from the sources given")
+
+
+@app.command()
+def verify(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="With --summary: the articles the summary is from (files, folders, URLs). Without: JSONL records, "
+            'one per line: {"id", "article": "…" or "sources": ["…", …], "summary": "…" or ["…", …]}.',
+            show_default=False,
+        ),
+    ],
+    summary: Annotated[
+        str | None, typer.Option("--summary", "-s", help="The summary to check: a text file, or - for stdin.")
+    ] = None,
+    output_format: Annotated[
+        VerifyFormatOption, typer.Option("--format", "-f", help="Output format.")
+    ] = VerifyFormatOption.md,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Check a summary, sentence by sentence, against its sources: supported or not, why, and where."""
+    from briefing.pipeline import run_verify_records, run_verify_summary
+    from briefing.render import atomic_write
+    from briefing.render.verification import VerifyFormat, render_verification
+
+    settings = _settings()
+    try:
+        if summary is not None:
+            result = run_verify_summary(sources, summary, settings)
+        else:
+            result = run_verify_records(sources, settings)
+    except BriefingError as error:
+        raise _fail(str(error)) from None
+    _report_skipped(result.skipped)
+    text = render_verification(result.reports, VerifyFormat(output_format.value), result.skipped)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(out, text)
+        typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()

@@ -22,7 +22,7 @@ from briefing.ingest import ingest
 from briefing.memory import release_free_memory
 from briefing.models import RunModels
 from briefing.progress import NO_PROGRESS, Progress
-from briefing.records import Article, Brief, Skipped, Summary
+from briefing.records import Article, Brief, RawDocument, Skipped, Summary, VerifyReport, VerifyRequest
 from briefing.render import write_brief
 from briefing.runlock import day_lock
 from briefing.shown import for_terminal
@@ -148,3 +148,68 @@ def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunMod
         if written:
             history.record(settings.date, composition.fingerprints)
     return DailyResult(brief, tuple(written), intake, (moved,) if moved else ())
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    reports: tuple[VerifyReport, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def run_verify_summary(
+    article_sources: Sequence[str], summary_source: str, settings: Settings, progress: Progress = NO_PROGRESS
+) -> VerifyResult:
+    """`briefing verify ARTICLE... --summary FILE|-`: one summary checked against the articles given."""
+    from briefing.ingest.verify_records import read_text, summary_sentences
+
+    summary = summary_sentences(read_text(summary_source))
+    if not summary:
+        raise SourceError(summary_source, "the summary holds no sentence to check")
+    loaded = load_articles(article_sources, settings, progress)
+    if not loaded.articles:
+        why = "; ".join(f"{item.source}: {item.reason}" for item in loaded.skipped[:3])
+        raise SourceError(
+            ", ".join(article_sources),
+            "no article could be read to check the summary against" + (f" ({why})" if why else ""),
+        )
+    request = VerifyRequest("stdin" if summary_source == "-" else summary_source, loaded.articles, summary)
+    return VerifyResult(tuple(_verify([request], settings, progress)), loaded.skipped)
+
+
+def run_verify_records(
+    record_sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS
+) -> VerifyResult:
+    """`briefing verify RECORDS.jsonl...`: every record's summary against its own sources; bad records skipped."""
+    from briefing.ingest.verify_records import read_summary_records
+
+    requests: list[VerifyRequest] = []
+    skipped: list[Skipped] = []
+    progress.stage("Reading records")
+    for source in record_sources:
+        try:
+            records, bad = read_summary_records(source)
+        except SourceError as error:
+            skipped.append(Skipped(error.source, error.reason))
+            continue
+        skipped.extend(bad)
+        for record in records:
+            try:
+                articles = tuple(
+                    clean(RawDocument(f"{record.where} source {n}", text, "text"))
+                    for n, text in enumerate(record.sources, start=1)
+                )
+            except SourceError as error:
+                skipped.append(Skipped(f"{record.where} (id {record.id})", error.reason))
+                continue
+            requests.append(VerifyRequest(record.id, articles, record.summary))
+    return VerifyResult(tuple(_verify(requests, settings, progress)), tuple(skipped))
+
+
+def _verify(requests: Sequence[VerifyRequest], settings: Settings, progress: Progress) -> list[VerifyReport]:
+    from briefing.summarize.verify import verify_summaries
+
+    if not requests:
+        return []
+    progress.stage(f"Checking {sum(len(r.summary) for r in requests)} summary sentences")
+    with RunModels(settings) as models:
+        return verify_summaries(requests, models.encoder)

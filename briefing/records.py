@@ -109,6 +109,26 @@ class BriefSentence:
     id: str = ""  # unique in the brief, usable as an HTML anchor: "s2-1" (story 2, sentence 1), "bluf-1", "also-3"
     story_id: str | None = None  # the Story this sentence belongs to or points at (bottom line, Also noted)
     label: str | None = None  # a short lead-in shown before the text: the story headline in Also noted
+    reason: str | None = None  # for a flagged sentence: why the faithfulness guard could not tie it to its source
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a disputed fact and the sources that state it."""
+
+    value: str  # as the sources write it: "27", "did not arrest", "Tuesday"
+    sources: tuple[int, ...]  # Source.number values
+    sentence: str  # the sentence of the first of them that says it
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources of one story that say the same thing with different values ("Sources differ")."""
+
+    kind: Literal["number", "date", "negation", "name", "role"]
+    about: str  # the shared words that say what is disputed: "people were killed"
+    readings: tuple[Reading, ...]  # at least two, in source-number order
+    sentence_id: str  # the brief sentence it qualifies (that sentence cites only the sources of its own reading)
 
 
 @dataclass(frozen=True)
@@ -128,6 +148,7 @@ class Story:
     published: dt.date | None = None  # the latest day among its sources, when known
     previously_briefed: dt.date | None = None  # the day of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
+    disagreements: tuple[Disagreement, ...] = ()  # where its sources state different values for the same thing
 
 
 @dataclass(frozen=True)
@@ -178,3 +199,36 @@ class Brief:
     also_noted: tuple[BriefSentence, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """`briefing verify`: a summary to check against its sources (cleaned articles)."""
+
+    id: str
+    sources: tuple[Article, ...]
+    summary: tuple[str, ...]  # its sentences
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a source says what a checked sentence says: `source` and `sentence` count from 1."""
+
+    source: int
+    sentence: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    supported: bool
+    reason: str | None  # why it is not supported; None when it is
+    score: float  # the encoder similarity of its best-matching source sentence
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    id: str
+    sentences: tuple[SentenceVerdict, ...]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from briefing.compose.agreement import DraftDisagreement
 from briefing.compose.ranking import DraftStory, best_sentence, bottom_line_stories
-from briefing.records import Article, BriefSentence, Source, Story
+from briefing.records import Article, BriefSentence, Disagreement, Reading, Source, Story
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,22 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
         if best is not None:
             sentence_id = f"bluf-{index}"
             sources = cite(best.articles, sentence_id)
-            bottom_line.append(BriefSentence(best.text, sources, best.flagged, sentence_id, story.id))
+            bottom_line.append(
+                BriefSentence(best.text, sources, best.flagged, sentence_id, story.id, reason=best.reason)
+            )
 
     stories = []
     for rank, story in enumerate(full, start=1):
         sentences = tuple(
-            BriefSentence(s.text, cite(s.articles, f"s{rank}-{k}"), s.flagged, f"s{rank}-{k}", story.id)
+            BriefSentence(
+                s.text, cite(s.articles, f"s{rank}-{k}"), s.flagged, f"s{rank}-{k}", story.id, reason=s.reason
+            )
             for k, s in enumerate(story.sentences, start=1)
+        )
+        disagreements = tuple(
+            _numbered_disagreement(d, number_of, f"s{rank}-{k}")
+            for k, s in enumerate(story.sentences, start=1)
+            for d in s.disagreements
         )
         stories.append(
             Story(
@@ -74,6 +84,7 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
                 published=story.published,
                 previously_briefed=story.previously_briefed,
                 new_sources=tuple(sorted(number_of[m] for m in story.new_members)),
+                disagreements=disagreements,
             )
         )
 
@@ -83,7 +94,11 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
         best = best_sentence(story)
         if best is not None:
             sources = cite(best.articles, sentence_id)
-            also_noted.append(BriefSentence(best.text, sources, best.flagged, sentence_id, story.id, story.headline))
+            also_noted.append(
+                BriefSentence(
+                    best.text, sources, best.flagged, sentence_id, story.id, story.headline, reason=best.reason
+                )
+            )
         else:  # no summary sentence: the headline itself, cited to the articles that carry it
             sources = cite(story.members, sentence_id)
             also_noted.append(BriefSentence(story.headline, sources, False, sentence_id, story.id, None))
@@ -104,3 +119,10 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
         for member, number in sorted(number_of.items(), key=lambda item: item[1])
     )
     return NumberedBrief(tuple(stories), listed, tuple(bottom_line), tuple(also_noted))
+
+
+def _numbered_disagreement(draft: DraftDisagreement, number_of: dict[int, int], sentence_id: str) -> Disagreement:
+    """A disagreement with its readings' sources numbered, readings in the order of their first source."""
+    readings = [Reading(r.value, tuple(sorted(number_of[a] for a in r.articles)), r.sentence) for r in draft.readings]
+    readings.sort(key=lambda r: r.sources[0])
+    return Disagreement(draft.kind, draft.about, tuple(readings), sentence_id)

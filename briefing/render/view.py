@@ -40,6 +40,20 @@ class SentenceView:
 
 
 @dataclass(frozen=True)
+class ReadingView:
+    value: str
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    """A "Sources differ" line: what is disputed, and each value with the sources that state it."""
+
+    about: str
+    readings: tuple[ReadingView, ...]
+
+
+@dataclass(frozen=True)
 class StoryView:
     number: int
     anchor: str
@@ -54,6 +68,7 @@ class StoryView:
     new_sources: tuple[int, ...]  # for an update: the sources earlier briefs did not have
     published: str
     truncated: bool
+    disagreements: tuple[DisagreementView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,7 +208,23 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
         new_sources=tuple(n for n in _ints(story.get("new_sources")) if n in known),
         published=plain_text(story.get("published")),
         truncated=bool(story.get("truncated")),
+        disagreements=_disagreements(story.get("disagreements"), known),
     )
+
+
+def _disagreements(value: Any, known: frozenset[int]) -> tuple[DisagreementView, ...]:
+    """The Sources differ lines; a reading without a known source, or a line left with fewer than two, is dropped."""
+    lines = []
+    for item in _mappings(value):
+        readings = tuple(
+            ReadingView(text, numbers)
+            for reading in _mappings(item.get("readings"))
+            if (text := plain_text(reading.get("value")))
+            and (numbers := tuple(n for n in _ints(reading.get("sources")) if n in known))
+        )
+        if len(readings) >= 2:
+            lines.append(DisagreementView(plain_text(item.get("about")), readings))
+    return tuple(lines)
 
 
 def _update_note(story: Mapping[str, Any]) -> str:

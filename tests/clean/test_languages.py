@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.compose.entities import entity_model, extract_entities
+from briefing.compose.entities import extract_entities, load_entity_model
 from briefing.config import Settings, parse_languages
 from briefing.errors import ConfigError
 from briefing.pipeline import load_articles
@@ -66,11 +66,12 @@ def test_sentences_split_in_many_scripts(text: str, expected: list[str]):
 
 
 def test_no_entities_for_a_language_the_model_does_not_know():
-    if entity_model() is None:
+    nlp = load_entity_model()
+    if nlp is None:
         pytest.skip("the spaCy NER model is not installed")
     german = Article("de", "de.txt", "Klimapaket", tuple(split_sentences(GERMAN)), language="de")
     english = Article("en", "en.txt", "ECB", tuple(split_sentences(ENGLISH)), language="en")
-    german_entities, english_entities = extract_entities([german, english])
+    german_entities, english_entities = extract_entities([german, english], nlp)
     assert german_entities.mentions == ()
     assert {"Christine Lagarde", "Frankfurt"} <= {mention.text for mention in english_entities.mentions}
 
