@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from briefing import __version__
-from briefing.config import Device, DType, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
+from briefing.config import Device, DType, Executor, GuardMode, Method, ReduceMode, Settings, parse_date, setting_spec
 from briefing.errors import BriefingError
 from briefing.records import Skipped
 
@@ -104,6 +104,23 @@ BeamsOption = Annotated[int, _option("num_beams")]
 BatchSizeOption = Annotated[int, _option("batch_size")]
 ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
 UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
+EndpointOption = Annotated[str | None, _option("endpoint")]
+ConcurrencyOption = Annotated[int, _option("concurrency")]
+ExecutorOption = Annotated[Executor, _option("executor")]
+RayAddressOption = Annotated[str | None, _option("ray_address")]
+RayWorkersOption = Annotated[int | None, _option("ray_workers")]
+
+
+def _scale_values(
+    endpoint: str | None, concurrency: int, executor: Executor, ray_address: str | None, ray_workers: int | None
+) -> dict[str, object]:
+    return {
+        "endpoint": endpoint,
+        "concurrency": concurrency,
+        "executor": executor,
+        "ray_address": ray_address,
+        "ray_workers": ray_workers,
+    }
 
 
 def _generation_values(
@@ -145,6 +162,11 @@ def summarize(
     batch_size: BatchSizeOption = DEFAULT["batch_size"],
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    endpoint: EndpointOption = DEFAULT["endpoint"],
+    concurrency: ConcurrencyOption = DEFAULT["concurrency"],
+    executor: ExecutorOption = DEFAULT["executor"],
+    ray_address: RayAddressOption = DEFAULT["ray_address"],
+    ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
 ) -> None:
     """Summarize one or more articles."""
     from briefing.pipeline import run_summarize
@@ -157,6 +179,7 @@ def summarize(
         guard=guard,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
+        **_scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
     )
     try:
         result = run_summarize(sources, settings, compose_brief=output_format is not SummaryFormat.jsonl)
@@ -212,6 +235,11 @@ def daily(
     batch_size: BatchSizeOption = DEFAULT["batch_size"],
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    endpoint: EndpointOption = DEFAULT["endpoint"],
+    concurrency: ConcurrencyOption = DEFAULT["concurrency"],
+    executor: ExecutorOption = DEFAULT["executor"],
+    ray_address: RayAddressOption = DEFAULT["ray_address"],
+    ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
     quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
     top: Annotated[int | None, _option("top")] = DEFAULT["top"],
     new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
@@ -238,6 +266,7 @@ def daily(
         "story_words": story_words,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
+        **_scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
     }
     if brief_date:
         values["date"] = brief_date

@@ -26,6 +26,8 @@ from briefing.summarize.prompts import PromptTemplate
 if TYPE_CHECKING:
     import torch
 
+    from briefing.summarize.base import TextGenerator
+
 log = logging.getLogger(__name__)
 
 MAX_CONTEXT = 4096  # longer contexts cost quadratic attention on CPU and small models lose the thread; we chunk instead
@@ -146,16 +148,7 @@ class GenerativeModel:
         self, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
     ) -> int:
         """Tokens left for the `{text}` of one prompt: context minus the prompt around it, the output and `reserve`."""
-        empty = self.render(template, **{**values, "text": "", "summary": ""})
-        budget = self.context_tokens - self.prompt_tokens(empty) - PROMPT_MARGIN - reserve
-        if self.kind == "causal":  # a decoder-only model writes into the same context window
-            budget -= options.max_new_tokens
-        if budget < MIN_INPUT_TOKENS:
-            raise ModelError(
-                f"{self.name}: a context of {self.context_tokens} tokens leaves only {max(budget, 0)} for the "
-                f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
-            )
-        return budget
+        return input_budget(self, template, options, reserve, **values)
 
     # -- generation -----------------------------------------------------------------------------------------------
 
@@ -243,6 +236,23 @@ class GenerativeModel:
             torch.cuda.empty_cache()
         elif self.device.type == "mps":
             torch.mps.empty_cache()
+
+
+def input_budget(
+    model: TextGenerator, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
+) -> int:
+    """Tokens left for the `{text}` of one prompt of `model` (any backend): context minus the prompt around it, the
+    output and `reserve`."""
+    empty = model.render(template, **{**values, "text": "", "summary": ""})
+    budget = model.context_tokens - model.prompt_tokens(empty) - PROMPT_MARGIN - reserve
+    if model.kind == "causal":  # a decoder-only model writes into the same context window
+        budget -= options.max_new_tokens
+    if budget < MIN_INPUT_TOKENS:
+        raise ModelError(
+            f"{model.name}: a context of {model.context_tokens} tokens leaves only {max(budget, 0)} for the "
+            f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
+        )
+    return budget
 
 
 def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool) -> GenerativeModel:
