@@ -64,6 +64,20 @@ def suffix_hint(path: Path) -> str | None:
 
 
 def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
+    for entry in folder_files(folder):
+        if isinstance(entry, Skipped):
+            yield entry
+        else:
+            path, hint = entry
+            yield from guarded(str(path), file_documents(ctx, path, hint))
+
+
+def folder_files(folder: Path) -> Iterator[tuple[Path, str] | Skipped]:
+    """The files a folder source reads, in reading order, each with its hint; files of other types as Skipped.
+
+    Raises SourceError (after the walk) when the folder holds no article file. The Ray executor hands these files
+    to its workers one by one; folder_documents reads them here.
+    """
     files_seen = 0
     articles_tried = 0
     for directory, subfolders, names in os.walk(folder, followlinks=False):
@@ -78,7 +92,7 @@ def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
                 yield Skipped(str(path), _unsupported_reason(path))
                 continue
             articles_tried += 1
-            yield from guarded(str(path), file_documents(ctx, path, hint))
+            yield path, hint
     if articles_tried == 0:
         what = "no files" if files_seen == 0 else "no article files"
         raise SourceError(str(folder), f"folder holds {what} (briefing reads {_READABLE}, also gzip'd)")
