@@ -67,6 +67,7 @@ def ensure_ray(settings: Settings) -> ModuleType:
             num_cpus=None if settings.ray_address else settings.ray_workers,
             include_dashboard=False,
             log_to_driver=False,
+            logging_level=logging.WARNING,
             runtime_env=runtime_env,
         )
     except (ConnectionError, RuntimeError, ValueError) as error:
@@ -74,6 +75,7 @@ def ensure_ray(settings: Settings) -> ModuleType:
         reason = " ".join(str(error).split())[:200]
         raise ConfigError(f"--executor ray: cannot start or reach {where} ({type(error).__name__}: {reason})") from None
     ray.data.DataContext.get_current().enable_progress_bars = False  # the CLI draws its own
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # its execution plans are not the user's business
     return ray
 
 
@@ -115,7 +117,7 @@ def ingest_and_clean_on_ray(
             fn_kwargs={"settings": settings},
             batch_size=CLEAN_BATCH,
             batch_format="numpy",
-            concurrency=workers,
+            compute=ray.data.TaskPoolStrategy(size=workers),
             max_retries=RETRIES,
         )
         for row in _ray_errors(cleaned.iter_rows()):
@@ -168,7 +170,7 @@ def summarize_on_ray(
         fn_constructor_kwargs={"settings": settings, "summarizer_class": summarizer_class},
         batch_size=SUMMARY_BATCH,
         batch_format="numpy",
-        concurrency=workers,
+        compute=ray.data.ActorPoolStrategy(size=workers),
         max_restarts=RETRIES,
         max_task_retries=RETRIES,
     )
