@@ -30,12 +30,13 @@ from briefing.config import Settings
 from briefing.errors import BriefingError, ConfigError, ModelError
 from briefing.executor import require_ray
 from briefing.ingest import ingest_unit, work_units
-from briefing.records import Article, RawDocument, Skipped, Summary
+from briefing.records import Article, Skipped, Summary
 
 log = logging.getLogger(__name__)
 
 CLEAN_BATCH = 4  # sources read and cleaned per task: small, so that a slow site does not hold up a whole block
 SUMMARY_BATCH = 8  # articles per actor call: enough to batch the encoder, few enough to spread over the pool
+LOCAL_START_TRIES = 3  # a local raylet must register within Ray's fixed 30 s: a loaded machine can miss that once
 RETRIES = 3  # restarts of a dead actor, retries of its batch (tasks: Ray's default of 3 retries)
 Batch = dict[str, np.ndarray]
 T = TypeVar("T")
@@ -61,19 +62,27 @@ def ensure_ray(settings: Settings) -> ModuleType:
     else:
         path = os.pathsep.join(filter(None, [str(package.parent), os.environ.get("PYTHONPATH")]))
         runtime_env = {"env_vars": {"PYTHONPATH": path}}
-    try:
-        ray.init(
-            address=settings.ray_address,
-            num_cpus=None if settings.ray_address else settings.ray_workers,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level=logging.WARNING,
-            runtime_env=runtime_env,
-        )
-    except (ConnectionError, RuntimeError, ValueError) as error:
-        where = f"the Ray cluster at {settings.ray_address}" if settings.ray_address else "a local Ray instance"
-        reason = " ".join(str(error).split())[:200]
-        raise ConfigError(f"--executor ray: cannot start or reach {where} ({type(error).__name__}: {reason})") from None
+    for attempt in range(1 if settings.ray_address else LOCAL_START_TRIES):
+        try:
+            ray.init(
+                address=settings.ray_address,
+                num_cpus=None if settings.ray_address else settings.ray_workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+                runtime_env=runtime_env,
+            )
+            break
+        except Exception as error:  # Ray raises bare Exceptions (a raylet that took over 30 s to register, say)
+            ray.shutdown()
+            if not settings.ray_address and attempt + 1 < LOCAL_START_TRIES:
+                log.warning("Ray did not start (%s); trying again", " ".join(str(error).split())[:120])
+                continue
+            where = f"the Ray cluster at {settings.ray_address}" if settings.ray_address else "a local Ray instance"
+            reason = " ".join(str(error).split())[:200]
+            raise ConfigError(
+                f"--executor ray: cannot start or reach {where} ({type(error).__name__}: {reason})"
+            ) from None
     ray.data.DataContext.get_current().enable_progress_bars = False  # the CLI draws its own
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # its execution plans are not the user's business
     return ray
@@ -89,64 +98,89 @@ def worker_count(ray: ModuleType, settings: Settings) -> int:
 def ingest_and_clean_on_ray(
     sources: Sequence[str], settings: Settings
 ) -> tuple[list[Skipped], list[Article | Skipped]]:
-    """(what ingest skipped, each document's cleaned Article or Skipped) in the order a local run produces them."""
+    """(what ingest skipped, each document's cleaned Article or Skipped) in the order a local run produces them.
+
+    Two map_batches: ingest reads each unit (a file, a URL, a feed) into its documents, which are then spread over
+    the workers (one JSONL of a hundred records is a hundred documents to clean) and cleaned.
+    """
     ray = ensure_ray(settings)
-    plan: list[Skipped | int] = []  # a Skipped found here, or the number of a row sent to the workers
-    rows: list[dict[str, Any]] = []
+    plan: list[Skipped | int] = []  # a Skipped found here, or the number of a unit sent to the workers
+    units: list[dict[str, Any]] = []
     for unit in work_units(sources):
         if isinstance(unit, Skipped):
             plan.append(unit)
             continue
         source, hint = unit
-        document: RawDocument | None = None
+        plan.append(len(units))
         if source == "-":  # stdin is this process's: read here, cleaned there
-            result = ingest_unit(source, hint, settings)
-            plan.extend(result.skipped)
-            for document in result.documents:
-                plan.append(len(rows))
-                rows.append({"index": len(rows), "payload": pickle.dumps((document.source, None, document))})
-            continue
-        plan.append(len(rows))
-        rows.append({"index": len(rows), "payload": pickle.dumps((source, hint, document))})
-    done: dict[int, tuple[tuple[Skipped, ...], list[Article | Skipped]]] = {}
-    if rows:
+            read = ingest_unit(source, hint, settings)
+            items = [*(("skip", s) for s in read.skipped), *(("doc", d) for d in read.documents)]
+            units.append({"unit": len(units), "payload": pickle.dumps(("read", items))})
+        else:
+            units.append({"unit": len(units), "payload": pickle.dumps(("source", (source, hint)))})
+    done: dict[int, list[tuple[int, str, Any]]] = {index: [] for index in range(len(units))}
+    if units:
         workers = worker_count(ray, settings)
-        dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), workers * 4))
-        cleaned = dataset.map_batches(
-            _ingest_and_clean,
+        blocks = workers * 4
+        ingested = ray.data.from_items(units, override_num_blocks=min(len(units), blocks)).map_batches(
+            _ingest,
             fn_kwargs={"settings": settings},
             batch_size=CLEAN_BATCH,
             batch_format="numpy",
             compute=ray.data.TaskPoolStrategy(size=workers),
             max_retries=RETRIES,
         )
+        cleaned = ingested.repartition(blocks).map_batches(
+            _clean,
+            batch_size=CLEAN_BATCH,
+            batch_format="numpy",
+            compute=ray.data.TaskPoolStrategy(size=workers),
+            max_retries=RETRIES,
+        )
         for row in _ray_errors(cleaned.iter_rows()):
-            done[int(row["index"])] = pickle.loads(row["payload"])
+            kind, item = pickle.loads(row["payload"])
+            done[int(row["unit"])].append((int(row["seq"]), kind, item))
     skipped: list[Skipped] = []
     outcomes: list[Article | Skipped] = []
     for step in plan:
         if isinstance(step, Skipped):
             skipped.append(step)
-        else:
-            read_skipped, cleaned_outcomes = done[step]
-            skipped.extend(read_skipped)
-            outcomes.extend(cleaned_outcomes)
+            continue
+        for _, kind, item in sorted(done[step], key=lambda entry: entry[0]):
+            (skipped if kind == "skip" else outcomes).append(item)
     return skipped, outcomes
 
 
-def _ingest_and_clean(batch: Batch, settings: Settings) -> Batch:
+def _ingest(batch: Batch, settings: Settings) -> Batch:
+    """Each unit's items, one row each, numbered in reading order: ("skip", Skipped) or ("doc", RawDocument)."""
+    unit_numbers: list[int] = []
+    numbers: list[int] = []
+    payloads: list[bytes] = []
+    for unit, payload in zip(batch["unit"], batch["payload"], strict=True):
+        what, value = pickle.loads(payload)
+        if what == "source":
+            read = ingest_unit(*value, settings)
+            value = [*(("skip", s) for s in read.skipped), *(("doc", d) for d in read.documents)]
+        for number, item in enumerate(value):
+            unit_numbers.append(int(unit))
+            numbers.append(number)
+            payloads.append(pickle.dumps(item))
+    return {
+        "unit": np.array(unit_numbers, dtype=np.int64),
+        "seq": np.array(numbers, dtype=np.int64),
+        "payload": np.array(payloads, dtype=object),
+    }
+
+
+def _clean(batch: Batch) -> Batch:
+    """("doc", RawDocument) rows become ("clean", Article or Skipped); skips pass through."""
     from briefing.pipeline import clean_or_skip
 
-    results = []
+    payloads = []
     for payload in batch["payload"]:
-        source, hint, document = pickle.loads(payload)
-        if document is not None:
-            read_skipped, documents = (), [document]
-        else:
-            read = ingest_unit(source, hint, settings)
-            read_skipped, documents = read.skipped, list(read.documents)
-        results.append(pickle.dumps((tuple(read_skipped), [clean_or_skip(d) for d in documents])))
-    return {"index": batch["index"], "payload": np.array(results, dtype=object)}
+        kind, item = pickle.loads(payload)
+        payloads.append(pickle.dumps(("clean", clean_or_skip(item)) if kind == "doc" else (kind, item)))
+    return {"unit": batch["unit"], "seq": batch["seq"], "payload": np.array(payloads, dtype=object)}
 
 
 # -- summarize and guard ------------------------------------------------------------------------------------------

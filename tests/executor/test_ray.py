@@ -38,10 +38,11 @@ def ray_instance() -> Iterator[Any]:
 def sources(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> list[str]:
     """A folder of article files as a user drops them, with one file of another type and one without text."""
     folder = tmp_path_factory.mktemp("articles")
-    lines = (data_dir / "brief_articles.jsonl").read_text(encoding="utf-8").splitlines()
-    lines += (data_dir / "cnn_sample.jsonl").read_text(encoding="utf-8").splitlines()[:3]
-    for number, line in enumerate(lines):
+    for number, line in enumerate((data_dir / "brief_articles.jsonl").read_text(encoding="utf-8").splitlines()):
         (folder / f"{number:02d}.txt").write_text(json.loads(line)["article"], encoding="utf-8")
+    # One JSONL file of several records: one unit to read, its documents cleaned on both workers.
+    cnn = (data_dir / "cnn_sample.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    (folder / "cnn.jsonl").write_text("\n".join(cnn + cnn[:1]) + "\n", encoding="utf-8")  # one duplicate record
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
     (folder / "empty.txt").write_text("   \n", encoding="utf-8")
     return [str(folder)]
@@ -68,7 +69,9 @@ def test_ray_gives_the_same_brief_as_local(ray_instance, sources, tmp_path, monk
     on_ray = run_daily(sources, _settings(tmp_path, Executor.ray))
     assert len(local.brief.stories) >= 3
     assert _stories(tmp_path / "ray") == _stories(tmp_path / "local")  # same stories, sentences, citations, skips
-    assert {s.source.rsplit("/", 1)[-1] for s in on_ray.brief.skipped} >= {"scan.pdf", "empty.txt"}
+    skipped = {s.source.rsplit("/", 1)[-1]: s.reason for s in on_ray.brief.skipped}
+    assert {"scan.pdf", "empty.txt", "cnn.jsonl:4"} <= set(skipped)
+    assert skipped["cnn.jsonl:4"] == "duplicate of an article already in this run"
 
     # A second run finds every summary in the cache the first one filled: nothing is sent to the workers.
     import briefing.executor.ray_stages as ray_stages
