@@ -16,6 +16,7 @@ from briefing.cli_help import plain_help
 from briefing.config import (
     Device,
     DType,
+    Executor,
     GuardMode,
     Method,
     ReduceMode,
@@ -138,6 +139,23 @@ BatchSizeOption = Annotated[int, _option("batch_size")]
 ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
 UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
 PrivateUrlsOption = Annotated[bool, _option("allow_private_urls")]
+EndpointOption = Annotated[str | None, _option("endpoint")]
+ConcurrencyOption = Annotated[int, _option("concurrency")]
+ExecutorOption = Annotated[Executor, _option("executor")]
+RayAddressOption = Annotated[str | None, _option("ray_address")]
+RayWorkersOption = Annotated[int | None, _option("ray_workers")]
+
+
+def _scale_values(
+    endpoint: str | None, concurrency: int, executor: Executor, ray_address: str | None, ray_workers: int | None
+) -> dict[str, object]:
+    return {
+        "endpoint": endpoint,
+        "concurrency": concurrency,
+        "executor": executor,
+        "ray_address": ray_address,
+        "ray_workers": ray_workers,
+    }
 
 
 def _generation_values(
@@ -181,6 +199,11 @@ def summarize(
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
     allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
+    endpoint: EndpointOption = DEFAULT["endpoint"],
+    concurrency: ConcurrencyOption = DEFAULT["concurrency"],
+    executor: ExecutorOption = DEFAULT["executor"],
+    ray_address: RayAddressOption = DEFAULT["ray_address"],
+    ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
 ) -> None:
     """Summarize one or more articles."""
     from briefing.pipeline import run_summarize
@@ -195,6 +218,7 @@ def summarize(
         allow_private_urls=allow_private_urls,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
+        **_scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
     )
     try:
         if out is not None:  # before the work: a missing folder must not surface after minutes of summarizing
@@ -293,6 +317,11 @@ def daily(
     batch_size: BatchSizeOption = DEFAULT["batch_size"],
     reduce: ReduceOption = DEFAULT["reduce_mode"],
     allow_unsafe_weights: UnsafeWeightsOption = DEFAULT["allow_unsafe_weights"],
+    endpoint: EndpointOption = DEFAULT["endpoint"],
+    concurrency: ConcurrencyOption = DEFAULT["concurrency"],
+    executor: ExecutorOption = DEFAULT["executor"],
+    ray_address: RayAddressOption = DEFAULT["ray_address"],
+    ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
     quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
     allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:

@@ -43,6 +43,15 @@ class DType(str, Enum):
     bfloat16 = "bfloat16"
 
 
+class Executor(str, Enum):
+    local = "local"  # every stage in this process
+    ray = "ray"  # ingest, clean and summarize as Ray Data map_batches on actor pools; compose and render here
+
+
+OPENAI_PREFIX = "openai:"  # `--model openai:NAME`: generation by the OpenAI-compatible server at `--endpoint`
+API_KEY_VARIABLES = ("BRIEFING_API_KEY", "OPENAI_API_KEY")  # read in this order; never a flag (shell history, ps)
+
+
 class ReduceMode(str, Enum):
     map_reduce = "map-reduce"  # summarize every chunk at once, then merge the chunk summaries
     refine = "refine"  # summarize the first chunk, then rewrite that summary with each next chunk in turn
@@ -147,6 +156,39 @@ class Settings:
         affects=Affects.generation,
         help="Generated sentences the article does not support: drop them (replaced by an extractive sentence) "
         "or flag them (kept, marked unverified).",
+    )
+    endpoint: str | None = setting(
+        None,
+        flag="--endpoint",
+        help="Base URL of an OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama) for --model openai:NAME, "
+        "e.g. http://HOST:PORT/v1; the API key is read from $BRIEFING_API_KEY or $OPENAI_API_KEY.",
+    )
+    concurrency: int = setting(
+        4, low=1, high=256, flag="--concurrency", help="Requests in flight to the --endpoint server."
+    )
+    request_timeout: float = setting(
+        120.0, low=0.01, high=3600, help="Seconds one request to the --endpoint server may take."
+    )
+    request_retries: int = setting(
+        4, low=0, high=20, help="Retries (with backoff) of a request the server answers 429 or 5xx, or drops."
+    )
+    server_context: int = setting(
+        4096,
+        low=256,
+        high=1_048_576,
+        affects=Affects.generation,
+        help="Context window (tokens) of the model behind --endpoint, when the server does not report it.",
+    )
+    executor: Executor = setting(
+        Executor.local,
+        flag="--executor",
+        help="Where ingest, clean and summarize run: this process, or Ray (a local instance, or --ray-address).",
+    )
+    ray_address: str | None = setting(
+        None, flag="--ray-address", help="Address of a running Ray cluster (ray start --head); default: start one."
+    )
+    ray_workers: int | None = setting(
+        None, low=1, high=4096, flag="--ray-workers", help="Actors per stage on Ray (default: the cluster's CPUs)."
     )
     use_cache: bool = setting(True, help="Read and write the summary cache.")
     cache_dir: Path = setting(
@@ -262,11 +304,27 @@ class Settings:
             )
         if self.window is not None:
             window_days(self.window)  # raises ConfigError naming --window
+        self._check_server()
+        if self.ray_address is not None and self.executor is not Executor.ray:
+            raise ConfigError("--ray-address needs --executor ray")
         if self.method is not Method.extractive and self.model == EMBEDDED_MODEL:
             raise ConfigError(
                 f"--method {self.method.value} needs a generative model: pass --model with a hub id, "
                 "a local folder or a .gguf file (the embedded model is an encoder)"
             )
+
+    def _check_server(self) -> None:
+        serves = self.model.startswith(OPENAI_PREFIX)
+        if serves and not self.model[len(OPENAI_PREFIX) :].strip():
+            raise ConfigError("--model openai:NAME needs the model name the server knows, e.g. openai:Qwen/Qwen2.5-7B")
+        if serves and self.endpoint is None:
+            raise ConfigError(f"--model {self.model} needs --endpoint http://HOST:PORT/v1 (the server to ask)")
+        if self.endpoint is not None and not serves:
+            raise ConfigError(f"--endpoint needs --model openai:NAME (got --model {self.model})")
+        if self.endpoint is not None and not self.endpoint.startswith(("http://", "https://")):
+            raise ConfigError(f"--endpoint must be an http:// or https:// URL, got {self.endpoint!r}")
+        if serves and self.num_beams > 1:
+            raise ConfigError("--beams is not available through --endpoint (the OpenAI API has no beam search)")
 
     def affecting(self, *kinds: Affects) -> dict[str, Any]:
         """The settings that change what `kinds` name, as JSON values (the cache key and provenance read this)."""

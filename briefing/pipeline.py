@@ -16,7 +16,7 @@ from briefing.clean.bound import bound_article
 from briefing.compose import compose_day
 from briefing.compose.history import open_history
 from briefing.compose.history_location import history_folder, migrate_history
-from briefing.config import Settings
+from briefing.config import Executor, Settings
 from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
 from briefing.memory import release_free_memory
@@ -26,7 +26,7 @@ from briefing.records import Article, Brief, RawDocument, Skipped, Summary, Veri
 from briefing.render import write_brief
 from briefing.runlock import day_lock
 from briefing.shown import for_terminal
-from briefing.summarize import summarize
+from briefing.summarize import summarize_or_skip
 from briefing.window import Intake, take_in
 
 log = logging.getLogger(__name__)
@@ -49,33 +49,55 @@ class DailyResult:
 def load_articles(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> CleanResult:
     """Ingest and clean every source; duplicates (same cleaned body) are kept once."""
     progress.stage("Reading sources")
+    if settings.executor is Executor.ray:
+        from briefing.executor.ray_stages import ingest_and_clean_on_ray
+
+        ingest_skipped, outcomes = ingest_and_clean_on_ray(sources, settings)
+        progress.stage("Cleaning articles", total=len(outcomes))
+        progress.advance(len(outcomes))
+        return collect_articles(ingest_skipped, outcomes, settings)
     ingested = ingest(sources, settings)  # settings carry the ingestion limits (sizes, timeouts)
-    skipped = list(ingested.skipped)
-    articles: list[Article] = []
-    seen: set[str] = set()
     progress.stage("Cleaning articles", total=len(ingested.documents))
+    outcomes = []
     for document in ingested.documents:
         progress.advance()
-        try:
-            article = clean(document)
-        except SourceError as error:
-            log.info("skipped %s", for_terminal(error))
-            skipped.append(Skipped(error.source, error.reason))
-            continue
-        except Exception as error:
-            # Third-party parsers (lxml, trafilatura, htmldate) can fail on hostile markup in ways the cleaner does
-            # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
-            # the one-line reason; the traceback goes to the debug log for a bug report.
-            log.debug("cleaner failed on %s", for_terminal(document.source), exc_info=True)
-            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-            skipped.append(Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it"))
+        outcomes.append(clean_or_skip(document))
+    return collect_articles(ingested.skipped, outcomes, settings)
+
+
+def clean_or_skip(document: RawDocument) -> Article | Skipped:
+    """The cleaned article, or why the document cannot be one (on this process or a Ray worker)."""
+    try:
+        return clean(document)
+    except SourceError as error:
+        log.info("skipped %s", for_terminal(error))
+        return Skipped(error.source, error.reason)
+    except Exception as error:
+        # Third-party parsers (lxml, trafilatura, htmldate) can fail on hostile markup in ways the cleaner does
+        # not foresee (an AssertionError deep in lxml): one page must not end the morning's run. The user gets
+        # the one-line reason; the traceback goes to the debug log for a bug report.
+        log.debug("cleaner failed on %s", for_terminal(document.source), exc_info=True)
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it")
+
+
+def collect_articles(
+    ingest_skipped: Sequence[Skipped], outcomes: Sequence[Article | Skipped], settings: Settings
+) -> CleanResult:
+    """The cleaning outcomes in document order, made into the run's articles: duplicates dropped, sizes bounded."""
+    skipped = list(ingest_skipped)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for article in outcomes:
+        if isinstance(article, Skipped):
+            skipped.append(article)
             continue
         if settings.lang and article.language not in settings.lang:
             language = article.language or "an unknown language"
-            skipped.append(Skipped(document.source, f"in {language}, not in --lang {','.join(settings.lang)}"))
+            skipped.append(Skipped(article.source, f"in {language}, not in --lang {','.join(settings.lang)}"))
             continue
         if article.id in seen:
-            skipped.append(Skipped(document.source, "duplicate of an article already in this run"))
+            skipped.append(Skipped(article.source, "duplicate of an article already in this run"))
             continue
         seen.add(article.id)
         article, cut_note = bound_article(article, settings)  # an HTML page can clean to megabytes of text
@@ -92,9 +114,13 @@ def summarize_sources(
     intake = take_in(loaded.articles, settings)
     loaded = CleanResult(intake.articles, loaded.skipped)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
-    summaries = summarize(loaded.articles, settings, models)
+    outcomes = summarize_or_skip(loaded.articles, settings, models)
     progress.advance(len(loaded.articles))
-    return loaded, summaries, intake
+    failed = tuple(outcome for outcome in outcomes if isinstance(outcome, Skipped))
+    if failed:  # a Ray worker could not summarize these: the brief is made of the others, the reasons reported
+        kept = [a for a, outcome in zip(loaded.articles, outcomes, strict=True) if isinstance(outcome, Summary)]
+        loaded = CleanResult(tuple(kept), loaded.skipped + failed)
+    return loaded, [outcome for outcome in outcomes if isinstance(outcome, Summary)], intake
 
 
 @dataclass(frozen=True)

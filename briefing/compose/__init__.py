@@ -32,6 +32,8 @@ from briefing.records import Article, Brief, Provenance, Skipped, Summary
 from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import content_hash
 
+HEADLINE_TIE = 1e-5  # closeness to the story centre below float32 noise: equal, whatever the batching
+
 
 @dataclass(frozen=True)
 class Composition:
@@ -133,12 +135,18 @@ def _headline(
     """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence,
     and among those cut from a sentence one that does not open by pointing back ("That landing is scheduled…")."""
 
-    def preference(member: int) -> tuple[bool, bool, float, int]:
+    def kind(member: int) -> tuple[bool, bool]:
         title = articles[member].title
         made_up = title.endswith("…") or len(title.split()) < 3
-        return (made_up, made_up and leans_on_context(title), -float(vectors[member].document @ centroid), member)
+        return made_up, made_up and leans_on_context(title)
 
-    return articles[min(members, key=preference)].title
+    best = min(kind(member) for member in members)
+    pool = [member for member in members if kind(member) == best]
+    closeness = {member: float(vectors[member].document @ centroid) for member in pool}
+    # A two-article story's centre is exactly as close to both: the choice must not fall to float rounding noise
+    # (which changes with how the encoder batched the texts, e.g. on Ray workers), so near-ties go to the earlier.
+    nearest = max(closeness.values())
+    return articles[min(m for m in pool if closeness[m] >= nearest - HEADLINE_TIE)].title
 
 
 def _apply_history(

@@ -100,6 +100,20 @@ def suffix_hint(path: Path) -> str | None:
 
 
 def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
+    for entry in folder_files(folder):
+        if isinstance(entry, Skipped):
+            yield entry
+        else:
+            path, hint = entry
+            yield from guarded(shown_path(path), file_documents(ctx, path, hint))
+
+
+def folder_files(folder: Path) -> Iterator[tuple[Path, str] | Skipped]:
+    """The files a folder source reads, in reading order, each with its hint; files of other types as Skipped.
+
+    Raises SourceError (after the walk) when the folder holds no article file. The Ray executor hands these files
+    to its workers one by one; folder_documents reads them here.
+    """
     files_seen = 0
     articles_tried = 0
     unlistable: list[OSError] = []
@@ -125,7 +139,7 @@ def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
                 yield Skipped(shown, _unsupported_reason(path))
                 continue
             articles_tried += 1
-            yield from guarded(shown, file_documents(ctx, path, hint))
+            yield path, hint
     for listing_error in unlistable:
         where = shown_path(listing_error.filename or folder)
         if Path(where) != folder or files_seen:  # a subfolder (or the top, if it listed anything after all)

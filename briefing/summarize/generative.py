@@ -16,17 +16,21 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from briefing.config import Device, DType, Settings
-from briefing.encoder.resolve import EMBEDDED_NAME, ModelKind, ModelLocation, quiet_transformers, resolve_model
+from briefing.encoder.resolve import EMBEDDED_NAME, ModelLocation, quiet_transformers, resolve_model
 from briefing.errors import ModelError
 from briefing.summarize.prompts import PromptTemplate
 
 if TYPE_CHECKING:
     import torch
 
+    from briefing.summarize.base import TextGenerator
+
 log = logging.getLogger(__name__)
+
+GenerativeKind = Literal["seq2seq", "causal"]  # the model kinds that write text
 
 MAX_CONTEXT = 4096  # longer contexts cost quadratic attention on CPU and small models lose the thread; we chunk instead
 DEFAULT_CONTEXT = 512  # neither config nor tokenizer gives a limit (T5's relative positions): its training length
@@ -69,7 +73,7 @@ class GenerativeModel:
         folder = str(location.folder)
         gguf = {"gguf_file": location.gguf_file} if location.gguf_file else {}
         config = self._attempt("config", lambda: AutoConfig.from_pretrained(folder, local_files_only=True, **gguf))
-        self.kind: ModelKind = model_kind(config, self.name)
+        self.kind: GenerativeKind = model_kind(config, self.name)
         self.tokenizer = self._attempt(
             "tokenizer", lambda: AutoTokenizer.from_pretrained(folder, local_files_only=True, **gguf)
         )
@@ -146,16 +150,7 @@ class GenerativeModel:
         self, template: PromptTemplate, options: GenerationOptions, values: Mapping[str, object], reserve: int = 0
     ) -> int:
         """Tokens left for the `{text}` of one prompt: context minus the prompt around it, the output and `reserve`."""
-        empty = self.render(template, **{**values, "text": "", "summary": ""})
-        budget = self.context_tokens - self.prompt_tokens(empty) - PROMPT_MARGIN - reserve
-        if self.kind == "causal":  # a decoder-only model writes into the same context window
-            budget -= options.max_new_tokens
-        if budget < MIN_INPUT_TOKENS:
-            raise ModelError(
-                f"{self.name}: a context of {self.context_tokens} tokens leaves only {max(budget, 0)} for the "
-                f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
-            )
-        return budget
+        return input_budget(self, template, options, reserve, **values)
 
     # -- generation -----------------------------------------------------------------------------------------------
 
@@ -245,6 +240,23 @@ class GenerativeModel:
             torch.mps.empty_cache()
 
 
+def input_budget(
+    model: TextGenerator, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
+) -> int:
+    """Tokens left for the `{text}` of one prompt of `model` (any backend): context minus the prompt around it, the
+    output and `reserve`."""
+    empty = model.render(template, **{**values, "text": "", "summary": ""})
+    budget = model.context_tokens - model.prompt_tokens(empty) - PROMPT_MARGIN - reserve
+    if model.kind == "causal":  # a decoder-only model writes into the same context window
+        budget -= options.max_new_tokens
+    if budget < MIN_INPUT_TOKENS:
+        raise ModelError(
+            f"{model.name}: a context of {model.context_tokens} tokens leaves only {max(budget, 0)} for the "
+            f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
+        )
+    return budget
+
+
 def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool) -> GenerativeModel:
     """Resolve and load a generative model (`RunModels.generator` holds it for one run)."""
     location = resolve_model(model, allow_unsafe)
@@ -253,7 +265,7 @@ def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool
     return GenerativeModel(location, device, dtype, allow_unsafe)
 
 
-def model_kind(config: Any, name: str) -> ModelKind:
+def model_kind(config: Any, name: str) -> GenerativeKind:
     """seq2seq or causal, from the config; a model that cannot generate text is refused with its class named."""
     from transformers.models.auto.modeling_auto import (
         MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
