@@ -51,7 +51,12 @@ def migrate_history(out_dir: Path, cache_dir: Path) -> str | None:
     if not days:
         return None  # a new output folder: nothing of the old history is about it
     try:
+        with old.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":  # opening it would move it aside as corrupt: leave it be
+                return f"could not copy the old brief history {old} (not an SQLite database); {new} starts empty"
         with open_history(cache_dir) as previous:
+            if previous.problem:  # unreadable (now moved aside by the history's own repair): nothing to copy
+                return f"could not copy the old brief history {old} ({previous.problem}); {new} starts empty"
             fingerprints = [f for f in previous.earlier(dt.date.max) if f.date in days]
         with open_history(history_folder(out_dir)) as history:
             for day, group in itertools.groupby(fingerprints, key=lambda f: f.date):

@@ -137,7 +137,9 @@ def test_daily_without_new_only_never_fails_on_history_and_with_it_says_why(
 ):
     cache = tmp_path / "cache"
     cache.mkdir()
-    path = recorded(cache)
+    out = tmp_path / "out"
+    out.mkdir()
+    path = recorded(out)  # the history lives in the output folder
     with sqlite3.connect(path) as connection:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     source = tmp_path / "day.jsonl"
@@ -147,7 +149,7 @@ def test_daily_without_new_only_never_fails_on_history_and_with_it_says_why(
     plain = runner.invoke(app, args)
     assert plain.exit_code == 0, plain.output
     assert (tmp_path / "out" / DAY_TWO.isoformat() / "brief.json").is_file()
-    new_only = runner.invoke(app, [*args, "--out", str(tmp_path / "out2"), "--new-only"])
+    new_only = runner.invoke(app, [*args, "--new-only"])
     assert new_only.exit_code == 1
     errors = [line for line in new_only.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "--new-only needs the brief history" in errors[0] and "newer briefing" in errors[0]
