@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from briefing.clean.dump import clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
+from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
     find_date,
@@ -93,9 +94,9 @@ def _iso_date(value: str | None) -> str | None:
     return find_date(value) if value else None
 
 
-def _title_from(sentence: str, limit: int = 12) -> str:
-    words = sentence.split()
-    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+def _title_from(sentence: str) -> str:
+    """An untitled article's headline: its lead's main clause, compressed (never the sentence cut off with "…")."""
+    return headline_from_sentence(sentence) or " ".join(sentence.split()[:HEADLINE_WORDS])
 
 
 def _clean_text_dump(document: RawDocument) -> _Found:
