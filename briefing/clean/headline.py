@@ -50,6 +50,11 @@ MIN_MODIFIER_CUT_WORDS = 6  # a cut before a preposition must leave subject, ver
 _LEADING_CLAUSE = re.compile(
     r"^(?:With|As|After|While|When|Although|Though|Despite|Amid|Following|Before|Since|If|Having)\b[^,]{1,80},\s+"
 )
+# A comma that ends a phrase: one before an appositive, a clause or a name, not one inside a list of adjectives
+# ("on-again, off-again battle") or of nouns ("pundits, writers and fans").
+_PHRASE_COMMA = re.compile(
+    r",\s(?=(?:the|a|an|its|his|her|their|who|which|where|after|as|while|when|but|saying|in|on|at|for)\b|[A-Z0-9])"
+)
 _TRAILING_JUNK = re.compile(r"[\s,;:—–-]+$|[.!?]+[\"'’”]?$")
 _DANGLING_END = re.compile(
     r"\s+(?:and|or|but|the|a|an|of|to|in|on|at|for|with|by|from|that|who|which|is|was|were|are|has|have|had|told|said|says)$",
@@ -66,11 +71,11 @@ def headline_from_sentence(sentence: str, limit: int = HEADLINE_WORDS) -> str:
     text = _without(text, _LEADING_CLAUSE, fewest=MIN_MODIFIER_CUT_WORDS)
     text = _PARENTHESES.sub("", text)
     text = _RELATIVE.sub(lambda m: "," if m.group(0).endswith(",") and _continues(text, m.end()) else "", text)
-    text = _AGE_OR_ROLE.sub("", text)
     text = _without(text, _ATTRIBUTION_HEAD)
     text = _TRAILING_JUNK.sub("", text)
     text = _without(text, _ATTRIBUTION_TAIL)
     text = _main_clause(text)
+    text = _AGE_OR_ROLE.sub("", text)
     text = _WEEKDAY.sub("", text) if len(text.split()) > limit else text
     text = _shorten(text, limit)
     text = _TRAILING_JUNK.sub("", text).strip(" ,;:'\"‘“")
@@ -101,14 +106,16 @@ def _shorten(text: str, limit: int) -> str:
     words = text.split()
     if len(words) <= limit:
         return text
-    # A modifier's preposition first: a comma may sit inside a list ("on-again, off-again battle").
-    boundaries = ((_MODIFIER_START, MIN_MODIFIER_CUT_WORDS), (re.compile(r",\s"), MIN_HEADLINE_WORDS))
+    boundaries = ((_MODIFIER_START, MIN_MODIFIER_CUT_WORDS), (_PHRASE_COMMA, MIN_HEADLINE_WORDS))
     for cap in (limit, limit + 2, HEADLINE_MAX_WORDS):
-        for boundary, fewest in boundaries:
-            cuts = [m.start() for m in boundary.finditer(text)]
-            fitting = [c for c in cuts if fewest <= len(text[:c].split()) <= cap]
-            if fitting:
-                return _tidy(text[: max(fitting)])
+        fitting = [
+            match.start()
+            for boundary, fewest in boundaries
+            for match in boundary.finditer(text)
+            if fewest <= len(text[: match.start()].split()) <= cap
+        ]
+        if fitting:
+            return _tidy(text[: max(fitting)])
     return _tidy(" ".join(words[:HEADLINE_MAX_WORDS]))
 
 
