@@ -19,6 +19,11 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*(?:\([^)]{1,30}\))?|\([A-Za-z .]{2,20}\))\s*"
     r"(?:[—–-]{1,2}|:)\s+"
 )
+# Page furniture that scrapes glue to a lead ("Image copyright AFP/Getty Image caption Mr Macron…").
+_FURNITURE_START = re.compile(
+    r"^(?:Image copyright\s.{0,60}?\s(?=Image caption\s)|Image caption\s+|Media playback is unsupported on your "
+    r"device\s+|(?:Getty Images|AP Photo|Reuters)\s*/?\s+(?=[A-Z]))+"
+)
 _BYLINE_START = re.compile(r"^(?:By\s+[A-Z][\w.'’ -]{1,40}\.\s+|(?:UPDATED|PUBLISHED):[^.]{1,60}\.\s+)")
 _PARENTHESES = re.compile(r"\s*\([^()]{0,80}\)")
 _RELATIVE = re.compile(r",\s+(?:who|whom|whose|which|where)\b[^,;:—–]*(?:,|(?=[;:—–])|$)")
@@ -65,6 +70,8 @@ _DANGLING_END = re.compile(
 def headline_from_sentence(sentence: str, limit: int = HEADLINE_WORDS) -> str:
     """The main clause of `sentence` in at most about `limit` words (never more than HEADLINE_MAX_WORDS)."""
     text = " ".join(sentence.split())
+    text = _FURNITURE_START.sub("", text)
+    text = _FURNITURE_START.sub("", text)
     text = _BYLINE_START.sub("", text)
     text = _without(text, _DATELINE)
     text = _without(text, _LABEL)
