@@ -109,10 +109,13 @@ def main() -> None:
         folder = Path(temp)
         days = {"CNN/DailyMail": cnn_day(folder, args.limit), "Multi-News": multinews_day(folder, args.multinews_docs)}
         for name, path in days.items():
+            print(f"{name}: running…", file=sys.stderr, flush=True)
             cache = folder / f"cache-{name[:3]}"
             anchor, anchor_md, anchor_s = run(path, folder / "anchor", cache, top=10_000, story_words=150)
             brief, markdown, seconds = run(path, folder / "out", cache)
             rows.append((name, brief, markdown, seconds, anchor, anchor_md, anchor_s))
+            print(f"{name}: brief.md {len(markdown.split())} words (anchor {len(anchor_md.split())})", file=sys.stderr)
+            print(f"{name}: {check(brief)}", file=sys.stderr, flush=True)
     print("| day | layout | stories in full | also noted | sources | brief.md words | per section | seconds |")
     print("|---|---|---:|---:|---:|---:|---|---:|")
     for name, brief, markdown, seconds, anchor, anchor_md, anchor_s in rows:
