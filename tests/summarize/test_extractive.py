@@ -153,9 +153,9 @@ def test_the_shipped_default_is_never_below_the_lead(embedded_encoder, cnn_artic
     """Either the shipped rule was adopted (it gained in every fold on every dev set, as its JSON records), or it is
     the lead itself and the summary is exactly the first N sentences."""
     data = json.loads(SCORER_PATH.read_text(encoding="utf-8"))
-    per_fold = data["cross_validation"]["rouge1_gain_per_fold"]
-    assert set(per_fold) == {"CNN/DailyMail", "BBC News", "Multi-News documents"}
     if data["adopted"]:
+        per_fold = data["cross_validation"]["rouge1_gain_per_fold"]
+        assert set(per_fold) == {"CNN/DailyMail", "BBC News", "Multi-News documents"}
         assert all(g > 0 for gains in per_fold.values() for g in gains)
         return
     assert shipped_scorer().is_lead
