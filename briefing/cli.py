@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -27,6 +26,7 @@ from briefing.config import (
 )
 from briefing.errors import BriefingError
 from briefing.records import Skipped
+from briefing.render import OutputFormat
 from briefing.shown import for_terminal, grouped_reasons, shown_path
 
 MAX_ERROR_CHARS = 600  # a reason or error line: our words plus the input-derived parts, each capped on its own
@@ -52,13 +52,6 @@ def _option(name: str, *aliases: str, help: str | None = None) -> Any:
 
 # The Settings defaults, so a CLI default never drifts from the dataclass (fields with a factory have none here).
 DEFAULT: dict[str, Any] = {spec.name: spec.default for spec in dataclasses.fields(Settings)}
-
-
-class SummaryFormat(str, Enum):
-    md = "md"
-    html = "html"
-    json = "json"
-    jsonl = "jsonl"
 
 
 class VerifyFormatOption(str, Enum):
@@ -183,7 +176,9 @@ def _cache_values(no_cache: bool, cache_dir: Path | None) -> dict[str, object]:
 def summarize(
     sources: SourcesArg,
     sentences: SentencesOption = DEFAULT["sentences"],
-    output_format: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format.")] = SummaryFormat.md,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format: per article, its title and summary.")
+    ] = OutputFormat.md,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
     model: ModelOption = DEFAULT["model"],
     method: MethodOption = DEFAULT["method"],
@@ -204,10 +199,12 @@ def summarize(
     executor: ExecutorOption = DEFAULT["executor"],
     ray_address: RayAddressOption = DEFAULT["ray_address"],
     ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
+    quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
 ) -> None:
-    """Summarize one or more articles."""
+    """Summarize each article: its title, then its summary sentences, each citing the article sentences it uses."""
     from briefing.pipeline import run_summarize
-    from briefing.render import OutputFormat, atomic_write, render
+    from briefing.progress import progress_bars
+    from briefing.render import atomic_write, render_summaries
 
     settings = _settings(
         sentences=sentences,
@@ -216,6 +213,7 @@ def summarize(
         guard=guard,
         lang=parse_languages(lang),
         allow_private_urls=allow_private_urls,
+        quiet=quiet,
         **_cache_values(no_cache, cache_dir),
         **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
         **_scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
@@ -223,33 +221,15 @@ def summarize(
     try:
         if out is not None:  # before the work: a missing folder must not surface after minutes of summarizing
             _prepare_output_file(out)
-        result = run_summarize(sources, settings, compose_brief=output_format is not SummaryFormat.jsonl)
+        with progress_bars(enabled=not settings.quiet) as progress:
+            result = run_summarize(sources, settings, progress)
         loaded, summaries = result.loaded, result.summaries
     except BriefingError as error:
         raise _fail(str(error)) from None
     _report_skipped(loaded.skipped)
     if not loaded.articles:
         raise _fail("no article could be read from the sources given")
-    if output_format is SummaryFormat.jsonl:
-        lines = [
-            json.dumps(
-                {
-                    "source": article.source,
-                    "title": article.title,
-                    "summary": [s.text for s in summary.sentences],
-                    "citations": [list(s.citations) for s in summary.sentences],
-                    # --guard flag keeps unsupported generated sentences: say which, and why
-                    "flagged": [s.flagged for s in summary.sentences],
-                    "reasons": [s.reason for s in summary.sentences],
-                },
-                ensure_ascii=False,
-            )
-            for article, summary in zip(loaded.articles, summaries, strict=True)
-        ]
-        text = "\n".join(lines) + "\n"
-    else:
-        assert result.brief is not None  # composed for every format but jsonl
-        text = render(result.brief, OutputFormat(output_format.value))
+    text = render_summaries(loaded.articles, summaries, output_format)
     if out is None:
         sys.stdout.write(text)
         return
@@ -384,31 +364,17 @@ def clean_command(
 ) -> None:
     """Show what the cleaner keeps of each source, and the metadata it found."""
     from briefing.pipeline import load_articles
+    from briefing.render.records import article_record, json_lines, json_list
 
     try:
         loaded = load_articles(sources, _settings(allow_private_urls=allow_private_urls))
     except BriefingError as error:
         raise _fail(str(error)) from None
-    records = [
-        {
-            "source": a.source,
-            "title": a.title,
-            "text": "\n".join(a.sentences),
-            "url": a.url,
-            "published": a.published.isoformat() if a.published else None,
-            "author": a.author,
-            "site": a.site,
-            "language": a.language,
-            "word_count": a.word_count,
-            "truncated": a.truncated,
-        }
-        for a in loaded.articles
-    ]
+    records = [article_record(a) for a in loaded.articles]
     if output_format is CleanFormat.jsonl:
-        for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_lines(records))
     elif output_format is CleanFormat.json:
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_list(records))
     else:
         for record in records:
             typer.echo(f"# {record['title']}\n({record['source']})\n\n{record['text']}\n")

@@ -208,12 +208,12 @@ class Settings:
         help="Leave out stories briefed on an earlier day; mark those with new sources 'update'.",
     )
     story_words: int = setting(
-        150,
+        80,
         low=20,
         high=2000,
         flag="--story-words",
         affects=Affects.brief,
-        help="Word budget of each story's multi-source summary.",
+        help="Word budget of each story's multi-source summary (about three bullets).",
     )
     lang: tuple[str, ...] = setting(
         (),

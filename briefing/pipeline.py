@@ -127,19 +127,13 @@ def summarize_sources(
 class SummarizeResult:
     loaded: CleanResult
     summaries: tuple[Summary, ...]
-    brief: Brief | None  # the articles composed into a brief, when asked for
 
 
-def run_summarize(
-    sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS, *, compose_brief: bool = False
-) -> SummarizeResult:
-    """`briefing summarize`: every source's summary, and (for the md/html/json formats) the brief of them."""
+def run_summarize(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> SummarizeResult:
+    """`briefing summarize`: every source's summary; no brief is composed (no grouping, no named entities)."""
     with RunModels(settings) as models:
         loaded, summaries, _ = summarize_sources(sources, settings, models, progress)
-        brief = None
-        if compose_brief and loaded.articles:
-            brief = compose_day(loaded.articles, summaries, settings, models, loaded.skipped).brief
-    return SummarizeResult(loaded, tuple(summaries), brief)
+    return SummarizeResult(loaded, tuple(summaries))
 
 
 def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> DailyResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,19 @@ def test_summarize_scraped_dump_is_clean_and_cited(panjshir_dump: Path):
         assert citation and all(isinstance(i, int) for i in citation)
         assert not any(junk.lower() in sentence.lower() for junk in JUNK_LINES)
     assert "Taliban" in " ".join(record["summary"])
+
+
+def test_summarize_one_article_prints_its_summary_and_no_brief(panjshir_dump: Path):
+    result = runner.invoke(app, ["summarize", str(panjshir_dump), "--quiet"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines[0] == "## Inside the Taliban’s secret war in the Panjshir Valley"
+    bullets = lines[1:]
+    assert len(bullets) == 3 and all(line.startswith("- ") for line in bullets)
+    assert all(re.search(r" \(s\d+\)$", line) for line in bullets), bullets  # each cites its article sentence
+    for chrome in ("Bottom line", "Contents", "Sources", "Daily Brief", "Provenance"):
+        assert chrome not in result.stdout
+    assert len(set(bullets)) == 3  # each sentence once
 
 
 def test_daily_writes_three_files(tmp_path: Path, data_dir: Path):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
 from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
+from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
     find_date,
@@ -120,9 +121,9 @@ def _day(iso: str | None) -> dt.date | None:
         return None
 
 
-def _title_from(sentence: str, limit: int = 12) -> str:
-    words = sentence.split()
-    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+def _title_from(sentence: str) -> str:
+    """An untitled article's headline: its lead's main clause, compressed (never the sentence cut off with "…")."""
+    return headline_from_sentence(sentence) or " ".join(sentence.split()[:HEADLINE_WORDS])
 
 
 def _clean_record(document: RawDocument) -> _Found:

@@ -20,19 +20,17 @@ import numpy as np
 from briefing import __version__
 from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
+from briefing.compose.headlines import story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
-from briefing.compose.ranking import DraftStory, latest_published, rank_stories
+from briefing.compose.ranking import DraftStory, full_and_also_noted, latest_published, rank_stories
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
 from briefing.models import RunModels
 from briefing.records import Article, Brief, Provenance, Skipped, Summary
-from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import content_hash
-
-HEADLINE_TIE = 1e-5  # closeness to the story centre below float32 noise: equal, whatever the batching
 
 
 @dataclass(frozen=True)
@@ -90,8 +88,8 @@ def compose_day(
     )
     drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only)
     ranked = rank_stories(drafts, articles, settings.date)
-    top = settings.top if settings.top is not None else len(ranked)
-    numbered = number_brief(ranked[:top], ranked[top:], articles)
+    full, also = full_and_also_noted(ranked, articles, settings.top)
+    numbered = number_brief(full, also, articles)
     provenance = _provenance(articles, summaries, settings, models, groups, timings, started, history_note)
     brief = Brief(
         date=settings.date,
@@ -121,32 +119,12 @@ def _draft_story(
     return DraftStory(
         id=content_hash("|".join(sorted(articles[m].id for m in members))),
         members=tuple(members),
-        headline=_headline(members, articles, vectors, centroid),
+        headline=story_headline(members, articles, vectors, centroid),
         sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
         centroid=centroid,
         published=latest_published(members, articles),
         truncated=all(articles[m].truncated for m in members),
     )
-
-
-def _headline(
-    members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors], centroid: np.ndarray
-) -> str:
-    """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence,
-    and among those cut from a sentence one that does not open by pointing back ("That landing is scheduled…")."""
-
-    def kind(member: int) -> tuple[bool, bool]:
-        title = articles[member].title
-        made_up = title.endswith("…") or len(title.split()) < 3
-        return made_up, made_up and leans_on_context(title)
-
-    best = min(kind(member) for member in members)
-    pool = [member for member in members if kind(member) == best]
-    closeness = {member: float(vectors[member].document @ centroid) for member in pool}
-    # A two-article story's centre is exactly as close to both: the choice must not fall to float rounding noise
-    # (which changes with how the encoder batched the texts, e.g. on Ray workers), so near-ties go to the earlier.
-    nearest = max(closeness.values())
-    return articles[min(m for m in pool if closeness[m] >= nearest - HEADLINE_TIE)].title
 
 
 def _apply_history(

@@ -60,7 +60,9 @@ def feed_items(source: str, text: str, max_items: int, base_url: str | None = No
         if not parsed.get("version"):
             raise SourceError(source, "not an RSS or Atom feed")
         raise SourceError(source, "feed has no items")
-    site = _clean(parsed.get("feed", {}).get("title"))
+    # The feed's title is not the items' outlet (one feed carries many publishers): clean takes each item's outlet
+    # from its page's metadata or its URL's domain (briefing.clean.outlets).
+    site = None
     items: list[FeedItem] = [
         _item(source, number, entry, site) for number, entry in enumerate(entries[:max_items], start=1)
     ]

@@ -13,12 +13,13 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import ConfigError, OutputError
-from briefing.records import Brief
+from briefing.records import Article, Brief, Summary
 from briefing.render.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json
 from briefing.render.escape import escape_markdown, safe_url
 from briefing.render.view import build_view
@@ -35,6 +36,7 @@ __all__ = [
     "escape_markdown",
     "render",
     "render_document",
+    "render_summaries",
     "safe_url",
     "write_brief",
 ]
@@ -44,9 +46,12 @@ _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class OutputFormat(str, Enum):
+    """Every output format: a brief is md, html or json; per-article summaries (`summarize`) also jsonl."""
+
     md = "md"
     html = "html"
     json = "json"
+    jsonl = "jsonl"
 
 
 def render(brief: Brief, output_format: OutputFormat) -> str:
@@ -54,6 +59,19 @@ def render(brief: Brief, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.json:
         return brief_to_json(brief)
     return render_document(brief_to_dict(brief), output_format)
+
+
+def render_summaries(articles: Sequence[Article], summaries: Sequence[Summary], output_format: OutputFormat) -> str:
+    """`summarize` output: per article its title and summary sentences with their citations, in one format."""
+    from briefing.render import records
+
+    if output_format is OutputFormat.jsonl:
+        return records.json_lines([records.summary_record(a, s) for a, s in zip(articles, summaries, strict=True)])
+    if output_format is OutputFormat.json:
+        return records.json_list([records.summary_record(a, s) for a, s in zip(articles, summaries, strict=True)])
+    if output_format is OutputFormat.html:
+        return records.summaries_page(articles, summaries)
+    return records.summaries_markdown(articles, summaries)
 
 
 def render_document(document: dict[str, Any], output_format: OutputFormat) -> str:

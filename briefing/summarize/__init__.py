@@ -21,6 +21,7 @@ from briefing.summarize.registry import create_summarizer
 log = logging.getLogger(__name__)
 
 GUARDED_METHODS = frozenset({Method.abstractive, Method.hybrid})
+FALLBACK_METHOD = "extractive-fallback"  # Summary.method of an empty generated summary replaced by the extractive one
 CACHE_BATCH = 32  # articles summarized, guarded and committed together: an interrupted run loses at most one batch
 
 
@@ -98,4 +99,28 @@ def summarize_batch(
         from briefing.summarize.guard import guard_summaries
 
         summaries = guard_summaries(articles, summaries, settings.guard, models.encoder)
+        summaries = _fall_back_when_empty(articles, summaries, settings, models)
     return summaries
+
+
+def _fall_back_when_empty(
+    articles: list[Article], summaries: list[Summary], settings: Settings, models: RunModels
+) -> list[Summary]:
+    """A generated summary that came out empty (the model wrote nothing, or the guard dropped every line) is never
+    returned as a summary: the article gets its extractive summary instead, and a warning names it."""
+    empty = [i for i, summary in enumerate(summaries) if not summary.sentences and articles[i].sentences]
+    if not empty:
+        return summaries
+    from briefing.summarize.extractive import ExtractiveSummarizer
+
+    replacements = ExtractiveSummarizer(settings, models).summarize([articles[i] for i in empty])
+    fixed = list(summaries)
+    for index, replacement in zip(empty, replacements, strict=True):
+        log.warning(
+            "%s: the %s summary came out empty (nothing generated, or nothing the faithfulness guard kept); "
+            "using the extractive summary instead",
+            articles[index].source,
+            settings.method.value,
+        )
+        fixed[index] = Summary(replacement.article_id, replacement.sentences, FALLBACK_METHOD, replacement.model)
+    return fixed

@@ -22,6 +22,7 @@ from briefing.config import Device, DType, Settings
 from briefing.encoder.resolve import EMBEDDED_NAME, ModelLocation, quiet_transformers, resolve_model
 from briefing.errors import ModelError
 from briefing.summarize.prompts import PromptTemplate
+from briefing.summarize.repetition import NO_REPEAT_NGRAM, NoRepeatInOutput, repetition_settings
 
 if TYPE_CHECKING:
     import torch
@@ -221,9 +222,16 @@ class GenerativeModel:
             early_stopping=options.num_beams > 1,
             pad_token_id=self.pad_token_id,
             eos_token_id=self.eos_token_ids or None,
+            **repetition_settings(config, self.kind),
         )
+        extra: dict[str, Any] = {}
+        if self.kind == "causal":  # the article is in the sequence: ban repeats in the generated part only
+            from transformers import LogitsProcessorList
+
+            prompt_length = encoded["input_ids"].shape[1]
+            extra["logits_processor"] = LogitsProcessorList([NoRepeatInOutput(NO_REPEAT_NGRAM, prompt_length)])
         with torch.inference_mode():
-            generated = self.model.generate(**encoded, generation_config=config)
+            generated = self.model.generate(**encoded, generation_config=config, **extra)
         if self.kind == "causal":  # left padding: every prompt ends at the same column
             generated = generated[:, encoded["input_ids"].shape[1] :]
         return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]

@@ -65,7 +65,7 @@ def test_feed_url_reads_full_items_follows_teasers_and_reports_dead_links(fast: 
         server.url("/full"),
         "2025-06-10",
         "Ann Writer",
-        "Test Wire",
+        None,  # the feed's title ("Test Wire") is not the outlet: clean takes it from the item's URL
     )
     assert "Gary Locke will be confirmed" in full.content and "<p>" not in full.content
     assert followed.kind == "html"  # the teaser's page, fetched
@@ -100,8 +100,11 @@ def test_feed_file_and_atom_file(tmp_path: Path, fast: Settings):
         "https://wire.example/atom-story",
         "2025-06-12",
         "Cy Reporter",
-        "Atom Wire",
+        None,
     )
+    from briefing.clean import clean
+
+    assert clean(atom).site == "wire.example"  # the outlet is the URL's registered domain, never "Atom Wire"
 
 
 def test_a_feed_with_many_items_is_read_up_to_the_cap_with_a_note(tmp_path: Path):
