@@ -30,7 +30,7 @@ from briefing.clean.metadata import (
     site_from_url,
     without_site_name,
 )
-from briefing.clean.plain import find_dateline, read_plain_article
+from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
@@ -123,7 +123,8 @@ def _clean_record(document: RawDocument) -> _Found:
 
 def _clean_text(document: RawDocument) -> _Found:
     content = document.content[:MAX_DUMP_CHARS]
-    plain = read_plain_article(drop_furniture_lines(_normalise(content)))
+    normalised = _normalise(content)
+    plain = read_plain_article(drop_furniture_lines(normalised)) if may_be_plain_article(normalised) else None
     if plain is not None:
         return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
     selection = clean_dump(content, document.title)
