@@ -1,7 +1,9 @@
 """Stage 2, clean: RawDocument -> Article. Boilerplate goes, the body is split into sentences, metadata is found.
 
 - "html": trafilatura's extraction, checked block by block by a learned model (`briefing/clean/html.py`); the
-  text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
+  text-dump model takes over when trafilatura finds nothing. That text, trafilatura's with its fallbacks and
+  readability-lxml's are compared, and the one that agrees most with the others is kept (`candidates.py`).
+  Metadata from meta tags, JSON-LD and htmldate.
 - "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
   every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
   learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
@@ -153,6 +155,7 @@ def _clean_html(document: RawDocument) -> _Found:
         model = dump_model()
         probabilities = model.probabilities(features)
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
+    paragraphs = _agreed_paragraphs(document, list(selection.body))
     metadata = view.metadata
     nearby = selection.nearby
     meta: dict[str, str | None] = {
@@ -162,4 +165,25 @@ def _clean_html(document: RawDocument) -> _Found:
         "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
         "language": metadata.language,
     }
-    return _Found(selection.title or metadata.title, list(selection.body), meta, selection.cut_off)
+    return _Found(selection.title or metadata.title, paragraphs, meta, selection.cut_off)
+
+
+def _agreed_paragraphs(document: RawDocument, ours: list[str]) -> list[str]:
+    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`)."""
+    from briefing.clean.candidates import (
+        OURS,
+        paragraphs_of,
+        pick_candidate,
+        readability_text,
+        trafilatura_fallback_text,
+    )
+    from briefing.clean.html import MAX_HTML_CHARS
+
+    markup, url = document.content[:MAX_HTML_CHARS], document.url
+    texts = {
+        OURS: "\n".join(ours),
+        "trafilatura": trafilatura_fallback_text(markup, url),
+        "readability": readability_text(markup, url),
+    }
+    chosen = pick_candidate(texts)
+    return ours if chosen == OURS else paragraphs_of(texts[chosen])
