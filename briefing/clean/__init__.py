@@ -175,15 +175,14 @@ def _agreed_paragraphs(document: RawDocument, ours: list[str]) -> list[str]:
         paragraphs_of,
         pick_candidate,
         readability_text,
+        settled_without_readability,
         trafilatura_fallback_text,
     )
     from briefing.clean.html import MAX_HTML_CHARS
 
     markup, url = document.content[:MAX_HTML_CHARS], document.url
-    texts = {
-        OURS: "\n".join(ours),
-        "trafilatura": trafilatura_fallback_text(markup, url),
-        "readability": readability_text(markup, url),
-    }
+    texts = {OURS: "\n".join(ours), "trafilatura": trafilatura_fallback_text(markup, url)}
+    if not settled_without_readability(texts[OURS], texts["trafilatura"]):
+        texts["readability"] = readability_text(markup, url)
     chosen = pick_candidate(texts)
     return ours if chosen == OURS else paragraphs_of(texts[chosen])
