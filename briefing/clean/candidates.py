@@ -15,6 +15,7 @@ bundled readability and jusText when its own result looks poor) and comments off
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections import Counter
 
@@ -29,6 +30,9 @@ def readability_text(markup: str, url: str | None) -> str:
     import lxml.html
     from readability import Document
 
+    # readability logs a traceback for every page it cannot summarise before raising; the page is then simply not a
+    # candidate, and the user must see no traceback.
+    logging.getLogger("readability").setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -36,8 +40,11 @@ def readability_text(markup: str, url: str | None) -> str:
         tree = lxml.html.fromstring(summary)
     except Exception:  # readability raises on empty or unparseable markup (several exception types, none exported)
         return ""
-    for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"):
-        block.tail = "\n" + (block.tail or "")
+    try:
+        for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"):
+            block.tail = "\n" + (block.tail or "")
+    except ValueError:  # a tail holding a control character cannot be set back: the text, without line breaks
+        pass
     return tree.text_content()
 
 

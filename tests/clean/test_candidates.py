@@ -53,3 +53,14 @@ def test_comment_section_stays_out_of_the_html_article():
     text = " ".join(article.sentences)
     assert "approved a new budget" in text
     assert "thirty years" not in text
+
+
+def test_readability_failing_on_control_characters_is_no_candidate_and_prints_nothing(capsys):
+    from briefing.clean.candidates import readability_text
+
+    for control in ("\x01", "\x0b", "\x1b"):
+        page = f"<html><body><div><p>{ARTICLE}</p>{control}tail text</div></body></html>"
+        assert isinstance(readability_text(page, None), str)
+        clean(RawDocument("page.html", page, "html"))  # the block model's text still makes the article
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Traceback" not in captured.out
