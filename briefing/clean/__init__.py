@@ -155,8 +155,9 @@ def _clean_html(document: RawDocument) -> _Found:
         model = dump_model()
         probabilities = model.probabilities(features)
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
-    paragraphs = _agreed_paragraphs(document, list(selection.body))
     metadata = view.metadata
+    titles = [title for title in (selection.title, metadata.title, view.title) if title]
+    paragraphs = _agreed_paragraphs(document, list(selection.body), titles)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "url": metadata.url,
@@ -168,10 +169,12 @@ def _clean_html(document: RawDocument) -> _Found:
     return _Found(selection.title or metadata.title, paragraphs, meta, selection.cut_off)
 
 
-def _agreed_paragraphs(document: RawDocument, ours: list[str]) -> list[str]:
-    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`)."""
+def _agreed_paragraphs(document: RawDocument, ours: list[str], titles: list[str]) -> list[str]:
+    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`). Another
+    extractor's text may open with the headline, which is the article's title, not its lead: it goes."""
     from briefing.clean.candidates import (
         OURS,
+        has_prose,
         paragraphs_of,
         pick_candidate,
         readability_text,
@@ -184,5 +187,11 @@ def _agreed_paragraphs(document: RawDocument, ours: list[str]) -> list[str]:
     texts = {OURS: "\n".join(ours), "trafilatura": trafilatura_fallback_text(markup, url)}
     if not settled_without_readability(texts[OURS], texts["trafilatura"]):
         texts["readability"] = readability_text(markup, url)
-    chosen = pick_candidate(texts)
-    return ours if chosen == OURS else paragraphs_of(texts[chosen])
+    chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)})
+    if chosen == OURS:
+        return ours
+    paragraphs = paragraphs_of(texts[chosen])
+    headlines = {" ".join(title.split()).casefold() for title in titles}
+    while paragraphs and paragraphs[0].casefold() in headlines:
+        paragraphs.pop(0)
+    return paragraphs

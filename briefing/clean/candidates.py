@@ -86,6 +86,14 @@ def settled_without_readability(ours: str, trafilatura: str) -> bool:
     return agreement(shingles(ours), shingles(trafilatura)) >= SETTLED_AGREEMENT
 
 
+def has_prose(text: str) -> bool:
+    """A line of prose (a sentence of six words or more, or a line of sixteen): without one, an extractor's text is
+    a list of labels or letters, no article, and no candidate however well it agrees with another such list."""
+    from briefing.clean.plain import is_prose
+
+    return any(is_prose(" ".join(line.split())) for line in text.splitlines())
+
+
 def paragraphs_of(text: str) -> list[str]:
     """An extractor's text as paragraphs: its non-blank lines, whitespace collapsed."""
     return [line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line]

@@ -45,7 +45,7 @@ def _word_count(line: str) -> int:
     return len(_WORD.findall(line)) + len(_UNSPACED.findall(line)) // 2
 
 
-def _is_prose(line: str) -> bool:
+def is_prose(line: str) -> bool:
     words = _word_count(line)
     return words >= LONG_LINE_WORDS or (words >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line)))
 
@@ -86,7 +86,7 @@ def may_be_plain_article(text: str) -> bool:
             line = " ".join(part.split())
             if not line:
                 continue
-            if _is_prose(line):
+            if is_prose(line):
                 return True
             seen += 1
             if seen > MAX_EDGE_SHORT_LINES + 1:  # a title, then MAX_EDGE_SHORT_LINES short lines at most
@@ -95,11 +95,11 @@ def may_be_plain_article(text: str) -> bool:
 
 
 def _is_prose_after(lines: list[str]) -> bool:
-    return any(_is_prose(line) for line in lines[: MAX_EDGE_SHORT_LINES + 1])
+    return any(is_prose(line) for line in lines[: MAX_EDGE_SHORT_LINES + 1])
 
 
 def _shows_no_furniture(lines: list[str]) -> bool:
-    prose = [_is_prose(line) for line in lines]
+    prose = [is_prose(line) for line in lines]
     if not any(prose):
         return False
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
