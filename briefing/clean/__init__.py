@@ -183,10 +183,16 @@ def _agreed_paragraphs(document: RawDocument, ours: list[str], titles: list[str]
     )
     from briefing.clean.html import MAX_HTML_CHARS
 
-    markup, url = document.content[:MAX_HTML_CHARS], document.url
-    texts = {OURS: "\n".join(ours), "trafilatura": trafilatura_fallback_text(markup, url)}
-    if not settled_without_readability(texts[OURS], texts["trafilatura"]):
-        texts["readability"] = readability_text(markup, url)
+    # C1 controls are cp1252 punctuation (see repair_c1_controls): repaired before the extractors read the markup,
+    # as the block model's text is repaired after, so no candidate silently loses a character.
+    markup, url = repair_c1_controls(document.content[:MAX_HTML_CHARS]), document.url
+    texts = {OURS: "\n".join(ours)}
+    try:
+        texts["trafilatura"] = trafilatura_fallback_text(markup, url)
+        if not settled_without_readability(texts[OURS], texts["trafilatura"]):
+            texts["readability"] = readability_text(markup, url)
+    except ValueError:  # lxml refuses control characters some markup carries: the block model's text stands alone
+        return ours
     chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)})
     if chosen == OURS:
         return ours
