@@ -12,6 +12,9 @@ Sections (each table carries its anchors; speeds are CPU time of the cleaning ca
    The first six rows are the rows this benchmark printed before; the others are anchors added with them.
 4. `extraction-trafilatura/` (883 pages, many languages and site kinds): trafilatura's snippet scoring (every
    must-keep snippet found is a true positive, every must-drop snippet found a false positive).
+
+"briefing (ours)" on HTML is the whole product path: the block model, trafilatura with fallbacks and readability-lxml
+as candidates, the most agreed one kept (`briefing/clean/candidates.py`).
 """
 
 from __future__ import annotations

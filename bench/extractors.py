@@ -81,8 +81,11 @@ def readability_lxml(content: str, url: str | None) -> str:
         tree = lxml.html.fromstring(summary)
     except Exception:  # readability raises on empty or unparseable markup
         return ""
-    for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "br", "tr"):
-        block.tail = "\n" + (block.tail or "")
+    try:
+        for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "br", "tr"):
+            block.tail = "\n" + (block.tail or "")
+    except ValueError:  # a tail holding a control character cannot be set back: the text, without line breaks
+        pass
     return tree.text_content()
 
 

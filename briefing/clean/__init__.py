@@ -1,7 +1,9 @@
 """Stage 2, clean: RawDocument -> Article. Boilerplate goes, the body is split into sentences, metadata is found.
 
 - "html": trafilatura's extraction, checked block by block by a learned model (`briefing/clean/html.py`); the
-  text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
+  text-dump model takes over when trafilatura finds nothing. That text, trafilatura's with its fallbacks and
+  readability-lxml's are compared, and the one that agrees most with the others is kept (`candidates.py`).
+  Metadata from meta tags, JSON-LD and htmldate.
 - "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
   every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
   learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
@@ -31,7 +33,7 @@ from briefing.clean.metadata import (
     site_from_url,
     without_site_name,
 )
-from briefing.clean.plain import find_dateline, read_plain_article
+from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.shown import usable_url
@@ -134,7 +136,8 @@ def _clean_record(document: RawDocument) -> _Found:
 
 def _clean_text(document: RawDocument) -> _Found:
     content = document.content[:MAX_DUMP_CHARS]
-    plain = read_plain_article(drop_furniture_lines(_normalise(content)))
+    normalised = _normalise(content)
+    plain = read_plain_article(drop_furniture_lines(normalised)) if may_be_plain_article(normalised) else None
     if plain is not None:
         return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
     selection = clean_dump(content, document.title)
@@ -164,6 +167,8 @@ def _clean_html(document: RawDocument) -> _Found:
         probabilities = model.probabilities(features)
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
     metadata = view.metadata
+    titles = [title for title in (selection.title, metadata.title, view.title) if title]
+    paragraphs = _agreed_paragraphs(document, list(selection.body), titles)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "url": metadata.url,
@@ -172,4 +177,38 @@ def _clean_html(document: RawDocument) -> _Found:
         "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
         "language": metadata.language,
     }
-    return _Found(selection.title or metadata.title, list(selection.body), meta, selection.cut_off)
+    return _Found(selection.title or metadata.title, paragraphs, meta, selection.cut_off)
+
+
+def _agreed_paragraphs(document: RawDocument, ours: list[str], titles: list[str]) -> list[str]:
+    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`). Another
+    extractor's text may open with the headline, which is the article's title, not its lead: it goes."""
+    from briefing.clean.candidates import (
+        OURS,
+        has_prose,
+        paragraphs_of,
+        pick_candidate,
+        readability_text,
+        settled_without_readability,
+        trafilatura_fallback_text,
+    )
+    from briefing.clean.html import MAX_HTML_CHARS
+
+    # C1 controls are cp1252 punctuation (see repair_c1_controls): repaired before the extractors read the markup,
+    # as the block model's text is repaired after, so no candidate silently loses a character.
+    markup, url = repair_c1_controls(document.content[:MAX_HTML_CHARS]), document.url
+    texts = {OURS: "\n".join(ours)}
+    try:
+        texts["trafilatura"] = trafilatura_fallback_text(markup, url)
+        if not settled_without_readability(texts[OURS], texts["trafilatura"]):
+            texts["readability"] = readability_text(markup, url)
+    except ValueError:  # lxml refuses control characters some markup carries: the block model's text stands alone
+        return ours
+    chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)})
+    if chosen == OURS:
+        return ours
+    paragraphs = paragraphs_of(texts[chosen])
+    headlines = {" ".join(title.split()).casefold() for title in titles}
+    while paragraphs and paragraphs[0].casefold() in headlines:
+        paragraphs.pop(0)
+    return paragraphs

@@ -25,8 +25,12 @@ _WIDGET_OPENING = re.compile(
 _AGENCY = r"(?:(?i:getty images|getty|shutterstock|reuters|alamy|corbis|rex features)|AP Photo|AFP|EPA|PA|AP|REX)"
 _CREDIT_END = re.compile(
     rf"(?:[(/|–-]\s*|\s(?=(?i:getty|shutterstock)))(?:{_AGENCY})(?:\s*[/|–-]\s*[\w .'-]{{1,40}}){{0,3}}\)?\s*$"
-    rf"|^(?:{_AGENCY})\s*[/|–-]",
 )
+_CREDIT_START = re.compile(rf"^(?:{_AGENCY})\s*[/|–-]")
+# A credit closing a line spans at most a separator, an agency name and three "/ name" parts of 40 characters: the
+# end pattern is searched in the line's last characters only (an unanchored search over a whole line is the costly
+# part of this check, and it runs on every line of every page).
+_CREDIT_TAIL_CHARS = 200
 # Extra words of widget labels the furniture vocabulary leaves out ("Tweet email", "Google Plus", "Play Facebook").
 _LABEL_WORDS = frozenset("tweet e mail plus google play scroll down continue continued reading below story".split())
 _WORD = re.compile(r"\w+")
@@ -40,17 +44,21 @@ def is_furniture_line(line: str) -> bool:
     text = line.strip()
     if not text:
         return False
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text)
     if not words:
         return True  # "___", "* * *": a rule, not text
     if len(words) <= MAX_CAPTION_WORDS and _WIDGET_OPENING.search(text):
         return True
-    if len(words) <= MAX_CREDIT_WORDS and _CREDIT_END.search(text) and not _ends_sentence_with_verbs(text):
+    if len(words) <= MAX_CREDIT_WORDS and _is_credit(text) and not _ends_sentence_with_verbs(text):
         return True
     if len(words) <= MAX_LABEL_WORDS:
-        content = [word for word in words if word not in ALL_STOPWORDS]
+        content = [word for word in (word.lower() for word in words) if word not in ALL_STOPWORDS]
         return bool(content) and all(word in FURNITURE_WORDS or word in _LABEL_WORDS for word in content)
     return False
+
+
+def _is_credit(text: str) -> bool:
+    return bool(_CREDIT_START.search(text) or _CREDIT_END.search(text[-_CREDIT_TAIL_CHARS:]))
 
 
 def _ends_sentence_with_verbs(text: str) -> bool:

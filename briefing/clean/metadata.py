@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -203,8 +204,10 @@ def guess_language(text: str) -> str | None:
     words = re.findall(r"\w+", sample.lower())
     if len(words) < 8:
         return None
+    counts = Counter(words)  # each distinct word looked up once per language, not each occurrence
     coverage = {
-        language: sum(1 for w in words if w in stopwords) / len(words) for language, stopwords in STOPWORDS.items()
+        language: sum(count for word, count in counts.items() if word in stopwords) / len(words)
+        for language, stopwords in STOPWORDS.items()
     }
     language = max(coverage, key=lambda key: coverage[key])
     return language if coverage[language] >= 0.12 else None

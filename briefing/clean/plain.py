@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.clean.features import has_separator
+from briefing.clean.furniture import is_furniture_line
 from briefing.clean.lexicon import FURNITURE_PHRASE
 
 MAX_TITLE_WORDS = 25
@@ -44,7 +45,7 @@ def _word_count(line: str) -> int:
     return len(_WORD.findall(line)) + len(_UNSPACED.findall(line)) // 2
 
 
-def _is_prose(line: str) -> bool:
+def is_prose(line: str) -> bool:
     words = _word_count(line)
     return words >= LONG_LINE_WORDS or (words >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line)))
 
@@ -72,12 +73,33 @@ def read_plain_article(text: str) -> PlainArticle | None:
     return PlainArticle(title, tuple(body), find_dateline(body[0]))
 
 
+def may_be_plain_article(text: str) -> bool:
+    """False when `read_plain_article` would surely refuse `text`: none of its first five non-blank lines that are
+    not furniture is prose (a plain article's body starts within MAX_EDGE_SHORT_LINES lines, after an optional
+    title). Reads only the top of the text, so a page dump opened by a menu is told at once, without the furniture
+    filter and the prose test running over all of its lines."""
+    seen = 0
+    for raw_line in text.split("\n"):  # the lines drop_furniture_lines reads, then the lines read_plain_article reads
+        if is_furniture_line(raw_line):
+            continue
+        for part in raw_line.splitlines():
+            line = " ".join(part.split())
+            if not line:
+                continue
+            if is_prose(line):
+                return True
+            seen += 1
+            if seen > MAX_EDGE_SHORT_LINES + 1:  # a title, then MAX_EDGE_SHORT_LINES short lines at most
+                return False
+    return False
+
+
 def _is_prose_after(lines: list[str]) -> bool:
-    return any(_is_prose(line) for line in lines[: MAX_EDGE_SHORT_LINES + 1])
+    return any(is_prose(line) for line in lines[: MAX_EDGE_SHORT_LINES + 1])
 
 
 def _shows_no_furniture(lines: list[str]) -> bool:
-    prose = [_is_prose(line) for line in lines]
+    prose = [is_prose(line) for line in lines]
     if not any(prose):
         return False
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
