@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from briefing import __version__
 from briefing.cli_help import plain_help
+from briefing.cli_options import (
+    DEFAULT,
+    BatchSizeOption,
+    BeamsOption,
+    CacheDirOption,
+    CleanFormat,
+    ConcurrencyOption,
+    ConfigOption,
+    DailySourcesArg,
+    DeviceOption,
+    DTypeOption,
+    EndpointOption,
+    ExecutorOption,
+    GuardOption,
+    LangOption,
+    MaxNewTokensOption,
+    MethodOption,
+    ModelOption,
+    NoCacheOption,
+    PrivateUrlsOption,
+    RayAddressOption,
+    RayWorkersOption,
+    ReduceOption,
+    SentencesOption,
+    SourcesArg,
+    UnsafeWeightsOption,
+    VerifyFormatOption,
+    cache_values,
+    generation_values,
+    option,
+    scale_values,
+)
 from briefing.config import (
-    Device,
-    DType,
-    Executor,
-    GuardMode,
-    Method,
-    ReduceMode,
     Settings,
-    default_cache_dir,
     parse_languages,
-    setting_spec,
 )
 from briefing.errors import BriefingError
 from briefing.records import Skipped
@@ -41,53 +63,6 @@ app = typer.Typer(
 
 
 plain_help()
-
-
-def _option(name: str, *aliases: str, help: str | None = None) -> Any:
-    """A Typer option built from the Settings field `name`: its flag, help text and range are written once there."""
-    meta = setting_spec(name).metadata
-    bounds = {key: meta[limit] for key, limit in (("min", "low"), ("max", "high")) if meta[limit] is not None}
-    return typer.Option(meta["flag"], *aliases, help=help or meta["help"], **bounds)
-
-
-# The Settings defaults, so a CLI default never drifts from the dataclass (fields with a factory have none here).
-DEFAULT: dict[str, Any] = {spec.name: spec.default for spec in dataclasses.fields(Settings)}
-
-
-class VerifyFormatOption(str, Enum):
-    md = "md"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class CleanFormat(str, Enum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-
-
-SOURCES_HELP = (
-    "Article files, folders (searched recursively), RSS/Atom feeds (files or URLs), OPML feed lists, "
-    "http(s) URLs of pages or feeds, .urls lists, or - for stdin."
-)
-SourcesArg = Annotated[list[str], typer.Argument(help=SOURCES_HELP, metavar="SOURCE...", show_default=False)]
-DailySourcesArg = Annotated[
-    list[str] | None,
-    typer.Argument(
-        help=SOURCES_HELP + " None given: the source lists of briefing.toml.", metavar="[SOURCE]...", show_default=False
-    ),
-]
-ModelOption = Annotated[str, _option("model", "-m")]
-MethodOption = Annotated[Method, _option("method")]
-SentencesOption = Annotated[int, _option("sentences", "-n")]
-GuardOption = Annotated[GuardMode, _option("guard")]
-LangOption = Annotated[str | None, _option("lang")]
-NoCacheOption = Annotated[
-    bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
-]
-CacheDirOption = Annotated[
-    Path | None, _option("cache_dir", help=f"Folder of the summary cache (default: {default_cache_dir()}).")
-]
 
 
 def _version(value: bool) -> None:
@@ -124,54 +99,6 @@ def _settings(**values: object) -> Settings:
         raise _fail(str(error)) from None
 
 
-DeviceOption = Annotated[Device, _option("device")]
-DTypeOption = Annotated[DType, _option("dtype")]
-MaxNewTokensOption = Annotated[int, _option("max_new_tokens")]
-BeamsOption = Annotated[int, _option("num_beams")]
-BatchSizeOption = Annotated[int, _option("batch_size")]
-ReduceOption = Annotated[ReduceMode, _option("reduce_mode")]
-UnsafeWeightsOption = Annotated[bool, _option("allow_unsafe_weights")]
-PrivateUrlsOption = Annotated[bool, _option("allow_private_urls")]
-EndpointOption = Annotated[str | None, _option("endpoint")]
-ConcurrencyOption = Annotated[int, _option("concurrency")]
-ExecutorOption = Annotated[Executor, _option("executor")]
-RayAddressOption = Annotated[str | None, _option("ray_address")]
-RayWorkersOption = Annotated[int | None, _option("ray_workers")]
-
-
-def _scale_values(
-    endpoint: str | None, concurrency: int, executor: Executor, ray_address: str | None, ray_workers: int | None
-) -> dict[str, object]:
-    return {
-        "endpoint": endpoint,
-        "concurrency": concurrency,
-        "executor": executor,
-        "ray_address": ray_address,
-        "ray_workers": ray_workers,
-    }
-
-
-def _generation_values(
-    device: Device, dtype: DType, max_new_tokens: int, beams: int, batch_size: int, reduce: ReduceMode, unsafe: bool
-) -> dict[str, object]:
-    return {
-        "device": device,
-        "dtype": dtype,
-        "max_new_tokens": max_new_tokens,
-        "num_beams": beams,
-        "batch_size": batch_size,
-        "reduce_mode": reduce,
-        "allow_unsafe_weights": unsafe,
-    }
-
-
-def _cache_values(no_cache: bool, cache_dir: Path | None) -> dict[str, object]:
-    values: dict[str, object] = {"use_cache": not no_cache}
-    if cache_dir is not None:
-        values["cache_dir"] = cache_dir
-    return values
-
-
 @app.command()
 def summarize(
     sources: SourcesArg,
@@ -199,7 +126,7 @@ def summarize(
     executor: ExecutorOption = DEFAULT["executor"],
     ray_address: RayAddressOption = DEFAULT["ray_address"],
     ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
-    quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
+    quiet: Annotated[bool, option("quiet", "-q")] = DEFAULT["quiet"],
 ) -> None:
     """Summarize each article: its title, then its summary sentences, each citing the article sentences it uses."""
     from briefing.pipeline import run_summarize
@@ -214,9 +141,9 @@ def summarize(
         lang=parse_languages(lang),
         allow_private_urls=allow_private_urls,
         quiet=quiet,
-        **_cache_values(no_cache, cache_dir),
-        **_generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
-        **_scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
+        **cache_values(no_cache, cache_dir),
+        **generation_values(device, dtype, max_new_tokens, beams, batch_size, reduce, allow_unsafe_weights),
+        **scale_values(endpoint, concurrency, executor, ray_address, ray_workers),
     )
     try:
         if out is not None:  # before the work: a missing folder must not surface after minutes of summarizing
@@ -252,16 +179,6 @@ def _prepare_output_file(out: Path) -> None:
     check_writable_target(out)
 
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        help="The briefing.toml to read (default: ./briefing.toml, else ~/.config/briefing/briefing.toml).",
-        show_default=False,
-    ),
-]
-
-
 @app.command()
 def daily(
     ctx: typer.Context,
@@ -274,20 +191,20 @@ def daily(
         ),
     ] = None,
     date: Annotated[str | None, typer.Option("--date", help="Brief date, YYYY-MM-DD (default: today).")] = None,
-    out: Annotated[Path, _option("out_dir", "-o")] = DEFAULT["out_dir"],
-    title: Annotated[str, _option("title")] = DEFAULT["title"],
-    window: Annotated[str | None, _option("window")] = DEFAULT["window"],
-    lang: Annotated[str | None, _option("lang")] = DEFAULT["lang"],
-    top: Annotated[int | None, _option("top")] = DEFAULT["top"],
-    new_only: Annotated[bool, _option("new_only")] = DEFAULT["new_only"],
-    story_words: Annotated[int, _option("story_words")] = DEFAULT["story_words"],
+    out: Annotated[Path, option("out_dir", "-o")] = DEFAULT["out_dir"],
+    title: Annotated[str, option("title")] = DEFAULT["title"],
+    window: Annotated[str | None, option("window")] = DEFAULT["window"],
+    lang: Annotated[str | None, option("lang")] = DEFAULT["lang"],
+    top: Annotated[int | None, option("top")] = DEFAULT["top"],
+    new_only: Annotated[bool, option("new_only")] = DEFAULT["new_only"],
+    story_words: Annotated[int, option("story_words")] = DEFAULT["story_words"],
     model: ModelOption = DEFAULT["model"],
     method: MethodOption = DEFAULT["method"],
     sentences: SentencesOption = DEFAULT["sentences"],
     guard: GuardOption = DEFAULT["guard"],
-    max_items_per_feed: Annotated[int, _option("max_items_per_feed")] = DEFAULT["max_items_per_feed"],
-    fetch_timeout: Annotated[float, _option("fetch_timeout")] = DEFAULT["fetch_timeout"],
-    max_input_mb: Annotated[float, _option("max_input_mb")] = DEFAULT["max_input_mb"],
+    max_items_per_feed: Annotated[int, option("max_items_per_feed")] = DEFAULT["max_items_per_feed"],
+    fetch_timeout: Annotated[float, option("fetch_timeout")] = DEFAULT["fetch_timeout"],
+    max_input_mb: Annotated[float, option("max_input_mb")] = DEFAULT["max_input_mb"],
     no_cache: NoCacheOption = False,
     cache_dir: CacheDirOption = None,
     device: DeviceOption = DEFAULT["device"],
@@ -302,7 +219,7 @@ def daily(
     executor: ExecutorOption = DEFAULT["executor"],
     ray_address: RayAddressOption = DEFAULT["ray_address"],
     ray_workers: RayWorkersOption = DEFAULT["ray_workers"],
-    quiet: Annotated[bool, _option("quiet", "-q")] = DEFAULT["quiet"],
+    quiet: Annotated[bool, option("quiet", "-q")] = DEFAULT["quiet"],
     allow_private_urls: PrivateUrlsOption = DEFAULT["allow_private_urls"],
 ) -> None:
     """Build the daily brief: OUT/YYYY-MM-DD/brief.md, brief.html and brief.json.

@@ -314,7 +314,10 @@ def _unwrap_unclosed_foreign(tree: Any) -> None:
                 parent = parent.getparent()
             wrappers.update(dict.fromkeys(reversed(chain)))
     for element in wrappers:
-        element.drop_tag()
+        try:
+            element.drop_tag()
+        except ValueError:  # lxml refuses to merge text holding control characters: leave that wrapper be
+            continue
 
 
 @lru_cache(maxsize=1)
