@@ -80,15 +80,26 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
         for index, item in enumerate(items, start=1)
     )
     shown = {item.story.id: item.story_sentences for item in items}
+    bottom_line_id = {item.story.id: f"bluf-{index}" for index, item in enumerate(items, start=1)}
     stories = tuple(
-        _story(rank, story, shown.get(story.id, story.sentences), citations) for rank, story in enumerate(full, 1)
+        _story(rank, story, shown.get(story.id, story.sentences), citations, bottom_line_id.get(story.id))
+        for rank, story in enumerate(full, 1)
     )
     also_noted = tuple(_also_noted(index, story, citations) for index, story in enumerate(also, start=1))
     return NumberedBrief(stories, _sources(articles, citations), lines, also_noted)
 
 
-def _story(rank: int, story: DraftStory, sentences: Sequence[DraftSentence], citations: Citations) -> Story:
+def _story(
+    rank: int,
+    story: DraftStory,
+    sentences: Sequence[DraftSentence],
+    citations: Citations,
+    bottom_line_id: str | None,
+) -> Story:
     numbered = list(enumerate(sentences, start=1))
+    # Where sources differ is said under the story even when the sentence went up to the bottom line.
+    said_at = {id(s): f"s{rank}-{k}" for k, s in numbered}
+    told = [(said_at.get(id(s), bottom_line_id or f"s{rank}"), s) for s in story.sentences]
     return Story(
         id=story.id,
         headline=story.headline,
@@ -104,7 +115,9 @@ def _story(rank: int, story: DraftStory, sentences: Sequence[DraftSentence], cit
         previously_briefed=story.previously_briefed,
         new_sources=tuple(sorted(citations.number_of[m] for m in story.new_members)),
         disagreements=tuple(
-            _numbered_disagreement(d, citations.number_of, f"s{rank}-{k}") for k, s in numbered for d in s.disagreements
+            _numbered_disagreement(d, citations.number_of, sentence_id)
+            for sentence_id, s in told
+            for d in s.disagreements
         ),
     )
 

@@ -86,7 +86,7 @@ def test_three_wire_copies_with_different_tolls_cite_only_their_own_number(embed
             cited_tolls += 1
             said = int(next(w for w in words(sentence.text) if w.isdigit()))
             assert {toll_of[n] for n in sentence.sources} == {said}, (sentence.text, sentence.sources)
-    assert cited_tolls >= 2  # the story and the bottom line both lead with the toll
+    assert cited_tolls >= 1  # the bottom line leads with the toll (the story then says what it did not)
 
     story = brief.stories[0]
     [differ] = story.disagreements
@@ -94,7 +94,7 @@ def test_three_wire_copies_with_different_tolls_cite_only_their_own_number(embed
     readings = {r.value: r.sources for r in differ.readings}
     assert readings == {str(toll_of[n]): (n,) for n in story.sources}
     assert [r.sources[0] for r in differ.readings] == sorted(r.sources[0] for r in differ.readings)
-    assert differ.sentence_id in {s.id for s in story.sentences}
+    assert differ.sentence_id in {s.id for s in story.sentences} | {s.id for s in brief.bottom_line}
     # Each source lists as its quote only the sentences that state its own toll.
     for source in brief.sources:
         quoted = [s for s in cited_sentences(brief) if s.id in source.quoted_in and "killed" in s.text]
@@ -112,7 +112,7 @@ def test_copies_that_agree_are_still_cited_together(embedded_encoder, tmp_path):
         title="Bus crash",
     )
     brief = brief_of(articles, embedded_encoder, tmp_path)
-    lead = next(s for s in brief.stories[0].sentences if "killed" in s.text)
+    lead = next(s for s in cited_sentences(brief) if "killed" in s.text)
     assert sorted(lead.sources) == [1, 2]
     assert brief.stories[0].disagreements == ()
 

@@ -319,7 +319,7 @@ def test_listicles_and_deals_rank_below_news_and_minor_stories_go_to_also_noted(
     assert is_service_page(make_article(news, title="The 10 best air fryers to buy right now"))
 
     def draft(name: str, members: tuple[int, ...]) -> DraftStory:
-        return DraftStory(name, members, name, (), centroid=np.zeros(3), published="2026-11-25")
+        return DraftStory(name, members, name, (), centroid=np.zeros(3), published=dt.date(2026, 11, 25))
 
     drafts = [draft("listicle", (0,)), draft("news", (1,)), *(draft(f"m{i}", (2 + i,)) for i in range(6))]
     drafts.append(draft("two", (8, 9)))
