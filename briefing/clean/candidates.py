@@ -42,9 +42,11 @@ def readability_text(markup: str, url: str | None) -> str:
         return ""
     try:
         for block in tree.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"):
+            # A line break on both sides: text just before a block ("<a>World</a><p>0 …") must not glue to it.
+            block.text = "\n" + (block.text or "")
             block.tail = "\n" + (block.tail or "")
-    except ValueError:  # a tail holding a control character cannot be set back: the text, without line breaks
-        pass
+    except ValueError:  # a text holding a control character cannot be set back: every text node on its own line
+        return "\n".join(tree.itertext())
     return tree.text_content()
 
 
