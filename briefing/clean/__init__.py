@@ -154,6 +154,7 @@ def _clean_text(document: RawDocument) -> _Found:
 
 
 def _clean_html(document: RawDocument) -> _Found:
+    from briefing.clean.candidates import agreed_paragraphs
     from briefing.clean.html import page_view, select_html
 
     view = page_view(document.content, document.url)
@@ -168,7 +169,7 @@ def _clean_html(document: RawDocument) -> _Found:
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
     metadata = view.metadata
     titles = [title for title in (selection.title, metadata.title, view.title) if title]
-    paragraphs = _agreed_paragraphs(document, list(selection.body), titles)
+    paragraphs = agreed_paragraphs(view, list(selection.body), titles)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "url": metadata.url,
@@ -178,37 +179,3 @@ def _clean_html(document: RawDocument) -> _Found:
         "language": metadata.language,
     }
     return _Found(selection.title or metadata.title, paragraphs, meta, selection.cut_off)
-
-
-def _agreed_paragraphs(document: RawDocument, ours: list[str], titles: list[str]) -> list[str]:
-    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`). Another
-    extractor's text may open with the headline, which is the article's title, not its lead: it goes."""
-    from briefing.clean.candidates import (
-        OURS,
-        has_prose,
-        paragraphs_of,
-        pick_candidate,
-        readability_text,
-        settled_without_readability,
-        trafilatura_fallback_text,
-    )
-    from briefing.clean.html import MAX_HTML_CHARS
-
-    # C1 controls are cp1252 punctuation (see repair_c1_controls): repaired before the extractors read the markup,
-    # as the block model's text is repaired after, so no candidate silently loses a character.
-    markup, url = repair_c1_controls(document.content[:MAX_HTML_CHARS]), document.url
-    texts = {OURS: "\n".join(ours)}
-    try:
-        texts["trafilatura"] = trafilatura_fallback_text(markup, url)
-        if not settled_without_readability(texts[OURS], texts["trafilatura"]):
-            texts["readability"] = readability_text(markup, url)
-    except ValueError:  # lxml refuses control characters some markup carries: the block model's text stands alone
-        return ours
-    chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)})
-    if chosen == OURS:
-        return ours
-    paragraphs = paragraphs_of(texts[chosen])
-    headlines = {" ".join(title.split()).casefold() for title in titles}
-    while paragraphs and paragraphs[0].casefold() in headlines:
-        paragraphs.pop(0)
-    return paragraphs

@@ -16,17 +16,26 @@ bundled readability and jusText when its own result looks poor) and comments off
 from __future__ import annotations
 
 import logging
+import unicodedata
 import warnings
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from briefing.clean.shingles import shingles
+
+if TYPE_CHECKING:
+    from briefing.clean.html import PageView
 
 OURS = "block model"
 SETTLED_AGREEMENT = 0.99
 
 
-def readability_text(markup: str, url: str | None) -> str:
-    """readability-lxml's article, one line per block element; "" when it cannot read the page."""
+def readability_text(page: Any, url: str | None = None) -> str:
+    """readability-lxml's article, one line per block element; "" when it cannot read the page.
+
+    `page` is markup or a parsed tree (`html.parse`); a tree loses its hidden elements (readability drops them from
+    its input before it copies it). No URL is passed on: readability would only make the summary's links absolute,
+    a tenth of its time for hrefs no text keeps."""
     import lxml.html
     from readability import Document
 
@@ -36,7 +45,7 @@ def readability_text(markup: str, url: str | None) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            summary = Document(markup, url=url).summary(html_partial=True)
+            summary = Document(page).summary(html_partial=True)
         tree = lxml.html.fromstring(summary)
     except Exception:  # readability raises on empty or unparseable markup (several exception types, none exported)
         return ""
@@ -50,18 +59,6 @@ def readability_text(markup: str, url: str | None) -> str:
     return tree.text_content()
 
 
-def trafilatura_fallback_text(markup: str, url: str | None) -> str:
-    """trafilatura's main text with its fallbacks on and comment sections left out; "" when it finds none."""
-    import trafilatura
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return trafilatura.extract(markup, url=url, include_comments=False) or ""
-        except (ValueError, TypeError, AttributeError, RecursionError):
-            return ""
-
-
 def agreement(first: Counter[tuple[str, ...]], second: Counter[tuple[str, ...]]) -> float:
     """Mean of the shares of either text's 4-shingles found in the other (0 when either text is empty)."""
     first_total, second_total = sum(first.values()), sum(second.values())
@@ -71,21 +68,41 @@ def agreement(first: Counter[tuple[str, ...]], second: Counter[tuple[str, ...]])
     return (common / first_total + common / second_total) / 2
 
 
-def pick_candidate(texts: dict[str, str]) -> str:
-    """The name of the text that agrees most with the others; OURS (or the first name) on a tie."""
+def pick_candidate(texts: dict[str, str], bags: dict[str, Counter[tuple[str, ...]]] | None = None) -> str:
+    """The name of the text that agrees most with the others; OURS (or the first name) on a tie. `bags` holds the
+    texts' shingles where the caller has them already."""
     names = list(texts)
-    bags = {name: shingles(text) for name, text in texts.items()}
-    support = {name: sum(agreement(bags[name], bags[other]) for other in names if other != name) for name in names}
+    known = bags or {}
+    bag = {name: known[name] if name in known else shingles(text) for name, text in texts.items()}
+    support = {name: sum(agreement(bag[name], bag[other]) for other in names if other != name) for name in names}
     preferred = OURS if OURS in texts else names[0]
     return max(names, key=lambda name: (round(support[name], 9), name == preferred))
 
 
-def settled_without_readability(ours: str, trafilatura: str) -> bool:
-    """Our text and trafilatura's agree on SETTLED_AGREEMENT of their shingles: a third candidate could only be
-    picked by agreeing with trafilatura even more closely, so it would change the kept text by a percent at most, and
-    readability (a third of the HTML path's time) need not run. Measured on both page sets: the same F1 as always
-    running it (bench/clean.py), on about half of the pages."""
-    return agreement(shingles(ours), shingles(trafilatura)) >= SETTLED_AGREEMENT
+def settled_without_readability(ours: Counter[tuple[str, ...]], trafilatura: Counter[tuple[str, ...]]) -> bool:
+    """Our text and trafilatura's (their shingles) agree on SETTLED_AGREEMENT of their shingles: a third candidate
+    could only be picked by agreeing with trafilatura even more closely, so it would change the kept text by a percent
+    at most, and readability (a third of the HTML path's time) need not run. Measured on both page sets: the same F1
+    as always running it (bench/clean.py), on about half of the pages."""
+    return agreement(ours, trafilatura) >= SETTLED_AGREEMENT
+
+
+def agreed_paragraphs(view: PageView, ours: list[str], titles: list[str]) -> list[str]:
+    """The body of the extractor that agrees most with the others, as paragraphs. Another extractor's text may open
+    with the headline, which is the article's title, not its lead: it goes."""
+    # NFC, as trafilatura's extract() gives its text
+    texts = {OURS: "\n".join(ours), "trafilatura": unicodedata.normalize("NFC", view.fallback_text)}
+    bags = {name: shingles(text) for name, text in texts.items()}
+    if not settled_without_readability(bags[OURS], bags["trafilatura"]):
+        texts["readability"] = readability_text(view.tree)
+    chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)}, bags)
+    if chosen == OURS:
+        return ours
+    paragraphs = paragraphs_of(texts[chosen])
+    headlines = {" ".join(title.split()).casefold() for title in titles}
+    while paragraphs and paragraphs[0].casefold() in headlines:
+        paragraphs.pop(0)
+    return paragraphs
 
 
 def has_prose(text: str) -> bool:

@@ -1,23 +1,23 @@
 """HTML pages: trafilatura's extraction, checked and completed block by block by a learned model.
 
-The page is parsed once. Its visible text is cut into blocks (one per block-level element, like a text dump's
+The page's visible text is cut into blocks (one per block-level element, like a text dump's
 lines); every block gets the text-dump features plus what the markup tells (link density, tag, enclosing
 article/nav/comment containers) and whether trafilatura kept it. A second model (`html_model.json`, same two-pass
 form as the dump model) then decides: it mostly follows trafilatura, drops what trafilatura kept of menus, teasers
-and subscription prompts, and takes back article paragraphs trafilatura missed. The parsed tree is handed to
-trafilatura last, as some trafilatura versions prune the tree they are given.
+and subscription prompts, and takes back article paragraphs trafilatura missed.
 
-Speed (one core, `bench/clean.py`): trafilatura takes about 40% of a page's time; our walk of the tree, the block
-features and the anchor shares are written for it (tuples, memos within the page, cheap tests before slow regexes),
-each shortcut checked against the plain definition in tests/test_clean_fast_paths.py.
+The page is parsed once for every extractor of the HTML path: trafilatura (fast and with its fallbacks, from one shared
+pass: `html_trafilatura.py`) reads a copy, readability-lxml (`candidates.py`) the tree itself, last.
+
+Speed (one core, `bench/clean.py`): our walk of the tree, the block features and the anchor shares are written for it
+(tuples, memos within the page, cheap tests before slow regexes), each shortcut checked against the plain definition
+in tests/test_clean_fast_paths.py.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
-from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -28,8 +28,10 @@ import numpy as np
 from briefing.clean.dump import Selection, select_blocks
 from briefing.clean.features import MAX_BLOCK_CHARS, MAX_BLOCKS, Blocks, PageFeatures, page_features
 from briefing.clean.html_meta import HtmlMetadata, read_metadata
+from briefing.clean.html_trafilatura import fast_and_fallback
 from briefing.clean.model import HTML_MODEL_PATH, BlockModel
 from briefing.clean.shingles import block_shares
+from briefing.text import repair_c1_controls
 
 MAX_HTML_CHARS = 5_000_000  # markup past 5 MB is cut: no article page needs more, and parsing time stays bounded
 
@@ -100,13 +102,16 @@ _TAG_FACTS: dict[str, tuple[float, ...]] = {
 
 @dataclass(frozen=True)
 class PageView:
-    """A parsed page: its blocks with their markup features, trafilatura's text, and the page metadata."""
+    """A parsed page: its blocks with their markup features, trafilatura's two texts, the page metadata, and the
+    parsed tree itself, so no other extractor parses the page again."""
 
     blocks: Blocks
     extra: np.ndarray
     title: str | None
     metadata: HtmlMetadata
-    trafilatura_text: str
+    trafilatura_text: str  # without its fallbacks: the model's reference
+    fallback_text: str  # with them: a candidate (`candidates.py`)
+    tree: Any  # the parsed page, whole (readability, the last to read it, may change it)
 
 
 # What the enclosing elements say about the text being read: (block tag, container number, in an article,
@@ -320,42 +325,23 @@ def _unwrap_unclosed_foreign(tree: Any) -> None:
             continue
 
 
-@lru_cache(maxsize=1)
-def _trafilatura_options() -> Any:
-    """trafilatura's settings for every page (reading its config file each call costs as much as parsing a page)."""
-    from trafilatura.settings import Extractor
-
-    return Extractor(output_format="python", fast=True, comments=False, tables=True, with_metadata=False)
-
-
-def trafilatura_text(tree: Any, url: str | None) -> str:
-    """trafilatura's main-text extraction (its fallbacks off: the block model is our fallback, and it is 3x faster)."""
-    from trafilatura import bare_extraction
-
-    options = copy(_trafilatura_options())  # the page's URL goes into the options: each page gets its own copy
-    options.url = options.source = url
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            result = bare_extraction(tree, url=url, options=options)
-        except (ValueError, TypeError, AttributeError, RecursionError):
-            return ""
-    return (getattr(result, "text", None) or "") if result is not None else ""
-
-
 def page_view(markup: str, url: str | None = None) -> PageView | None:
-    """Parse a page and gather everything the HTML model needs; None when the markup cannot be parsed."""
-    tree = parse(markup)
+    """Parse a page and gather everything the HTML model needs; None when the markup cannot be parsed.
+
+    C1 controls are cp1252 punctuation (see `repair_c1_controls`): repaired before the page is parsed, so no
+    extractor reading the tree silently loses a character."""
+    tree = parse(repair_c1_controls(markup))
     if tree is None:
         return None
     blocks, markup_features = html_blocks(tree)
     metadata = read_metadata(tree, url)
-    reference = trafilatura_text(tree, url)  # last: trafilatura prunes the tree it is given
+    trafilatura = fast_and_fallback(tree, url)  # on a copy: the tree stays whole for readability
+    reference = trafilatura.fast
     extra = np.zeros((len(blocks.texts), len(EXTRA_FEATURES)))
     if blocks.texts:
         extra[:, 0] = block_shares(blocks.texts, reference)
         extra[:, 1:] = markup_features
-    return PageView(blocks, extra, metadata.title, metadata, reference)
+    return PageView(blocks, extra, metadata.title, metadata, reference, trafilatura.fallback, tree)
 
 
 def select_html(view: PageView, features: PageFeatures | None = None) -> Selection:
