@@ -24,9 +24,10 @@ _TOKEN = re.compile(r"\w+")
 
 def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
-    if not tokens:
-        return Counter()
-    return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)))
+    if len(tokens) < size:
+        return Counter([tuple(tokens)] if tokens else [])
+    # zip builds the tuples in C (slices would build each one in Python)
+    return Counter(zip(*(tokens[start:] for start in range(size)), strict=False))
 
 
 def shingle_shares(texts: Iterable[str], reference: str) -> list[float]:

@@ -64,3 +64,25 @@ def test_readability_failing_on_control_characters_is_no_candidate_and_prints_no
         clean(RawDocument("page.html", page, "html"))  # the block model's text still makes the article
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err and "Traceback" not in captured.out
+
+
+def test_readability_without_its_link_rewriting_gives_the_same_text(monkeypatch):
+    import gzip
+    from pathlib import Path
+
+    from readability import Document
+
+    from briefing.clean import candidates
+    from briefing.clean.html import parse
+
+    page = gzip.decompress((Path(__file__).parent.parent / "data" / "page.html.gz").read_bytes()).decode("utf-8")
+    linked = page.replace("<p>", '<p><a href="javascript:void(0)" onclick="go()">Read</a> ', 3)
+    hidden = page.replace("<p>", '<p hidden>Hidden words.</p><p style="display: none">More hidden.</p><p>', 2)
+    for markup in (page, linked, hidden):
+        ours = candidates.readability_text(parse(markup))
+        with monkeypatch.context() as patch:
+            patch.setattr(candidates, "_text_document", lambda: Document)
+            plain = candidates.readability_text(parse(markup))
+        assert ours == plain
+        assert len(ours.split()) > 50
+        assert "hidden" not in ours.lower()
