@@ -1,7 +1,13 @@
-"""Train the block classifiers of the cleaner and write their shipped weights.
+"""Train the block classifiers of the cleaner, or cross-validate them only.
 
     pip install -e '.[bench]'          # scikit-learn, for training only
-    python scripts/train_cleaner.py [--data ../shared/data/extraction] [--folds 10] [--kind text|html|both]
+    python scripts/train_cleaner.py --cv-only [--data ../shared/data/extraction] [--folds 10] [--kind text|html|both]
+    python scripts/train_cleaner.py [--out FOLDER]     # writes FOLDER/dump_model.json, html_model.json
+    python scripts/train_cleaner.py --out briefing/clean   # replaces the shipped weights: say so in the commit
+
+`--cv-only` prints the per-fold and pooled cross-validated figures and writes nothing. Without it the weights go to
+`--out` (default: a new temporary folder, printed); the shipped weights are only replaced when `--out` names their
+folder.
 
 Reads the development pages of `<data>/text/*.txt` (plain-text dumps, one block a line), `<data>/html/*.html.gz` and
 the human-marked bodies in `<data>/ground-truth.json`. Every block is labelled by the share of its word 4-shingles
@@ -15,8 +21,8 @@ The keep threshold is the one with the best cross-validated page F1. For HTML th
 trafilatura kept (low: the model only vetoes them when sure) and one for blocks it missed (high: only clear article
 paragraphs are taken back). Cross-validation holds out whole sites (pages grouped by domain, k folds), so a score never
 comes from a page whose site the model saw. The script prints the cross-validated and the in-sample word-shingle P/R/F1
-and the anchor's, and writes `briefing/clean/dump_model.json` and `briefing/clean/html_model.json` (a few hundred
-numbers each, with the CV scores in their "info"). The runtime scores the weights with numpy only. A third pass
+and the anchor's, and writes `dump_model.json` and `html_model.json` (a few hundred numbers each, with the CV scores
+in their "info"; shipped in `briefing/clean/`). The runtime scores the weights with numpy only. A third pass
 (`--passes 3`) was tried and cross-validates worse (0.875 on text dumps): it overfits the 61 pages.
 """
 
@@ -27,6 +33,7 @@ import gzip
 import json
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,8 +190,10 @@ def cross_validate(pages: list[Page], extra: tuple[str, ...], folds: int, passes
 
 
 def train(
-    kind: str, data: Path, folds: int, passes: int, path: Path, baseline: Callable[[Page], str] | None
+    kind: str, data: Path, folds: int, passes: int, path: Path | None, baseline: Callable[[Page], str] | None
 ) -> dict[str, object]:
+    """Cross-validate, print the figures, and (unless `path` is None: cross-validation only) fit on every page and
+    write the weights to `path`."""
     pages = load_pages(data, kind)
     extra = html_cleaning.EXTRA_FEATURES if kind == "html" else ()
     oof = cross_validate(pages, extra, folds, passes)
@@ -193,10 +202,8 @@ def train(
         grid = [(float(t), float(a)) for t in ADD_THRESHOLDS for a in ANCHOR_THRESHOLDS]
     by_threshold = {t: evaluate(pages, oof, t) for t in grid}
     threshold = max(by_threshold, key=lambda t: by_threshold[t][2])
-    model = fit_model(pages, extra, passes)
-    in_sample = evaluate(pages, [model.probabilities(p.features, p.extra) for p in pages], threshold)
     cv = by_threshold[threshold]
-    report = {
+    report: dict[str, object] = {
         "pages": len(pages),
         "folds": folds,
         "passes": passes,
@@ -205,19 +212,43 @@ def train(
         "cv_precision": cv[0],
         "cv_recall": cv[1],
         "cv_f1": cv[2],
-        "in_sample_f1": in_sample[2],
     }
     anchor = f", blocks trafilatura kept: {threshold[1]}" if threshold[1] is not None else ""
     print(f"{kind}: {len(pages)} pages, {folds} site-grouped folds, keep threshold {threshold[0]}{anchor}")
-    print(f"  cross-validated  P {cv[0]:.3f} R {cv[1]:.3f} F1 {cv[2]:.3f}")
-    print(f"  in-sample        P {in_sample[0]:.3f} R {in_sample[1]:.3f} F1 {in_sample[2]:.3f}")
+    assignment = site_folds(pages, folds)
+    for fold in range(folds):
+        members = [index for index, f in enumerate(assignment) if f == fold]
+        if not members:
+            continue
+        held = [pages[i] for i in members]
+        precision, recall, f1 = evaluate(held, [oof[i] for i in members], threshold)
+        sites = len({page.site for page in held})
+        print(f"  fold {fold:2d} ({len(held):2d} pages, {sites:2d} sites) P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
+    print(f"  cross-validated  P {cv[0]:.3f} R {cv[1]:.3f} F1 {cv[2]:.3f}  (pooled over the folds' pages)")
     if baseline is not None:
         base = score_corpus(score_page(p.gold, baseline(p)) for p in pages)
         print(f"  baseline         P {base.precision:.3f} R {base.recall:.3f} F1 {base.f1:.3f}")
+    if path is None:
+        return report
+    model = fit_model(pages, extra, passes)
+    in_sample = evaluate(pages, [model.probabilities(p.features, p.extra) for p in pages], threshold)
+    report["in_sample_f1"] = in_sample[2]
+    print(f"  in-sample        P {in_sample[0]:.3f} R {in_sample[1]:.3f} F1 {in_sample[2]:.3f}")
     info = {key: round(value, 4) if isinstance(value, float) else value for key, value in report.items()}
     BlockModel(model.passes, threshold[0], extra, info, threshold[1]).save(path)
     print(f"  wrote {path}")
     return report
+
+
+def output_folder(out: Path | None, cv_only: bool) -> Path | None:
+    """Where the weights go: nowhere with --cv-only, --out when given, else a new temporary folder (never the
+    shipped weights unless --out names their folder)."""
+    if cv_only:
+        return None
+    if out is None:
+        return Path(tempfile.mkdtemp(prefix="briefing-cleaner-"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,14 +257,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--kind", choices=("text", "html", "both"), default="both")
     parser.add_argument("--passes", type=int, default=PASSES, help="model passes (1: no context pass)")
+    parser.add_argument("--cv-only", action="store_true", help="print the cross-validated figures, write nothing")
+    parser.add_argument(
+        "--out", type=Path, help="folder for the weights (default: a new temporary one; briefing/clean: the shipped)"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"no ground-truth.json under {args.data}", file=sys.stderr)
         return 1
+    folder = output_folder(args.out, args.cv_only)
+    if folder is not None:
+        print(f"weights go to {folder}")
     if args.kind in ("text", "both"):
-        train("text", args.data, args.folds, args.passes, DUMP_MODEL_PATH, lambda p: "\n".join(p.blocks.texts))
+        path = None if folder is None else folder / DUMP_MODEL_PATH.name
+        train("text", args.data, args.folds, args.passes, path, lambda p: "\n".join(p.blocks.texts))
     if args.kind in ("html", "both"):
-        train("html", args.data, args.folds, args.passes, HTML_MODEL_PATH, html_cleaning.trafilatura_text_of)
+        path = None if folder is None else folder / HTML_MODEL_PATH.name
+        train("html", args.data, args.folds, args.passes, path, html_cleaning.trafilatura_text_of)
     return 0
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 
+from briefing.clean.plain import DATELINE_PLACE
+
 HEADLINE_WORDS = 12  # the aim; HEADLINE_MAX_WORDS is the hard cap when no clean phrase boundary comes sooner
 HEADLINE_MAX_WORDS = 16
 MIN_HEADLINE_WORDS = 4  # a cut that leaves fewer words than this reads as a fragment: cut elsewhere
 
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30})?\s*(?:\([^)]{1,30}\))?|\([A-Za-z .]{2,20}\))\s*"
-    r"(?:[—–-]{1,2}|:)\s+"
-)
+# The dateline's place as the metadata reads it (`plain.py`), or an agency alone ("(CNN) --"), then a dash or a colon.
+_DATELINE = re.compile(rf"^(?:{DATELINE_PLACE}\s*(?:\([^)]{{1,30}}\))?|\([A-Za-z .]{{2,20}}\))\s*(?:[—–-]{{1,2}}|:)\s+")
 # Page furniture that scrapes glue to a lead ("Image copyright AFP/Getty Image caption Mr Macron…").
 _FURNITURE_START = re.compile(
     r"^(?:Image copyright\s.{0,60}?\s(?=Image caption\s)|Image caption\s+|Media playback is unsupported on your "

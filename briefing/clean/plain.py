@@ -27,11 +27,10 @@ _TITLE_END = re.compile(r"[.,;:]$")
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 # "DARA, Afghanistan —", "WASHINGTON (Reuters) -", "LONDON, March 3 (AP) --": a place in capitals, an optional region
-# or date and agency, then a dash. The place must be in capitals: "He said — " is no dateline.
-_DATELINE = re.compile(
-    r"^(?P<dateline>[A-ZÀ-Ý][A-ZÀ-Ý.'’ -]{1,30}[A-ZÀ-Ý.](?:,\s*[A-ZÀ-Ý][\w.'’ -]{1,30})?)"
-    r"(?:\s*\([A-Za-z .]{1,20}\))?\s*(?:—|–|--?)\s+(?=\S)"
-)
+# or date and agency, then a dash. The place must be in capitals: "He said — " is no dateline. The place part is the
+# headline's too (`headline.py`), which also strips an agency alone ("(CNN) --") and a colon: no place, no metadata.
+DATELINE_PLACE = r"[A-ZÀ-Ý][A-ZÀ-Ý.'’ -]{1,30}[A-ZÀ-Ý.](?:,\s*[A-ZÀ-Ý][\w.'’ -]{1,30})?"
+_DATELINE = re.compile(rf"^(?P<dateline>{DATELINE_PLACE})(?:\s*\([A-Za-z .]{{1,20}}\))?\s*(?:—|–|--?)\s+(?=\S)")
 
 
 @dataclass(frozen=True)
