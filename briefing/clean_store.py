@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.metadata
+import importlib.util
 import json
 import logging
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from briefing.records import Article, RawDocument, Skipped
 from briefing.store import Store, code_fingerprint, entry_key
@@ -23,18 +24,20 @@ log = logging.getLogger(__name__)
 
 KIND = "article"
 CLEANER_CODE = ("clean/*.py", "clean/*.json", "text.py", "shown.py", "records.py")
-EXTRACTORS = ("trafilatura", "readability-lxml", "justext", "htmldate", "lxml", "publicsuffixlist")
+EXTRACTORS = ("trafilatura", "readability", "justext", "htmldate", "lxml", "publicsuffixlist")
 
 
 @lru_cache(maxsize=1)
 def cleaner_fingerprint() -> str:
-    versions = []
-    for package in EXTRACTORS:
-        try:
-            versions.append(f"{package}={importlib.metadata.version(package)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{package}=absent")
-    return f"{code_fingerprint(*CLEANER_CODE)};{','.join(versions)}"
+    """The cleaner's code, and each extractor package's installed copy (its module file's size and time: an upgrade
+    changes them; found without importing the package or reading package metadata, which a warm run cannot spare)."""
+    installed = []
+    for module in EXTRACTORS:
+        spec = importlib.util.find_spec(module)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        stat = origin.stat() if origin is not None and origin.is_file() else None
+        installed.append(f"{module}={stat.st_size}:{stat.st_mtime_ns}" if stat else f"{module}=absent")
+    return f"{code_fingerprint(*CLEANER_CODE)};{','.join(installed)}"
 
 
 def document_key(document: RawDocument) -> str:

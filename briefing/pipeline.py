@@ -14,9 +14,6 @@ from pathlib import Path
 from briefing.clean import clean
 from briefing.clean.bound import bound_article
 from briefing.clean_store import clean_with_store
-from briefing.compose import compose_day
-from briefing.compose.history import open_history
-from briefing.compose.history_location import history_folder, migrate_history
 from briefing.config import Executor, Settings
 from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
@@ -24,7 +21,6 @@ from briefing.memory import release_free_memory
 from briefing.models import RunModels
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, RawDocument, Skipped, Summary, VerifyReport, VerifyRequest
-from briefing.render import write_brief
 from briefing.runlock import day_lock
 from briefing.shown import for_terminal
 from briefing.store import Store
@@ -158,6 +154,12 @@ def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = N
 
 
 def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress) -> DailyResult:
+    # Imported here: `briefing summarize` composes and renders no brief, and its start-up should not pay for them.
+    from briefing.compose import compose_day
+    from briefing.compose.history import open_history
+    from briefing.compose.history_location import history_folder, migrate_history
+    from briefing.render import write_brief
+
     started = time.perf_counter()
     loaded, summaries, intake = summarize_sources(sources, settings, models, progress)
     release_free_memory()  # the cleaner's parse trees and the summarizer's buffers are gone: compose starts lower
