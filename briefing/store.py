@@ -31,6 +31,9 @@ BUSY_TIMEOUT_MS = 30_000
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB of values: some 600,000 sentence vectors, or years of daily briefs
 TRIM_TO = 0.8  # a trim frees down to this share of the bound, so the next runs do not trim again at once
 BATCH = 500  # SQLite limits the parameters bound per statement
+# A hit's last-use time is rewritten only when older than this: an LRU order to the hour is plenty for trimming, and
+# a re-run of the same day then writes nothing back.
+TOUCH_AFTER_S = 3600.0
 PACKAGE = Path(__file__).resolve().parent  # briefing/
 
 
@@ -88,18 +91,21 @@ class Store:
         found: dict[str, bytes] = {}
         if self.disabled or not wanted:
             return found
+        stale = time.time() - TOUCH_AFTER_S
         with self._lock:
             try:
                 for start in range(0, len(wanted), BATCH):
                     batch = wanted[start : start + BATCH]
                     marks = ",".join("?" * len(batch))
                     rows = self._connection.execute(
-                        f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *batch]
+                        f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *batch]
                     )
-                    found.update((key, bytes(value)) for key, value in rows)
+                    for key, value, used in rows:
+                        found[key] = bytes(value)
+                        if used < stale:
+                            self._used.add((kind, key))
             except sqlite3.DatabaseError as error:
                 self._give_up("read", error)
-            self._used.update((kind, key) for key in found)
         return found
 
     def put_many(self, kind: str, values: Mapping[str, bytes]) -> None:

@@ -60,7 +60,10 @@ def test_a_corrupt_file_is_moved_aside_with_one_warning_and_rebuilt(
     assert (tmp_path / (STORE_NAME + ".corrupt")).is_file()  # kept for inspection
 
 
-def test_past_its_bound_the_store_drops_the_least_recently_used_entries(tmp_path: Path) -> None:
+def test_past_its_bound_the_store_drops_the_least_recently_used_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("briefing.store.TOUCH_AFTER_S", 0.0)  # every read counts as a use, not only hourly ones
     value = b"x" * 1000
     with open_store(tmp_path, max_bytes=10_000) as store:
         store.put_many("vector", {f"old-{n}": value for n in range(8)})
