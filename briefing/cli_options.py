@@ -62,10 +62,10 @@ SentencesOption = Annotated[int, option("sentences", "-n")]
 GuardOption = Annotated[GuardMode, option("guard")]
 LangOption = Annotated[str | None, option("lang")]
 NoCacheOption = Annotated[
-    bool, typer.Option("--no-cache", help="Summarize everything again; neither read nor write the summary cache.")
+    bool, typer.Option("--no-cache", help="Clean, embed, tag and summarize everything again; read and write no cache.")
 ]
 CacheDirOption = Annotated[
-    Path | None, option("cache_dir", help=f"Folder of the summary cache (default: {default_cache_dir()}).")
+    Path | None, option("cache_dir", help=f"Folder of the caches (default: {default_cache_dir()}).")
 ]
 
 

@@ -1,9 +1,10 @@
-"""The models of one run, held by one object the pipeline owns: the sentence encoder, spaCy's NER, the generator.
+"""The models of one run, held by one object the pipeline owns: the sentence encoder, spaCy's NER, the generator,
+and the stage store (`briefing.store`) that the encoder and the NER answer from before they load anything.
 
-Each is loaded the first time a stage asks for it (a fully cached run loads none), and all are released when the
-run ends, so nothing a run changed on a model (a batch limit lowered after an out-of-memory, a vector cache) carries
-into the next run of the same process. Tests and benchmarks hand in models they loaded once (`RunModels(settings,
-encoder=...)`).
+Each is loaded the first time a stage asks for it and misses the store (a fully cached run loads none, and imports
+no torch, transformers or spaCy), and all are released when the run ends, so nothing a run changed on a model (a
+batch limit lowered after an out-of-memory, a vector cache) carries into the next run of the same process. Tests and
+benchmarks hand in models they loaded once (`RunModels(settings, encoder=...)`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from briefing.config import OPENAI_PREFIX, Settings
 
 if TYPE_CHECKING:
+    from briefing.compose.entities import EntityModel
     from briefing.encoder.sentence_encoder import SentenceEncoder
+    from briefing.store import Store
     from briefing.summarize.base import TextGenerator
 
 _NOT_LOADED: Any = object()
@@ -35,23 +38,35 @@ class RunModels:
         self._encoder = encoder
         self._ner = ner
         self._generator = generator
+        self._store: Store | None = _NOT_LOADED
+
+    @property
+    def store(self) -> Store | None:
+        """The stage store in `cache_dir` (None under --no-cache, or when it cannot be opened)."""
+        if self._store is _NOT_LOADED:
+            from briefing.store import Store
+
+            self._store = Store.open(self.settings.cache_dir) if self.settings.use_cache else None
+        return self._store
 
     @property
     def encoder(self) -> SentenceEncoder:
-        """The embedded all-MiniLM-L6-v2 encoder (float32, sha256-checked), used by every stage."""
+        """The embedded all-MiniLM-L6-v2 encoder (float32, sha256-checked), used by every stage; its weights load
+        the first time a text is in neither its memory cache nor the store."""
         if self._encoder is None:
-            from briefing.encoder.sentence_encoder import load_embedded_encoder
+            from briefing.encoder.sentence_encoder import deferred_embedded_encoder
 
-            self._encoder = load_embedded_encoder()
+            self._encoder = deferred_embedded_encoder(self.store)
         return self._encoder
 
     @property
-    def ner(self) -> Any | None:
-        """spaCy's NER pipeline, or None (after one warning) when it is not installed."""
+    def ner(self) -> EntityModel | Any | None:
+        """spaCy's NER behind the store (spaCy loads when an article misses it), or None (after one warning) when it
+        is not installed. Tests may hand in a loaded spaCy pipeline instead."""
         if self._ner is _NOT_LOADED:
-            from briefing.compose.entities import load_entity_model
+            from briefing.compose.entities import deferred_entity_model
 
-            self._ner = load_entity_model()
+            self._ner = deferred_entity_model(self.store)
         return self._ner
 
     @property
@@ -76,12 +91,19 @@ class RunModels:
         """Which models this run has loaded so far (for tests and the provenance)."""
         names = ("encoder", "ner", "generator")
         values = (self._encoder, None if self._ner is _NOT_LOADED else self._ner, self._generator)
-        return tuple(name for name, value in zip(names, values, strict=True) if value is not None)
+        return tuple(
+            name
+            for name, value in zip(names, values, strict=True)
+            if value is not None and getattr(value, "loaded", True)  # a deferred model counts once it has loaded
+        )
 
     def close(self) -> None:
         self._encoder = None
         self._ner = _NOT_LOADED
         self._generator = None
+        if self._store is not _NOT_LOADED and self._store is not None:
+            self._store.close()
+        self._store = _NOT_LOADED
 
     def __enter__(self) -> RunModels:
         return self

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from briefing.clean import clean
 from briefing.clean.bound import bound_article
-from briefing.compose import compose_day
-from briefing.compose.history import open_history
-from briefing.compose.history_location import history_folder, migrate_history
+from briefing.clean_store import clean_with_store
 from briefing.config import Executor, Settings
 from briefing.errors import ConfigError, SourceError
 from briefing.ingest import ingest
@@ -23,9 +21,9 @@ from briefing.memory import release_free_memory
 from briefing.models import RunModels
 from briefing.progress import NO_PROGRESS, Progress
 from briefing.records import Article, Brief, RawDocument, Skipped, Summary, VerifyReport, VerifyRequest
-from briefing.render import write_brief
 from briefing.runlock import day_lock
 from briefing.shown import for_terminal
+from briefing.store import Store
 from briefing.summarize import summarize_or_skip
 from briefing.window import Intake, take_in
 
@@ -46,8 +44,11 @@ class DailyResult:
     notes: tuple[str, ...] = ()  # one-off notes for the user (the history moved)
 
 
-def load_articles(sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS) -> CleanResult:
-    """Ingest and clean every source; duplicates (same cleaned body) are kept once."""
+def load_articles(
+    sources: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS, store: Store | None = None
+) -> CleanResult:
+    """Ingest and clean every source; duplicates (same cleaned body) are kept once. Documents cleaned before (same
+    content, same cleaner) come from `store`."""
     progress.stage("Reading sources")
     if settings.executor is Executor.ray:
         from briefing.executor.ray_stages import ingest_and_clean_on_ray
@@ -58,10 +59,7 @@ def load_articles(sources: Sequence[str], settings: Settings, progress: Progress
         return collect_articles(ingest_skipped, outcomes, settings)
     ingested = ingest(sources, settings)  # settings carry the ingestion limits (sizes, timeouts)
     progress.stage("Cleaning articles", total=len(ingested.documents))
-    outcomes = []
-    for document in ingested.documents:
-        progress.advance()
-        outcomes.append(clean_or_skip(document))
+    outcomes = clean_with_store(ingested.documents, store, clean_or_skip, progress.advance, _is_rejection)
     return collect_articles(ingested.skipped, outcomes, settings)
 
 
@@ -78,7 +76,15 @@ def clean_or_skip(document: RawDocument) -> Article | Skipped:
         # the one-line reason; the traceback goes to the debug log for a bug report.
         log.debug("cleaner failed on %s", for_terminal(document.source), exc_info=True)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        return Skipped(document.source, f"could not be cleaned ({detail[:200]}); the parser failed on it")
+        return Skipped(document.source, f"could not be cleaned ({detail[:200]}){PARSER_FAILED}")
+
+
+PARSER_FAILED = "; the parser failed on it"
+
+
+def _is_rejection(skipped: Skipped) -> bool:
+    """The document is not an article (kept in the stage cache), as opposed to a parser crash (tried again)."""
+    return not skipped.reason.endswith(PARSER_FAILED)
 
 
 def collect_articles(
@@ -110,7 +116,7 @@ def summarize_sources(
     sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress = NO_PROGRESS
 ) -> tuple[CleanResult, list[Summary], Intake]:
     """Load, keep what the date window and language let in (before any model work), summarize."""
-    loaded = load_articles(sources, settings, progress)
+    loaded = load_articles(sources, settings, progress, models.store)
     intake = take_in(loaded.articles, settings)
     loaded = CleanResult(intake.articles, loaded.skipped)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
@@ -148,6 +154,12 @@ def run_daily(sources: Sequence[str], settings: Settings, progress: Progress = N
 
 
 def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunModels, progress: Progress) -> DailyResult:
+    # Imported here: `briefing summarize` composes and renders no brief, and its start-up should not pay for them.
+    from briefing.compose import compose_day
+    from briefing.compose.history import open_history
+    from briefing.compose.history_location import history_folder, migrate_history
+    from briefing.render import write_brief
+
     started = time.perf_counter()
     loaded, summaries, intake = summarize_sources(sources, settings, models, progress)
     release_free_memory()  # the cleaner's parse trees and the summarizer's buffers are gone: compose starts lower

@@ -59,6 +59,8 @@ def test_a_run_loads_one_float32_encoder_for_every_stage_and_releases_it(tmp_pat
         encoder = models.encoder
         assert models.encoder is encoder  # summarizer, guard and compose share one
         assert not encoder.quantized
+        assert models.loaded == ()  # the weights wait for the first text the store does not hold
+        encoder.embed(["A text no run has embedded before, so it misses the store."])
         assert models.loaded == ("encoder",)
     assert models.loaded == ()  # released with the run: the next run starts from fresh models
 

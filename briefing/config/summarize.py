@@ -132,10 +132,8 @@ class SummarizeSettings:
         flag="--allow-unsafe-weights",
         help="Load pickle (.bin/.pt) weights; they can run code. Trusted only.",
     )
-    use_cache: bool = setting(True, help="Read and write the summary cache.")
-    cache_dir: Path = setting(
-        default_factory=default_cache_dir, flag="--cache-dir", help="Folder of the summary cache."
-    )
+    use_cache: bool = setting(True, help="Read and write the summary cache and the stage store.")
+    cache_dir: Path = setting(default_factory=default_cache_dir, flag="--cache-dir", help="Folder of the caches.")
 
     def _check_summarize(self) -> None:
         if self.method is Method.extractive and self.model != EMBEDDED_MODEL:

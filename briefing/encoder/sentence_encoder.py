@@ -11,18 +11,26 @@ compose reuse the sentence vectors the summarizer already computed.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from briefing.encoder.resolve import quiet_transformers, verified_embedded_folder
+from briefing.encoder.resolve import (
+    EMBEDDED_NAME,
+    EMBEDDED_SHA256,
+    embedded_folder,
+    quiet_transformers,
+    verified_embedded_folder,
+)
 from briefing.errors import ModelError
+from briefing.store import Store, code_fingerprint, entry_key
 
 if TYPE_CHECKING:
     import torch
@@ -34,6 +42,7 @@ TOKEN_BUDGET = 4096
 # Texts remembered with their vectors (float32 only): 8,192 x 384 floats is 12.6 MB, preallocated once. Enough for the
 # summarizer's picks of a thousand-article run to still be there when compose embeds the same sentences.
 VECTOR_CACHE_SIZE = 8192
+VECTOR_KIND = "vector"  # the stage store's kind for one text's float32 vector (dimension x 4 bytes)
 
 
 class VectorCache:
@@ -79,40 +88,81 @@ class VectorCache:
 
 
 class SentenceEncoder:
+    """The encoder; given a folder it loads at once, given a function that finds the folder (`deferred`) it loads the
+    first time a text is in neither its memory cache nor the run's stage store, so a fully cached run loads no model
+    and imports no torch."""
+
     def __init__(
         self,
-        folder: Path,
+        folder: Path | Callable[[], Path],
         batch_size: int = 64,
         quantize: bool = False,
         token_budget: int = TOKEN_BUDGET,
         cache_size: int = VECTOR_CACHE_SIZE,
+        *,
+        dimension: int | None = None,
+        store: Store | None = None,
+        weights_id: str = "",
     ) -> None:
+        self._locate: Callable[[], Path] = folder if callable(folder) else (lambda: folder)
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self.batch_size = batch_size
+        self.token_budget = max(token_budget, MAX_TOKENS)  # one text of MAX_TOKENS must always fit
+        self.quantized = quantize
+        self.pad_token_id = 0
+        if dimension is None or not callable(folder):
+            self._load()  # a folder given: load now, so a bad folder fails here as it always did
+            dimension = int(self.model.config.hidden_size)
+        self.dimension = dimension
+        # int8 vectors depend on their batch mates, so remembering them would make a vector depend on history too.
+        self.cache = VectorCache(0 if quantize else cache_size, self.dimension)
+        # Stored vectors are keyed by the weights (their sha256), this file's code and the truncation length.
+        self.store = store if store is not None and weights_id and not quantize else None
+        self.fingerprint = f"{weights_id};{code_fingerprint('encoder/sentence_encoder.py')};{MAX_TOKENS}"
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the weights are in memory (a deferred encoder whose every text was cached never loads them)."""
+        return self._model is not None
+
+    @property
+    def model(self) -> Any:
+        self._load()
+        return self._model
+
+    @property
+    def tokenizer(self) -> Any:
+        self._load()
+        return self._tokenizer
+
+    def _load(self) -> None:
+        if self._model is not None:
+            return
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.
+        torch.set_num_threads(max(1, min(torch.get_num_threads(), usable_cpus())))
         quiet_transformers()
+        folder = self._locate()
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
             model = AutoModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
         except Exception as error:  # transformers raises many kinds; the user needs the folder and the reason
             raise ModelError(f"{folder}: cannot load the encoder ({error.__class__.__name__}: {error})") from None
         model.eval()
-        if quantize:
+        if self.quantized:
             # int8 dynamic quantization of the Linear layers: faster on CPU (~1.3-2x), same ROUGE for the extractive
             # selection (bench/rouge.py measures both). But activations are scaled per batch, so a text's vector
             # depends on the other texts embedded with it (cosines move by up to ~0.06): the product uses float32.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # torch warns that its quantized-tensor API is deprecated
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        self.model = model
-        self.batch_size = batch_size
-        self.token_budget = max(token_budget, MAX_TOKENS)  # one text of MAX_TOKENS must always fit
-        self.quantized = quantize
-        self.pad_token_id = int(self.tokenizer.pad_token_id or 0)
-        self.dimension = int(model.config.hidden_size)
-        # int8 vectors depend on their batch mates, so remembering them would make a vector depend on history too.
-        self.cache = VectorCache(0 if quantize else cache_size, self.dimension)
-        self._lock = threading.Lock()
+        self.pad_token_id = int(tokenizer.pad_token_id or 0)
+        self._tokenizer = tokenizer
+        self._model = model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings, one row per text, in input order."""
@@ -129,12 +179,33 @@ class SentenceEncoder:
                     missing.append(row)
                 else:
                     vectors[row] = cached
+            keys = self._from_store(unique, missing, vectors) if self.store is not None else {}
+            missing = [row for row in missing if row not in keys or keys[row] is None]
             if missing:
                 vectors[missing] = self._encode([unique[row] for row in missing])
-                for row in missing:
-                    self.cache.put(unique[row], vectors[row])
+                if self.store is not None:
+                    made = {entry_key(self.fingerprint, unique[row]): vectors[row].tobytes() for row in missing}
+                    self.store.put_many(VECTOR_KIND, made)
+            for row in missing:
+                self.cache.put(unique[row], vectors[row])
         row_of = {text: row for row, text in enumerate(unique)}
         return vectors[[row_of[text] for text in texts]]
+
+    def _from_store(self, unique: list[str], missing: list[int], vectors: np.ndarray) -> dict[int, str | None]:
+        """Fill `vectors` rows of `missing` texts the store holds; row -> its key, or None where it holds none."""
+        assert self.store is not None
+        keys = {row: entry_key(self.fingerprint, unique[row]) for row in missing}
+        stored = self.store.get_many(VECTOR_KIND, keys.values())
+        found: dict[int, str | None] = {}
+        for row, key in keys.items():
+            value = stored.get(key)
+            if value is None or len(value) != 4 * self.dimension:  # absent, or written for another dimension
+                found[row] = None
+                continue
+            vectors[row] = np.frombuffer(value, dtype=np.float32)
+            self.cache.put(unique[row], vectors[row])
+            found[row] = key
+        return found
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Run the model over distinct texts (no cache)."""
@@ -202,8 +273,16 @@ def load_embedded_encoder(quantize: bool = False) -> SentenceEncoder:
     float32 is what the product uses everywhere (summarizer, compose, guard): `RunModels` loads one per run.
     `quantize=True` gives the int8 variant, for bench/rouge.py's comparison only.
     """
-    import torch
-
-    # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.
-    torch.set_num_threads(max(1, min(torch.get_num_threads(), usable_cpus())))
     return SentenceEncoder(verified_embedded_folder(), quantize=quantize)
+
+
+def deferred_embedded_encoder(store: Store | None) -> SentenceEncoder:
+    """The embedded float32 encoder behind the run's stage store: its weights are checked and loaded only when a
+    text is not in the store (`RunModels.encoder`)."""
+    config = json.loads((embedded_folder() / "config.json").read_text(encoding="utf-8"))
+    return SentenceEncoder(
+        verified_embedded_folder,
+        dimension=int(config["hidden_size"]),
+        store=store,
+        weights_id=f"{EMBEDDED_NAME}@sha256:{EMBEDDED_SHA256}",
+    )

@@ -1,0 +1,223 @@
+"""The stage store: one SQLite file, `cache_dir/store.sqlite3`, of content-keyed results that a re-run reuses.
+
+Every entry is (kind, key) -> bytes. The key is a sha256 of the input's content and of the fingerprint of what turns
+it into the value (code, model weights, parameters), so a changed input or a changed cleaner, encoder or NER model is
+a miss, never a stale hit. Kinds in use: "article" (a cleaned document, `briefing.clean_store`), "vector" (one text's
+encoder vector, `briefing.encoder.sentence_encoder`), "entities" (one article's named entities,
+`briefing.compose.entities`). Summaries, with the guard's verdicts already applied to them, keep their own cache
+(`briefing.summarize.cache`).
+
+Robust as the summary cache is: WAL journal and a busy timeout (two runs can share the file), a commit per batch (an
+interrupted run keeps what it finished), a corrupt file moved aside (`*.corrupt`) with a one-line warning and rebuilt,
+and any later SQLite error turns the store off for the run rather than failing it. Bounded: past `max_bytes` of
+values, the least recently used entries are deleted (to TRIM_TO of the bound) and their pages handed back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+STORE_NAME = "store.sqlite3"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB of values: some 600,000 sentence vectors, or years of daily briefs
+TRIM_TO = 0.8  # a trim frees down to this share of the bound, so the next runs do not trim again at once
+BATCH = 500  # SQLite limits the parameters bound per statement
+# A hit's last-use time is rewritten only when older than this: an LRU order to the hour is plenty for trimming, and
+# a re-run of the same day then writes nothing back.
+TOUCH_AFTER_S = 3600.0
+PACKAGE = Path(__file__).resolve().parent  # briefing/
+
+
+def entry_key(fingerprint: str, content: str) -> str:
+    """The key of one input's value: its content and what computes the value from it."""
+    return hashlib.sha256(f"{fingerprint}\0{content}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def code_fingerprint(*patterns: str) -> str:
+    """sha256 over the package files matching `patterns` (relative to briefing/): the code that makes a value."""
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(PACKAGE.glob(pattern)):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class Store:
+    """One connection, shared by the run's threads under a lock; open it with `Store.open(cache_dir)`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, max_bytes: int) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self._used: set[tuple[str, str]] = set()  # hits whose last-use time is written back at close
+        self.path = path
+        self.max_bytes = max_bytes
+        self.disabled = False
+
+    @classmethod
+    def open(cls, cache_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Store | None:
+        """The store in `cache_dir`, rebuilt if corrupt; None (with a warning) when it cannot be used at all."""
+        path = cache_dir / STORE_NAME
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            log.warning("stage cache disabled: cannot create %s (%s)", cache_dir, error.strerror or error)
+            return None
+        try:
+            return cls(_connect(path), path, max_bytes)
+        except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
+            log.warning("stage cache disabled for this run: cannot open %s (%s)", path, error)
+            return None
+        except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", an unknown schema
+            log.warning("stage cache %s is corrupt (%s); moved aside to %s.corrupt and rebuilt", path, error, path.name)
+        move_aside(path)
+        try:
+            return cls(_connect(path), path, max_bytes)
+        except sqlite3.DatabaseError as error:
+            log.warning("stage cache disabled: cannot rebuild %s (%s)", path, error)
+            return None
+
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
+        """The stored values among `keys` (misses are absent)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, bytes] = {}
+        if self.disabled or not wanted:
+            return found
+        stale = time.time() - TOUCH_AFTER_S
+        with self._lock:
+            try:
+                for start in range(0, len(wanted), BATCH):
+                    batch = wanted[start : start + BATCH]
+                    marks = ",".join("?" * len(batch))
+                    rows = self._connection.execute(
+                        f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *batch]
+                    )
+                    for key, value, used in rows:
+                        found[key] = bytes(value)
+                        if used < stale:
+                            self._used.add((kind, key))
+            except sqlite3.DatabaseError as error:
+                self._give_up("read", error)
+        return found
+
+    def put_many(self, kind: str, values: Mapping[str, bytes]) -> None:
+        """Store a batch in one transaction (kept if the run is interrupted later), then trim if past the bound."""
+        if self.disabled or not values:
+            return
+        now = time.time()
+        rows = [(kind, key, sqlite3.Binary(value), len(value), now) for key, value in values.items()]
+        with self._lock:
+            try:
+                with self._connection:
+                    self._connection.executemany(
+                        "INSERT OR REPLACE INTO entries (kind, key, value, size, used) VALUES (?, ?, ?, ?, ?)", rows
+                    )
+                self._trim_if_full()
+            except sqlite3.DatabaseError as error:
+                self._give_up("write", error)
+
+    def total_bytes(self) -> int:
+        with self._lock:
+            return int(self._connection.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0])
+
+    def count(self, kind: str | None = None) -> int:
+        with self._lock:
+            if kind is None:
+                return int(self._connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            return int(self._connection.execute("SELECT COUNT(*) FROM entries WHERE kind = ?", (kind,)).fetchone()[0])
+
+    def close(self) -> None:
+        """Write back when the entries this run read were last used (the LRU order), then close."""
+        with self._lock:
+            try:
+                if self._used and not self.disabled:
+                    now = time.time()
+                    with self._connection:
+                        self._connection.executemany(
+                            "UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
+                            [(now, kind, key) for kind, key in self._used],
+                        )
+            except sqlite3.DatabaseError as error:
+                log.debug("stage cache %s: last-use times not written (%s)", self.path, error)
+            finally:
+                self._used.clear()
+                self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _trim_if_full(self) -> None:
+        (total,) = self._connection.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()
+        if total <= self.max_bytes:
+            return
+        goal = total - int(self.max_bytes * TRIM_TO)
+        doomed: list[int] = []
+        freed = 0
+        for rowid, size in self._connection.execute("SELECT rowid, size FROM entries ORDER BY used, rowid"):
+            doomed.append(rowid)
+            freed += size
+            if freed >= goal:
+                break
+        with self._connection:
+            for start in range(0, len(doomed), BATCH):
+                batch = doomed[start : start + BATCH]
+                self._connection.execute(f"DELETE FROM entries WHERE rowid IN ({','.join('?' * len(batch))})", batch)
+        self._connection.execute("PRAGMA incremental_vacuum")  # hand the freed pages back to the file system
+        log.info("stage cache %s: trimmed %d least recently used entries (%d bytes)", self.path, len(doomed), freed)
+
+    def _give_up(self, action: str, error: sqlite3.DatabaseError) -> None:
+        # A cache is an optimisation: one that fails mid-run is switched off for the run, never fatal.
+        log.warning("stage cache %s: cannot %s (%s); going on without it", self.path, action, error)
+        self.disabled = True
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        # A damaged file can pass the header check and fail on a later read: check the pages once, at open.
+        (integrity,) = connection.execute("PRAGMA quick_check").fetchone()
+        if integrity != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {integrity}")
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file: before any table
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        with connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+                "size INTEGER NOT NULL, used REAL NOT NULL, PRIMARY KEY (kind, key))"
+            )
+            connection.execute("CREATE INDEX IF NOT EXISTS entries_by_use ON entries (used)")
+            connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.execute(
+                "INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        (version,) = connection.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        if version != str(SCHEMA_VERSION):
+            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
+        connection.execute("SELECT key FROM entries LIMIT 1").fetchall()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def move_aside(path: Path) -> None:
+    """Keep the broken file for inspection (`*.corrupt`) and start afresh; WAL side files go with it."""
+    try:
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        path.replace(path.with_name(path.name + ".corrupt"))
+    except OSError:
+        pass  # the second open fails too, and the run goes on without the store
