@@ -30,11 +30,13 @@ class RunModels:
         encoder: SentenceEncoder | None = None,
         ner: Any = _NOT_LOADED,
         generator: TextGenerator | None = None,
+        syntax: Any = _NOT_LOADED,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
         self._ner = ner
         self._generator = generator
+        self._syntax = syntax
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -53,6 +55,15 @@ class RunModels:
 
             self._ner = load_entity_model()
         return self._ner
+
+    @property
+    def syntax(self) -> Any | None:
+        """spaCy's tagger and parser (headlines of untitled stories), or None when not installed."""
+        if self._syntax is _NOT_LOADED:
+            from briefing.compose.headlines import load_syntax_model
+
+            self._syntax = load_syntax_model()
+        return self._syntax
 
     @property
     def generator(self) -> TextGenerator:
@@ -74,14 +85,20 @@ class RunModels:
     @property
     def loaded(self) -> tuple[str, ...]:
         """Which models this run has loaded so far (for tests and the provenance)."""
-        names = ("encoder", "ner", "generator")
-        values = (self._encoder, None if self._ner is _NOT_LOADED else self._ner, self._generator)
+        names = ("encoder", "ner", "generator", "syntax")
+        values = (
+            self._encoder,
+            None if self._ner is _NOT_LOADED else self._ner,
+            self._generator,
+            None if self._syntax is _NOT_LOADED else self._syntax,
+        )
         return tuple(name for name, value in zip(names, values, strict=True) if value is not None)
 
     def close(self) -> None:
         self._encoder = None
         self._ner = _NOT_LOADED
         self._generator = None
+        self._syntax = _NOT_LOADED
 
     def __enter__(self) -> RunModels:
         return self
