@@ -201,6 +201,8 @@ def _is_complete(words: Sequence[ParsedWord], index: int, strict: bool) -> bool:
         return False  # an adjective that modifies what would be cut
     if words[last].pos == "VERB" and words[last].dep in _BARE and not any(w.head == last for w in words):
         return False  # a bare participle reads as a fragment: "a set of inspiring", "a complaint unsealed"
+    if not any(word.pos in ("VERB", "AUX") for word in words[: index + 1]):
+        return False  # a headline is a clause: not "In the early hours of June 30, a fire" (a mis-parsed root)
     if _in_appositive(words, last):
         return False  # "…to find Kristian Perez, a teen": the appositive goes, not half of it
     dropped = words[index + 1 :]

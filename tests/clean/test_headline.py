@@ -111,6 +111,8 @@ MID_PHRASE_LEADS = [
     "concentrate on extending their lead at the top of the La Liga table on Saturday.",
     "Nancy Motes took an overdose after writing a suicide note which contained dark secrets about Julia Roberts that "
     "she wanted to be made public, said Conner Dilbeck in an exclusive interview with MailOnline.",
+    # The parser takes "fire" for the root: the cut must still keep a verb.
+    "In the early morning hours of June 30, 1995, a fire sparked to life in Kristine Bunch's mobile home.",
 ]
 
 
@@ -141,6 +143,7 @@ def test_a_parsed_lead_is_cut_where_a_phrase_is_complete(parse, lead: str) -> No
     last = next(token for token in doc if token.idx + len(token.text) == end)
     assert last.pos_ not in {"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"} and last.tag_ != "PRP$", headline
     assert last.head.i <= last.i or last.head.idx < end, headline
+    assert any(token.pos_ in ("VERB", "AUX") for token in nlp(headline)), headline
 
 
 def test_the_parse_picks_the_longest_complete_prefix(parse) -> None:
