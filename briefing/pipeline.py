@@ -117,7 +117,7 @@ def summarize_sources(
 ) -> tuple[CleanResult, list[Summary], Intake]:
     """Load, keep what the date window and language let in (before any model work), summarize."""
     loaded = load_articles(sources, settings, progress, models.store)
-    intake = take_in(loaded.articles, settings)
+    intake = take_in(loaded.articles, settings, loaded.skipped)
     loaded = CleanResult(intake.articles, loaded.skipped)
     progress.stage(f"Summarizing {len(loaded.articles)} articles", total=len(loaded.articles))
     outcomes = summarize_or_skip(loaded.articles, settings, models)

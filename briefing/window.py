@@ -4,17 +4,22 @@ Published dates are calendar days (the publisher's own), so the window is counte
 and today's articles, `3d` the three days before the brief date and the date itself. An article dated after the
 brief date is outside the window too (a re-run of an old day must not take in later news). Undated articles are
 kept and marked: dropping them would silently lose a source whose date the cleaner could not find. Articles whose
-detected language differs from `--lang` are left out; those of unknown language are kept.
+language is not in `--lang` never reach the window: `pipeline.collect_articles` skips them while cleaning (before
+duplicates are counted), and the intake counts them from those skips, so its report still says how many went.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.config import Settings, window_days
-from briefing.records import Article
+from briefing.records import Article, Skipped
+
+# The reason `pipeline.collect_articles` gives an article outside --lang ("in fr, not in --lang en").
+LANGUAGE_SKIP = re.compile(r"^in .{1,40}, not in --lang ")
 
 
 def article_day(article: Article) -> dt.date | None:
@@ -29,7 +34,7 @@ class Intake:
     articles: tuple[Article, ...]
     older: tuple[Article, ...] = ()
     later: tuple[Article, ...] = ()
-    other_language: tuple[Article, ...] = ()
+    other_language: tuple[str, ...] = ()  # sources of the articles outside --lang
     undated: int = 0  # articles kept although their date is unknown (only counted when a window is set)
     window: str | None = None
     first_day: dt.date | None = None  # the oldest day the window keeps
@@ -60,34 +65,32 @@ class Intake:
             "first_day": self.first_day.isoformat() if self.first_day else None,
             "older": [a.source for a in self.older],
             "later": [a.source for a in self.later],
-            "other_language": [a.source for a in self.other_language],
+            "other_language": list(self.other_language),
             "undated_kept": self.undated,
         }
 
 
-def take_in(articles: Sequence[Article], settings: Settings) -> Intake:
-    """Split `articles` by the date window and the language of `settings`; with neither set all are kept."""
-    if settings.window is None and not settings.lang:
-        return Intake(tuple(articles))
-    first_day = settings.date - dt.timedelta(days=window_days(settings.window)) if settings.window else None
+def take_in(articles: Sequence[Article], settings: Settings, skipped: Sequence[Skipped] = ()) -> Intake:
+    """Split `articles` by the date window of `settings` (none set: all kept); the articles cleaning skipped for
+    their language (`skipped`) are counted as left out by the language."""
+    other = tuple(item.source for item in skipped if settings.lang and LANGUAGE_SKIP.match(item.reason))
+    if settings.window is None:
+        return Intake(tuple(articles), other_language=other)
+    first_day = settings.date - dt.timedelta(days=window_days(settings.window))
     kept: list[Article] = []
     older: list[Article] = []
     later: list[Article] = []
-    other: list[Article] = []
     undated = 0
     for article in articles:
-        if settings.lang and article.language and article.language not in settings.lang:
-            other.append(article)
-            continue
         day = article_day(article)
-        if first_day is not None and day is not None and day < first_day:
+        if day is not None and day < first_day:
             older.append(article)
-        elif first_day is not None and day is not None and day > settings.date:
+        elif day is not None and day > settings.date:
             later.append(article)
         else:
-            undated += first_day is not None and day is None
+            undated += day is None
             kept.append(article)
-    return Intake(tuple(kept), tuple(older), tuple(later), tuple(other), undated, settings.window, first_day)
+    return Intake(tuple(kept), tuple(older), tuple(later), other, undated, settings.window, first_day)
 
 
 def _count(number: int, noun: str) -> str:

@@ -12,6 +12,7 @@ from briefing.cli import app
 from briefing.config import Method, Settings, window_days
 from briefing.configfile import find_config, load_config
 from briefing.errors import ConfigError
+from briefing.pipeline import collect_articles
 from briefing.window import take_in
 from tests.conftest import make_article
 
@@ -157,17 +158,21 @@ def test_a_bad_window_names_the_option(window: str):
 def test_the_window_leaves_out_older_and_later_articles_and_keeps_undated_ones():
     day = dt.date(2026, 11, 25)
     articles = [
-        make_article(["Today's news is here."], source="today", published=dt.date(2026, 11, 25)),
-        make_article(["Yesterday's news is here."], source="yesterday", published=dt.date(2026, 11, 24)),
-        make_article(["Old news from long ago."], source="old", published=dt.date(2015, 3, 2)),
-        make_article(["Tomorrow's news, somehow."], source="later", published=dt.date(2026, 11, 26)),
-        make_article(["News of no known date."], source="undated"),
+        make_article(["Today's news is here."], source="today", published=dt.date(2026, 11, 25), language="en"),
+        make_article(["Yesterday's news is here."], source="yesterday", published=dt.date(2026, 11, 24), language="en"),
+        make_article(["Old news from long ago."], source="old", published=dt.date(2015, 3, 2), language="en"),
+        make_article(["Tomorrow's news, somehow."], source="later", published=dt.date(2026, 11, 26), language="en"),
+        make_article(["News of no known date."], source="undated", language="en"),
         make_article(["Les nouvelles du jour."], source="french", published=dt.date(2026, 11, 25), language="fr"),
     ]
-    intake = take_in(articles, Settings(date=day, window="24h", lang=("en",)))
+    settings = Settings(date=day, window="24h", lang=("en",))
+    # The language is filtered once, while cleaning; the intake counts what that left out.
+    cleaned = collect_articles((), articles, settings)
+    assert [s.source for s in cleaned.skipped] == ["french"]
+    intake = take_in(cleaned.articles, settings, cleaned.skipped)
     assert [a.source for a in intake.articles] == ["today", "yesterday", "undated"]
     assert [a.source for a in intake.older] == ["old"] and [a.source for a in intake.later] == ["later"]
-    assert [a.source for a in intake.other_language] == ["french"]
+    assert intake.other_language == ("french",)
     assert intake.report() == [
         "1 older article left out (window 24h: published before 2026-11-24)",
         "1 article dated after the brief date left out",

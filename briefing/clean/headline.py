@@ -5,11 +5,19 @@ Afghanistan —", "(CNN) --"), parentheses, relative clauses and appositives (",
 (", police said", "according to…"), then everything after the main clause (a semicolon, a dash, ", but …",
 ", after …"). A headline longer than HEADLINE_WORDS is cut back at a phrase boundary (a preposition that starts a
 modifier, a comma), never mid-phrase, and never ends in an ellipsis.
+
+Given a dependency parse of the compressed text (`parse`, spaCy's in a run: `briefing.compose.headlines`), the cut
+is instead the longest prefix that is a complete phrase: every word kept has its head kept (so "to an extremist" is
+never left of "to an extremist group"), no word kept loses an object it needs, and the last word is not a
+preposition, determiner, conjunction, auxiliary or possessive. What a prefix drops is always whole subtrees on the
+right: trailing prepositional phrases, conjoined clauses, adverbials.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from briefing.clean.plain import DATELINE_PLACE
 
@@ -32,6 +40,11 @@ _ATTRIBUTION_TAIL = re.compile(
     r",?\s+(?:(?:according to|citing)\s+[^,;]{1,60}|(?:[\w.'’-]+\s+){0,5}?"
     r"(?:said|says|reported|reports|announced|told [^,;.]{1,40}|confirmed|claimed)(?:\s+(?:on|late on|early on)"
     r"\s+\w+)?)\s*(?=[.;,]?$)"
+)
+# An attribution after the reported clause, with more after it (", said Conner Dilbeck in an interview with…"):
+# the reported clause is the news. Not "said to be" (a participle: "…, said to be worth £2m").
+_ATTRIBUTION_CLAUSE = re.compile(
+    r",\s+(?:[\w.'’-]+\s+){0,4}?(?:said|says|told|claimed|added|reported|announced|revealed)\b(?!\s+to\s+(?:be|have)\b).*$"
 )
 _ATTRIBUTION_HEAD = re.compile(
     r"^(?:According to [^,]{1,60},\s+|(?:[A-Z][\w.'’-]*\s+){1,5}(?:said|says|announced|reported|confirmed)"
@@ -62,12 +75,38 @@ _PHRASE_COMMA = re.compile(
 )
 _TRAILING_JUNK = re.compile(r"[\s,;:—–-]+$|[.!?]+[\"'’”]?$")
 _DANGLING_END = re.compile(
-    r"\s+(?:and|or|but|the|a|an|of|to|in|on|at|for|with|by|from|that|who|which|is|was|were|are|has|have|had|told|said|says)$",
+    r"\s+(?:and|or|but|the|a|an|of|to|in|on|at|for|with|by|from|that|who|which|is|was|were|are|has|have|had|told|said|says"
+    r"|will|would|can|could|may|might|must|shall|should|be|been|being|his|her|their|its|our|my|your|where|when)$",
     re.IGNORECASE,
 )
 
 
-def headline_from_sentence(sentence: str, limit: int = HEADLINE_WORDS) -> str:
+@dataclass(frozen=True)
+class ParsedWord:
+    """One token of a dependency parse: where it ends in the text, its head (an index; itself for a root), its
+    universal part of speech, fine tag and dependency label."""
+
+    end: int  # character offset just after the token
+    head: int
+    pos: str
+    tag: str
+    dep: str
+    space_after: bool
+
+
+Parse = Callable[[str], Sequence[ParsedWord]]
+
+# A word that cannot end a headline: it opens a phrase whose rest would be cut.
+_OPEN_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"})
+_OPEN_TAGS = frozenset({"PRP$", "WDT", "WP", "WP$", "WRB", "POS", "TO", "HYPH"})
+# Dependents a word needs: dropping one leaves "was arrested for" or "has urged" without its object.
+_NEEDED = frozenset({"dobj", "pobj", "attr", "acomp", "oprd", "dative", "agent", "pcomp", "prt", "neg", "case"})
+_PREDICATIVE = frozenset({"acomp", "attr", "oprd", "conj", "ROOT", "advmod"})  # an adjective that may end a headline
+_BARE = frozenset({"pcomp", "acl", "amod"})
+_NEEDED_BY_LAST = _NEEDED | {"xcomp", "ccomp", "auxpass", "aux"}
+
+
+def headline_from_sentence(sentence: str, limit: int = HEADLINE_WORDS, parse: Parse | None = None) -> str:
     """The main clause of `sentence` in at most about `limit` words (never more than HEADLINE_MAX_WORDS)."""
     text = " ".join(sentence.split())
     text = _FURNITURE_START.sub("", text)
@@ -81,10 +120,11 @@ def headline_from_sentence(sentence: str, limit: int = HEADLINE_WORDS) -> str:
     text = _without(text, _ATTRIBUTION_HEAD)
     text = _TRAILING_JUNK.sub("", text)
     text = _without(text, _ATTRIBUTION_TAIL)
+    text = _without(text, _ATTRIBUTION_CLAUSE, fewest=MIN_MODIFIER_CUT_WORDS)
     text = _main_clause(text)
     text = _AGE_OR_ROLE.sub("", text)
     text = _WEEKDAY.sub("", text) if len(text.split()) > limit else text
-    text = _shorten(text, limit)
+    text = _shorten(text, limit, parse)
     text = _TRAILING_JUNK.sub("", text).strip(" ,;:'\"‘“")
     return text[:1].upper() + text[1:] if text else ""
 
@@ -108,11 +148,15 @@ def _main_clause(text: str) -> str:
     return text
 
 
-def _shorten(text: str, limit: int) -> str:
+def _shorten(text: str, limit: int, parse: Parse | None = None) -> str:
     """Cut at the last phrase boundary (a modifier's preposition, then a comma) that leaves at most `limit` words."""
     words = text.split()
     if len(words) <= limit:
         return text
+    if parse is not None:
+        cut = syntactic_cut(text, parse(text), limit)
+        if cut is not None:
+            return cut
     boundaries = ((_MODIFIER_START, MIN_MODIFIER_CUT_WORDS), (_PHRASE_COMMA, MIN_HEADLINE_WORDS))
     for cap in (limit, limit + 2, HEADLINE_MAX_WORDS):
         fitting = [
@@ -124,6 +168,69 @@ def _shorten(text: str, limit: int) -> str:
         if fitting:
             return _tidy(text[: max(fitting)])
     return _tidy(" ".join(words[:HEADLINE_MAX_WORDS]))
+
+
+def syntactic_cut(text: str, words: Sequence[ParsedWord], limit: int) -> str | None:
+    """The longest prefix of `text` (at most `limit` words, else `limit` + 2, else HEADLINE_MAX_WORDS) that is a
+    complete phrase of its parse, or None when no prefix of at least MIN_HEADLINE_WORDS words is. When none keeps
+    every needed object, the prefix need only keep every kept word's head and not end on an open word."""
+    for strict in (True, False):
+        complete = [
+            (len(text[: words[index].end].split()), words[index].end)
+            for index in range(len(words))
+            if _is_complete(words, index, strict)
+        ]
+        for cap in (limit, limit + 2, HEADLINE_MAX_WORDS):
+            fitting = [end for count, end in complete if MIN_HEADLINE_WORDS <= count <= cap]
+            if fitting:
+                return _TRAILING_JUNK.sub("", text[: max(fitting)])
+    return None
+
+
+def _is_complete(words: Sequence[ParsedWord], index: int, strict: bool) -> bool:
+    """Is words[: index + 1] a complete phrase: heads kept, the last word neither open nor missing what it needs
+    (strict: no kept word misses what it needs)?"""
+    if any(word.head > index for word in words[: index + 1]):
+        return False  # a kept word's head would be cut
+    if not (words[index].space_after or index == len(words) - 1):
+        return False  # the cut would split "Mail's"
+    last = _last_content(words, index)
+    if last is None or words[last].pos in _OPEN_POS or words[last].tag in _OPEN_TAGS:
+        return False
+    if words[last].pos == "ADJ" and words[last].dep not in _PREDICATIVE:
+        return False  # an adjective that modifies what would be cut
+    if words[last].pos == "VERB" and words[last].dep in _BARE and not any(w.head == last for w in words):
+        return False  # a bare participle reads as a fragment: "a set of inspiring", "a complaint unsealed"
+    if not any(word.pos in ("VERB", "AUX") for word in words[: index + 1]):
+        return False  # a headline is a clause: not "In the early hours of June 30, a fire" (a mis-parsed root)
+    if _in_appositive(words, last):
+        return False  # "…to find Kristian Perez, a teen": the appositive goes, not half of it
+    dropped = words[index + 1 :]
+    if strict and any(word.head <= index and word.dep in _NEEDED for word in dropped):
+        return False  # an object cut off
+    if any(word.head == last and word.dep in _NEEDED_BY_LAST for word in dropped):
+        return False  # never "…has revealed" or "…was arrested for"
+    # A subordinate verb keeps its whole phrase: not "…it should come" for "…it should come as no surprise".
+    return not (words[last].pos == "VERB" and words[last].head != last and any(w.head == last for w in dropped))
+
+
+def _in_appositive(words: Sequence[ParsedWord], index: int) -> bool:
+    """Is the word an appositive, or inside one (following heads up to the root)?"""
+    seen: set[int] = set()
+    while index not in seen:
+        seen.add(index)
+        if words[index].dep == "appos":
+            return True
+        index = words[index].head
+    return False
+
+
+def _last_content(words: Sequence[ParsedWord], index: int) -> int | None:
+    """The last word at or before `index` that is not punctuation."""
+    for position in range(index, -1, -1):
+        if words[position].pos not in ("PUNCT", "SPACE"):
+            return position
+    return None
 
 
 def _tidy(text: str) -> str:

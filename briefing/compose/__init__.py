@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from briefing import __version__
+from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
-from briefing.compose.headlines import story_headline
+from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
@@ -78,9 +79,10 @@ def compose_day(
     timings["group"] = _lap(clock)
     clock = time.perf_counter()
     drafts = []
+    parse = headline_parse(models)
     for members in groups:
         actors, places = story_entities([entities[m] for m in members])
-        draft = _draft_story(members, articles, summaries, vectors, settings.story_words)
+        draft = _draft_story(members, articles, summaries, vectors, settings.story_words, parse)
         drafts.append(replace(draft, actors=actors, places=places))
     timings["summarize_stories"] = _lap(clock)
     fingerprints = tuple(
@@ -114,12 +116,13 @@ def _draft_story(
     summaries: Sequence[Summary],
     vectors: Sequence[ArticleVectors],
     budget_words: int,
+    parse: Parse | None = None,
 ) -> DraftStory:
     centroid = normalize(np.stack([vectors[m].document for m in members]).mean(axis=0)).astype(np.float32)
     return DraftStory(
         id=content_hash("|".join(sorted(articles[m].id for m in members))),
         members=tuple(members),
-        headline=story_headline(members, articles, vectors, centroid),
+        headline=story_headline(members, articles, vectors, centroid, parse),
         sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
         centroid=centroid,
         published=latest_published(members, articles),

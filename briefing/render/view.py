@@ -120,6 +120,23 @@ class BriefView:
     already_covered: tuple[CoveredView, ...] = ()
     intake_notes: tuple[str, ...] = ()  # what the date window and language left out, e.g. "12 older articles…"
 
+    @property
+    def source_groups(self) -> tuple[SourceGroup, ...]:
+        """The sources by outlet and day, in order of each group's first number (brief.md's compact Sources)."""
+        groups: dict[tuple[str, str], list[SourceView]] = {}
+        for source in self.sources:
+            groups.setdefault((source.site, source.published), []).append(source)
+        return tuple(SourceGroup(site, published, tuple(members)) for (site, published), members in groups.items())
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """Sources of one outlet on one day; `site` is empty for sources whose outlet is not known."""
+
+    site: str
+    published: str
+    sources: tuple[SourceView, ...]
+
 
 def build_view(document: Mapping[str, Any]) -> BriefView:
     """The view of one brief.json document."""

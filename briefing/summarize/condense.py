@@ -115,12 +115,16 @@ def _refine(model: TextGenerator, articles: Sequence[Article], settings: Setting
     map_template, refine_template = load_template(first), load_template("refine")
     # Room for the running summary (at most max_new_tokens) is kept free in every refine prompt.
     chunked = [_chunks(model, a, settings, "refine", reserve=options.max_new_tokens) for a in articles]
-    summaries = model.generate(
-        [
-            model.render(map_template, text=pieces[0].text, **_values(a, settings))
-            for a, pieces in zip(articles, chunked, strict=True)
-        ],
-        options,
+    # A copy: the running summaries are replaced step by step, and the list `generate` returned is the caller's
+    # record of what the first step wrote (a spy, a cache), which must not change under it.
+    summaries = list(
+        model.generate(
+            [
+                model.render(map_template, text=pieces[0].text, **_values(a, settings))
+                for a, pieces in zip(articles, chunked, strict=True)
+            ],
+            options,
+        )
     )
     steps = max(len(pieces) for pieces in chunked)
     for step in range(1, steps):

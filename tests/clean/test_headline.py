@@ -97,3 +97,74 @@ def test_outlet_is_the_registered_domain_or_its_usual_name() -> None:
 )
 def test_feed_titles_lose_the_site_suffix(title: str, url: str, expected: str) -> None:
     assert without_site_name(title, None, url) == expected
+
+
+# Real CNN/DailyMail leads whose rule-based cut ended mid-phrase ("…to an extremist", "…Barcelona Open third").
+MID_PHRASE_LEADS = [
+    "The flag-burning father of a runaway British jihadi schoolgirl yesterday admitted taking his daughter to an "
+    "extremist rally when she was 13.",
+    "Rafael Nadal eased past Spanish compatriot Nicolas Almagro 6-3 6-1 to reach the Barcelona Open third round on "
+    "Wednesday as he began his bid for a ninth title on the clay in the Catalan capital.",
+    "The black pooch was filmed in action as he took a rescue rope out to his owner at the Clarence J. Brown Dam and "
+    "Reservoir in Springfield, Ohio, on Saturday afternoon.",
+    "Barcelona boss Luis Enrique has urged his players to shut the Champions League out of their minds and "
+    "concentrate on extending their lead at the top of the La Liga table on Saturday.",
+    "Nancy Motes took an overdose after writing a suicide note which contained dark secrets about Julia Roberts that "
+    "she wanted to be made public, said Conner Dilbeck in an exclusive interview with MailOnline.",
+    # The parser takes "fire" for the root: the cut must still keep a verb.
+    "In the early morning hours of June 30, 1995, a fire sparked to life in Kristine Bunch's mobile home.",
+]
+
+
+@pytest.fixture(scope="module")
+def parse():
+    spacy = pytest.importorskip("spacy")
+    from briefing.compose.headlines import SYNTAX_PACKAGE, headline_parse
+    from briefing.config import Settings
+    from briefing.models import RunModels
+
+    try:
+        nlp = spacy.load(SYNTAX_PACKAGE, exclude=["ner", "lemmatizer"])
+    except OSError:
+        pytest.skip(f"{SYNTAX_PACKAGE} is not installed")
+    return headline_parse(RunModels(Settings(), syntax=nlp)), nlp
+
+
+@pytest.mark.parametrize("lead", MID_PHRASE_LEADS)
+def test_a_parsed_lead_is_cut_where_a_phrase_is_complete(parse, lead: str) -> None:
+    parse_text, nlp = parse
+    headline = headline_from_sentence(lead, parse=parse_text)
+    assert 4 <= len(headline.split()) <= 14, headline
+    words = re.compile(r"[\w'’-]+")
+    assert set(words.findall(headline)) <= set(words.findall(lead)), headline  # compression only deletes
+    # In the lead's own parse, the headline's last word neither opens a phrase nor modifies a word that was cut.
+    doc = nlp(lead)
+    end = lead.index(headline.split()[-1], lead.index(" ".join(headline.split()[-2:]))) + len(headline.split()[-1])
+    last = next(token for token in doc if token.idx + len(token.text) == end)
+    assert last.pos_ not in {"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"} and last.tag_ != "PRP$", headline
+    assert last.head.i <= last.i or last.head.idx < end, headline
+    assert any(token.pos_ in ("VERB", "AUX") for token in nlp(headline)), headline
+
+
+def test_the_parse_picks_the_longest_complete_prefix(parse) -> None:
+    parse_text, _ = parse
+    assert headline_from_sentence(MID_PHRASE_LEADS[0], parse=parse_text) == (
+        "The flag-burning father of a runaway British jihadi schoolgirl admitted taking his daughter"
+    )
+    # Without a parse, the rule-based cut still never ends on "to", "an" or "his" (it may on "extremist").
+    assert not re.search(r"\s(?:to|an|his|the)$", headline_from_sentence(MID_PHRASE_LEADS[2]))
+
+
+def test_a_cut_keeps_every_kept_words_head() -> None:
+    from briefing.clean.headline import ParsedWord, syntactic_cut
+
+    text = "Police arrested a man in the old town square"
+    #        0 Police 1 arrested 2 a 3 man 4 in 5 the 6 old 7 town 8 square
+    heads = [1, 1, 3, 1, 1, 8, 8, 8, 4]
+    pos = ["PROPN", "VERB", "DET", "NOUN", "ADP", "DET", "ADJ", "NOUN", "NOUN"]
+    deps = ["nsubj", "ROOT", "det", "dobj", "prep", "det", "amod", "compound", "pobj"]
+    ends = [len(" ".join(text.split()[: i + 1])) for i in range(9)]
+    words = [ParsedWord(e, h, p, "", d, True) for e, h, p, d in zip(ends, heads, pos, deps, strict=True)]
+    # 8 words allowed: "…in the old town" would leave "old" and "town" without "square"; "…in" loses its object.
+    assert syntactic_cut(text, words, 8) == "Police arrested a man"
+    assert syntactic_cut(text, words, 9) == text

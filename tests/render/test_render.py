@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -250,10 +251,15 @@ def test_markdown_layout() -> None:
     assert "*1 source · **Update** (first briefed 2026-11-24; new: [3]) · excerpt*" in lines
     assert any(line.startswith("> *Excerpt:*") for line in lines)
     assert "- **Dollar gains** — The dollar rose against the euro.\u00a0[[4]](#source-4)" in lines
-    # Sources are compact: outlet · date · link (or where it was read from); quotes are left to brief.json and the page.
-    assert '1. <a id="source-1"></a>Agency · [link](https://example.org/rover)' in lines
-    assert '2. <a id="source-2"></a>Wire · 2026-11-24 · wire.jsonl:2' in lines
-    assert '4. <a id="source-4"></a>markets.html' in lines  # javascript: URL not linked
+    # Sources are compact: one line per outlet and day, each source its number linked (or where it was read from);
+    # titles and quotes are left to brief.json and the page.
+    assert '- **Agency**: <a id="source-1"></a>[1](https://example.org/rover)' in lines
+    assert '- **Wire** · 2026-11-24: <a id="source-2"></a>2 (wire.jsonl:2)' in lines
+    # javascript: URL not linked
+    assert '- **Outlet not named**: <a id="source-3"></a>3 (local.txt) <a id="source-4"></a>4 (markets.html)' in lines
+    # Every citation mark leads to a listed source.
+    cited = set(re.findall(r"\(#source-(\d+)\)", markdown))
+    assert cited and cited <= set(re.findall(r'<a id="source-(\d+)"></a>', markdown))
     assert not any("Engineers cheered in mission control.”" in line for line in lines)
     assert "- empty.txt — empty file" in lines
     assert lines[-3].startswith("*Provenance:* model embedded (sha256 53aa51172d14) · method extractive")
