@@ -10,6 +10,9 @@ before a title ("LIVE:", "Watch:", "Opinion |") is dropped either way. When spaC
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -21,6 +24,7 @@ from briefing.clean.headline import Parse, ParsedWord, headline_from_sentence, i
 from briefing.compose.vectors import ArticleVectors
 from briefing.models import RunModels
 from briefing.records import Article
+from briefing.store import code_fingerprint, entry_key
 from briefing.summarize.sentence_features import leans_on_context
 
 log = logging.getLogger(__name__)
@@ -90,16 +94,39 @@ def load_syntax_model() -> Any | None:
         return None
 
 
+PARSE_KIND = "headline-parse"  # the stage store's kind: one lead's parse, as JSON [[end, head, pos, tag, dep, space]]
+
+
 def headline_parse(models: RunModels) -> Parse:
-    """A `Parse` over the run's spaCy parser, loaded on the first lead that needs cutting (none: no parse, the
-    rule-based cut is used)."""
+    """A `Parse` over the run's spaCy parser, loaded on the first lead that needs cutting and is not in the stage
+    store (none: no parse, the rule-based cut is used). Parses are stored, so a re-run of a day loads no spaCy."""
+    store = models.store
 
     def parse(text: str) -> list[ParsedWord]:
+        key = entry_key(_parse_fingerprint(), text) if store is not None else ""
+        if store is not None:
+            stored = store.get_many(PARSE_KIND, [key]).get(key)
+            if stored is not None:
+                return [ParsedWord(*word) for word in json.loads(stored)]
         nlp = models.syntax
         if nlp is None:
             return []
-        return [
+        words = [
             ParsedWord(t.idx + len(t.text), t.head.i, t.pos_, t.tag_, t.dep_, bool(t.whitespace_)) for t in nlp(text)
         ]
+        if store is not None:
+            rows = [[w.end, w.head, w.pos, w.tag, w.dep, w.space_after] for w in words]
+            store.put_many(PARSE_KIND, {key: json.dumps(rows).encode()})
+        return words
 
     return parse
+
+
+@functools.cache
+def _parse_fingerprint() -> str:
+    """The parser package's version and the code that reads its parse (found without importing spaCy)."""
+    try:
+        version = importlib.metadata.version(SYNTAX_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        version = "absent"
+    return f"{SYNTAX_PACKAGE}-{version}-{code_fingerprint('compose/headlines.py')}"
