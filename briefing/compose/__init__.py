@@ -19,7 +19,7 @@ import numpy as np
 
 from briefing import __version__
 from briefing.compose.entities import extract_entities, story_entities
-from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
+from briefing.compose.grouping import group_articles
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
@@ -73,8 +73,7 @@ def compose_day(
     entities = extract_entities(articles, models.ner) if articles else []
     timings["entities"] = _lap(clock)
     clock = time.perf_counter()
-    documents = np.stack([v.document for v in vectors]) if vectors else np.zeros((0, 1))
-    groups = group_articles(articles, documents, entities)
+    groups = group_articles(articles, vectors, entities)
     timings["group"] = _lap(clock)
     clock = time.perf_counter()
     drafts = []
@@ -139,6 +138,21 @@ def _headline(
         return (made_up, made_up and leans_on_context(title), -float(vectors[member].document @ centroid), member)
 
     return articles[min(members, key=preference)].title
+
+
+def _grouping_note(stories: int) -> dict[str, object]:
+    from briefing.compose.pair_model import MODEL_PATH, shipped_pair_model
+    from briefing.text import content_hash
+
+    model = shipped_pair_model()
+    return {
+        "pair_model": MODEL_PATH.name,
+        "pair_model_sha": content_hash(MODEL_PATH.read_text(encoding="utf-8")),
+        "clustering": "leiden-cpm",
+        "resolution": model.resolution,
+        "neighbours": model.neighbours,
+        "stories": stories,
+    }
 
 
 def _apply_history(
@@ -219,7 +233,7 @@ def _provenance(
         },
         "parameters": {
             **settings.affecting(*_AFFECTING_THE_BRIEF[settings.method is not Method.extractive]),
-            "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
+            "grouping": _grouping_note(len(groups)),
             "story_summary": {
                 "centrality": story_summary.CENTRALITY_WEIGHT,
                 "position": story_summary.POSITION_WEIGHT,

@@ -1,0 +1,136 @@
+"""The same-event pair model: P(two articles report the same event) from their event profiles and vectors.
+
+A logistic regression over the features in FEATURES (standardised), trained by `scripts/train_grouping.py` on the
+development data (Multi-News clusters: positives within a cluster, negatives across; CNN/DailyMail and BBC articles:
+same-section, shared-name negatives) and cross-validated by cluster; the weights ship in `grouping_model.json`.
+Features are computed only for candidate pairs (briefing.compose.candidates), never for all n x n.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from briefing.compose.events import EventProfile
+from briefing.errors import ModelError
+
+MODEL_PATH = Path(__file__).with_name("grouping_model.json")
+FEATURES = (
+    "encoder_document",  # cosine of the title + lead-weighted body vectors (all-MiniLM-L6-v2)
+    "encoder_lead",  # cosine of the lead vectors (mean of the first LEAD_SENTENCES sentence vectors)
+    "tfidf_body",  # TF-IDF cosine of title + body over the day's articles (names, numbers, rare words)
+    "tfidf_lead",  # TF-IDF cosine of title + lead: the words of what happened
+    "shared_people",  # log(1 + named people both mention)
+    "shared_organisations",
+    "shared_places",
+    "shared_lead_names",  # log(1 + names both put in their title or lead)
+    "name_jaccard",  # Jaccard overlap of all their names
+    "shared_figures",  # log(1 + figures both report: "1,200", "76%", "$1.13bn")
+    "shared_dates",  # log(1 + calendar dates both mention)
+    "unnamed",  # 1 when either article has no named entity (its name features say nothing)
+    "encoder_x_tfidf",  # product of the two cosines: close in meaning AND in words
+)
+
+
+@dataclass(frozen=True)
+class DayVectors:
+    """What the pair model compares, for every article of the day."""
+
+    documents: np.ndarray  # (n, dim), unit rows
+    leads: np.ndarray  # (n, dim), unit rows
+    body_tfidf: Any  # scipy.sparse (n, vocabulary), unit rows
+    lead_tfidf: Any
+    profiles: Sequence[EventProfile]
+
+
+def _log_shared(a: frozenset, b: frozenset) -> float:
+    return math.log1p(len(a & b))
+
+
+def pair_features(day: DayVectors, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """(m, len(FEATURES)) features of the m pairs (first[k], second[k])."""
+    count = len(first)
+    if count == 0:
+        return np.zeros((0, len(FEATURES)))
+    encoder_document = np.einsum("ij,ij->i", day.documents[first], day.documents[second])
+    encoder_lead = np.einsum("ij,ij->i", day.leads[first], day.leads[second])
+    tfidf_body = np.asarray(day.body_tfidf[first].multiply(day.body_tfidf[second]).sum(axis=1)).ravel()
+    tfidf_lead = np.asarray(day.lead_tfidf[first].multiply(day.lead_tfidf[second]).sum(axis=1)).ravel()
+    names = np.zeros((count, 8))
+    profiles = day.profiles
+    for row, (i, j) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        a, b = profiles[i], profiles[j]
+        names_a, names_b = a.names, b.names
+        union = len(names_a | names_b)
+        names[row] = (
+            _log_shared(a.people, b.people),
+            _log_shared(a.organisations, b.organisations),
+            _log_shared(a.places, b.places),
+            _log_shared(a.lead_names, b.lead_names),
+            len(names_a & names_b) / union if union else 0.0,
+            _log_shared(a.numbers, b.numbers),
+            _log_shared(a.mentioned_dates, b.mentioned_dates),
+            float(not names_a or not names_b),
+        )
+    return np.column_stack(
+        [encoder_document, encoder_lead, tfidf_body, tfidf_lead, names, encoder_document * tfidf_body]
+    ).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    mean: np.ndarray
+    scale: np.ndarray
+    coefficients: np.ndarray
+    intercept: float
+    resolution: float  # CPM resolution of the clustering step: the probability at which a pair counts as linked
+    neighbours: int  # nearest-neighbour candidates per article, per vector space
+    min_probability: float  # candidate pairs below this are left out of the graph
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        logits = ((features - self.mean) / self.scale) @ self.coefficients + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "coefficients": self.coefficients.round(6).tolist(),
+            "intercept": round(float(self.intercept), 6),
+            "resolution": self.resolution,
+            "neighbours": self.neighbours,
+            "min_probability": self.min_probability,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PairModel:
+        if tuple(data.get("features", ())) != FEATURES:
+            raise ModelError("grouping model: its features do not match this version (rerun scripts/train_grouping.py)")
+        return cls(
+            np.array(data["mean"]),
+            np.array(data["scale"]),
+            np.array(data["coefficients"]),
+            float(data["intercept"]),
+            float(data["resolution"]),
+            int(data["neighbours"]),
+            float(data["min_probability"]),
+        )
+
+
+@cache
+def shipped_pair_model() -> PairModel:
+    try:
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"grouping model {MODEL_PATH}: unreadable ({error})") from error
+    return PairModel.from_json(data)
