@@ -125,6 +125,7 @@ class Story:
     rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
     score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.compose.ranking)
     published: str | None = None  # latest ISO date among its sources, when known
+    since: str | None = None  # earliest ISO date among its sources, when they were published on different days
     previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from briefing import __version__
 from briefing.compose.entities import extract_entities, story_entities
+from briefing.compose.events import story_since
 from briefing.compose.grouping import group_articles
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
@@ -122,6 +123,7 @@ def _draft_story(
         sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
         centroid=centroid,
         published=latest_published(members, articles),
+        since=story_since(members, articles),
         truncated=all(articles[m].truncated for m in members),
     )
 

@@ -72,6 +72,7 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
                 rank=rank,
                 score=story.score,
                 published=story.published,
+                since=story.since,
                 previously_briefed=story.previously_briefed,
                 new_sources=tuple(sorted(number_of[m] for m in story.new_members)),
             )

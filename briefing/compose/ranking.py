@@ -41,6 +41,7 @@ class DraftStory:
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     published: str | None = None
+    since: str | None = None  # earliest day of its articles when they span several days (an event that runs on)
     truncated: bool = False
     score: float = 0.0
     status: Literal["new", "update"] = "new"

@@ -1,7 +1,8 @@
 """The summary of one story: a multi-document extractive summary over its articles' summaries.
 
 Candidates are the sentences of each article's summary from the summarize stage (extractive, abstractive or hybrid:
-they arrive already checked by the faithfulness guard, `flagged` when unverified). Each candidate is scored by
+they arrive already checked by the faithfulness guard, `flagged` when unverified), then the article's next-best
+sentences in the extractive scorer's order, verbatim, up to STORY_CANDIDATES per article. Each candidate is scored by
   centrality      similarity to the story's centroid (what the whole story is about),
   lead position   how early its cited article sentence comes (news puts the event first),
   corroboration   how closely the story's other articles say the same thing (facts several outlets report matter),
@@ -33,6 +34,9 @@ REDUNDANCY_PENALTY = 0.6  # MMR: how much similarity to an already chosen senten
 DUPLICATE_SIMILARITY = 0.75
 CITE_SIMILARITY = 0.75  # another article's sentence this close (and sharing its words) says the same thing
 CITE_WORD_SHARE = 0.6  # share of the sentence's content words that the other article's sentence must contain
+# Candidates per article: its summary sentences plus its next-best sentences (bench/brief.py: 3 summary sentences
+# alone leave a story ~70 words short of its budget and below the lead baseline; 10 fill it).
+STORY_CANDIDATES = 10
 MIN_WORDS = 5  # shorter candidates (datelines, photo credits) are not summary material
 
 
@@ -70,13 +74,44 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if len(w) > 3}
 
 
-def candidates_of(members: Sequence[int], summaries: Sequence[Summary], vectors: Sequence[ArticleVectors]) -> list:
+def candidates_of(
+    members: Sequence[int],
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    vectors: Sequence[ArticleVectors],
+    per_article: int = STORY_CANDIDATES,
+) -> list[Candidate]:
+    """Each article's summary sentences, then its next-best sentences by the extractive scorer's ranking, up to
+    `per_article` in all: a story of two short summaries would otherwise stop far short of its word budget.
+
+    The extra candidates are the article's own sentences, verbatim (they cite themselves and need no guard); only
+    sentences that were embedded (the first MAX_SENTENCES) can be picked, so no second encoder pass is needed.
+    """
+    from briefing.summarize.extractive import candidate_order, shipped_scorer
+
+    scorer = shipped_scorer()
     found: list[Candidate] = []
     for member in members:
-        for rank, sentence in enumerate(summaries[member].sentences):
+        summary = summaries[member].sentences
+        for rank, sentence in enumerate(summary):
             position = min(sentence.citations) if sentence.citations else rank
             vector = vectors[member].summary[rank]
             found.append(Candidate(sentence.text, member, vector, position, sentence.flagged))
+        room = per_article - len(summary)
+        embedded = vectors[member].sentences
+        if room <= 0 or not len(embedded):
+            continue
+        taken = {i for sentence in summary for i in sentence.citations} | {
+            i for i, text in enumerate(articles[member].sentences) if text in {s.text for s in summary}
+        }
+        sentences = articles[member].sentences[: len(embedded)]
+        for index in candidate_order(scorer.score(sentences)):
+            if room <= 0:
+                break
+            if index in taken:
+                continue
+            found.append(Candidate(sentences[index], member, embedded[index], index, False))
+            room -= 1
     return found
 
 
@@ -151,9 +186,10 @@ def summarize_story(
     summaries: Sequence[Summary],
     vectors: Sequence[ArticleVectors],
     budget_words: int,
+    per_article: int = STORY_CANDIDATES,
 ) -> list[DraftSentence]:
     """The story's sentences in reading order, each citing every article that says it (`score` = importance)."""
-    candidates = candidates_of(members, summaries, vectors)
+    candidates = candidates_of(members, articles, summaries, vectors, per_article)
     if not candidates:
         return []
     matrix, scores = score_candidates(candidates, members, vectors)

@@ -21,7 +21,7 @@ from typing import Any
 
 from briefing.records import Brief
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: stories carry `since` (first day of an event told over several days)
 
 
 def _plain(value: Any) -> Any:

@@ -41,6 +41,7 @@ class StoryView:
     update_note: str
     new_sources: tuple[int, ...]  # for an update: the sources earlier briefs did not have
     published: str
+    since: str  # "16 Oct" when the story's sources span several days, else ""
     truncated: bool
 
 
@@ -136,8 +137,19 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
         update_note=_update_note(story),
         new_sources=tuple(n for n in _ints(story.get("new_sources")) if n in known),
         published=plain_text(story.get("published")),
+        since=_day_month(plain_text(story.get("since")), plain_text(story.get("published"))),
         truncated=bool(story.get("truncated")),
     )
+
+
+def _day_month(since: str, latest: str) -> str:
+    """An ISO date as "16 Oct" (with the year when the latest day is in another year); anything else as found."""
+    try:
+        day = dt.date.fromisoformat(since[:10])
+    except ValueError:
+        return since
+    text = f"{day.day} {day:%b}"
+    return text if latest[:4] in ("", str(day.year)) else f"{text} {day.year}"
 
 
 def _update_note(story: Mapping[str, Any]) -> str:

@@ -141,7 +141,7 @@ def test_provenance_records_models_hashes_inputs_and_versions(brief: Brief, arti
     expected = {a.source: hashlib.sha256(a.text.encode()).hexdigest() for a in articles}
     assert {i["source"]: i["sha256"] for i in provenance["inputs"]} == expected
     assert provenance["packages"]["spacy"] and provenance["packages"]["numpy"]
-    assert provenance["parameters"]["grouping"]["linkage"] == "average"
+    assert provenance["parameters"]["grouping"]["clustering"] == "leiden-cpm"
     assert set(provenance["timings"]) >= {"embed", "entities", "group", "summarize_stories"}
 
 
