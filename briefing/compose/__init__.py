@@ -19,12 +19,13 @@ import numpy as np
 
 from briefing import __version__
 from briefing.compose.entities import extract_entities, story_entities
-from briefing.compose.events import story_since
+from briefing.compose.events import event_profiles, story_since
 from briefing.compose.grouping import group_articles
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
 from briefing.compose.ranking import DraftStory, latest_published, rank_stories
+from briefing.compose.story_event import StoryEvent, story_event
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
@@ -83,10 +84,15 @@ def compose_day(
         draft = _draft_story(members, articles, summaries, vectors, settings.story_words)
         drafts.append(replace(draft, actors=actors, places=places))
     timings["summarize_stories"] = _lap(clock)
+    profiles = event_profiles(articles, entities)
+    events = {d.id: story_event(d.members, articles, profiles, vectors) for d in drafts}
     fingerprints = tuple(
-        StoryFingerprint(d.id, d.headline, tuple(articles[m].id for m in d.members), d.centroid) for d in drafts
+        StoryFingerprint(
+            d.id, d.headline, tuple(articles[m].id for m in d.members), d.centroid, event=events[d.id].to_json()
+        )
+        for d in drafts
     )
-    drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only)
+    drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only, events)
     ranked = rank_stories(drafts, articles, settings.date)
     top = settings.top if settings.top is not None else len(ranked)
     numbered = number_brief(ranked[:top], ranked[top:], articles)
@@ -158,7 +164,11 @@ def _grouping_note(stories: int) -> dict[str, object]:
 
 
 def _apply_history(
-    drafts: Sequence[DraftStory], articles: Sequence[Article], earlier: Sequence[StoryFingerprint], new_only: bool
+    drafts: Sequence[DraftStory],
+    articles: Sequence[Article],
+    earlier: Sequence[StoryFingerprint],
+    new_only: bool,
+    events: dict[str, StoryEvent],
 ) -> tuple[list[DraftStory], dict[str, object]]:
     """Under --new-only: leave out stories briefed before with nothing new, mark the others with new sources."""
     if not new_only:
@@ -166,7 +176,7 @@ def _apply_history(
     kept: list[DraftStory] = []
     left_out: list[str] = []
     for draft in drafts:
-        coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier)
+        coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier, events[draft.id])
         if coverage is None:
             kept.append(draft)
             continue
