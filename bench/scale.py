@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+# This checkout's `briefing` (not an installed one), and the bench helpers beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 NOISE = 0.02

@@ -23,7 +23,7 @@ import numpy as np
 from briefing.compose.candidates import candidate_pairs
 from briefing.compose.entities import ArticleEntities
 from briefing.compose.events import LEAD_SENTENCES, event_profiles
-from briefing.compose.pair_model import DayVectors, PairModel, pair_features, shipped_pair_model
+from briefing.compose.pair_model import HEAD_SENTENCES, DayVectors, PairModel, pair_features, shipped_pair_model
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article
 
@@ -65,7 +65,17 @@ def day_vectors(
         body_tfidf=tfidf_matrix([f"{a.title} {a.text}" for a in articles]),
         lead_tfidf=tfidf_matrix([p.lead for p in profiles]),
         profiles=profiles,
+        heads=head_sentences(vectors),
     )
+
+
+def head_sentences(vectors: Sequence[ArticleVectors]) -> np.ndarray:
+    dimension = vectors[0].document.shape[0]
+    heads = np.zeros((len(vectors), HEAD_SENTENCES, dimension), dtype=np.float32)
+    for row, article in enumerate(vectors):
+        first = article.sentences[:HEAD_SENTENCES]
+        heads[row, : len(first)] = first
+    return heads
 
 
 def scored_pairs(day: DayVectors, model: PairModel) -> tuple[np.ndarray, np.ndarray]:

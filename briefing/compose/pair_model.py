@@ -36,7 +36,12 @@ FEATURES = (
     "shared_dates",  # log(1 + calendar dates both mention)
     "unnamed",  # 1 when either article has no named entity (its name features say nothing)
     "encoder_x_tfidf",  # product of the two cosines: close in meaning AND in words
+    "best_sentence",  # highest cosine between one of the first HEAD_SENTENCES sentences of each: a fact both tell
+    "matching_sentences",  # log(1 + such sentence pairs with cosine >= SENTENCE_MATCH)
 )
+HEAD_SENTENCES = 8
+SENTENCE_MATCH = 0.8
+PAIR_BLOCK = 4096  # pairs whose head sentences are compared at once (memory: PAIR_BLOCK x 8 x 8 x dim floats)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class DayVectors:
     body_tfidf: Any  # scipy.sparse (n, vocabulary), unit rows
     lead_tfidf: Any
     profiles: Sequence[EventProfile]
+    heads: np.ndarray | None = None  # (n, HEAD_SENTENCES, dim): first sentence vectors, zero rows past the end
 
 
 def _log_shared(a: frozenset, b: frozenset) -> float:
@@ -79,9 +85,26 @@ def pair_features(day: DayVectors, first: np.ndarray, second: np.ndarray) -> np.
             _log_shared(a.mentioned_dates, b.mentioned_dates),
             float(not names_a or not names_b),
         )
+    best, matching = _sentence_matches(day, first, second)
     return np.column_stack(
-        [encoder_document, encoder_lead, tfidf_body, tfidf_lead, names, encoder_document * tfidf_body]
+        [encoder_document, encoder_lead, tfidf_body, tfidf_lead, names, encoder_document * tfidf_body, best, matching]
     ).astype(np.float64)
+
+
+def _sentence_matches(day: DayVectors, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best head-sentence cosine of each pair, and log(1 + head-sentence pairs at least SENTENCE_MATCH alike)."""
+    if day.heads is None:  # a story compared as a whole (history): its lead vector stands for its head sentences
+        best = np.einsum("ij,ij->i", day.leads[first], day.leads[second])
+        return best, np.log1p((best >= SENTENCE_MATCH).astype(np.float64))
+    best = np.zeros(len(first))
+    matching = np.zeros(len(first))
+    for start in range(0, len(first), PAIR_BLOCK):
+        a = day.heads[first[start : start + PAIR_BLOCK]]
+        b = day.heads[second[start : start + PAIR_BLOCK]]
+        cosines = np.einsum("pid,pjd->pij", a, b)
+        best[start : start + PAIR_BLOCK] = cosines.reshape(len(a), -1).max(axis=1)
+        matching[start : start + PAIR_BLOCK] = np.log1p((cosines >= SENTENCE_MATCH).sum(axis=(1, 2)))
+    return best, matching
 
 
 @dataclass(frozen=True)
