@@ -162,9 +162,35 @@ def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_
     settings = Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path)
     brief = compose([article], [summary], settings, RunModels(settings))
     story = brief.stories[0]
-    assert [s.flagged for s in story.sentences] == [False, True]
-    assert story.sentences[1].sources == (1,)
+    flagged = [s for s in story.sentences if s.flagged]
+    assert [s.text for s in flagged] == [generated.text] and flagged[0].sources == (1,)
+    # The other candidates are the article's own sentences, word for word: the summary's verified one first, then
+    # the article's next-best sentences that feed the story up to its budget.
+    verified_texts = [s.text for s in story.sentences if not s.flagged]
+    assert verified_texts[0] == sentences[0] and set(verified_texts) == set(sentences)
     assert brief.bottom_line[0].text == sentences[0]  # the bottom line prefers a verified sentence
+
+
+def test_story_candidates_add_the_articles_next_best_sentences_to_their_summaries(embedded_encoder):
+    from briefing.compose.story_summary import summarize_story
+    from briefing.compose.vectors import embed_articles
+
+    body = [
+        "The port authority closed the harbour on Monday after a chemical spill from a cargo ship.",
+        "Officials said the spill was contained by evening and no one was hurt in the incident.",
+        "Fishing boats were told to stay in dock until water tests come back later this week.",
+        "The ship's owner said it would pay for the clean-up and cooperate with the investigation.",
+    ]
+    article = Article(id="a1", source="harbour.txt", title="Harbour closed", sentences=tuple(body))
+    summary = first_sentences(article, 1)
+    vectors = embed_articles([article], [summary], embedded_encoder)
+    alone = summarize_story([0], [article], [summary], vectors, 230, per_article=1)
+    fed = summarize_story([0], [article], [summary], vectors, 230)
+    assert [s.text for s in alone] == body[:1]
+    assert len(fed) == len(body) and {s.text for s in fed} == set(body)
+    assert all(s.articles == (0,) and not s.flagged for s in fed)
+    short = summarize_story([0], [article], [summary], vectors, 20)
+    assert sum(len(s.text.split()) for s in short) <= 20 + len(body[0].split())
 
 
 def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():
