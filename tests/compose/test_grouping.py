@@ -115,6 +115,8 @@ def test_the_shipped_model_rises_with_the_evidence_of_one_event():
     probabilities = model.probability(np.stack([base, closer, named]))
     assert probabilities[1] > probabilities[0] and probabilities[2] > probabilities[0]
     assert 0.0 < model.resolution < 1.0
+    # More evidence never lowers the probability: every weight but `unnamed` was held >= 0 in training.
+    assert all(w >= 0 for name, w in zip(FEATURES, model.coefficients, strict=True) if name != "unnamed")
 
 
 def test_group_articles_handles_tiny_days():
