@@ -5,10 +5,11 @@
 2. The pair model (briefing.compose.pair_model) gives each candidate pair the probability that both report the same
    event, from their event profiles (who, where, when, figures, lead words: briefing.compose.events) and vectors.
 3. Clustering on that sparse graph with Leiden (leidenalg) under the Constant Potts Model: a partition scores
-   sum over stories of (sum of its pairs' probabilities - RESOLUTION x its number of pairs), missing pairs counting 0.
-   With RESOLUTION near 0.5 that is "put two articles together when they are more likely the same event than not",
-   taken over whole stories: one bridging article cannot chain two events, since every cross pair of the merged story
-   pays the resolution. Seeded, so the same day always gives the same stories.
+   sum over stories of (sum of its pairs' probabilities - resolution x its number of pairs), missing pairs counting 0:
+   articles go together when their mean same-event probability beats the resolution, taken over whole stories, so
+   one bridging article cannot chain two events (every cross pair of the merged story pays the resolution). The
+   resolution (0.20) is chosen by scripts/train_grouping.py on calibration pools. Seeded: the same day always gives
+   the same stories.
 Events that run for days are not split by date: the pair model has no date-gap feature (same event, later report),
 and a story shows the span of its articles' days.
 """
