@@ -15,6 +15,7 @@ their own article and rank below verified ones.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article, Summary
+from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import words
 
 CENTRALITY_WEIGHT = 0.45
@@ -37,6 +39,7 @@ CITE_WORD_SHARE = 0.6  # share of the sentence's content words that the other ar
 # Candidates per article: its summary sentences plus its next-best sentences (bench/brief.py: 3 summary sentences
 # alone leave a story ~70 words short of its budget and below the lead baseline; 10 fill it).
 STORY_CANDIDATES = 10
+_QUOTE_OPENING = re.compile(r"^[\"'‘“«]")
 MIN_WORDS = 5  # shorter candidates (datelines, photo credits) are not summary material
 
 
@@ -108,7 +111,9 @@ def candidates_of(
         for index in candidate_order(scorer.score(sentences)):
             if room <= 0:
                 break
-            if index in taken:
+            # A quotation ("We're all along for the ride.") or a sentence that points back ("He said…") is a reaction
+            # or leans on a sentence the story may not show: fine inside an article's own summary, not as filler.
+            if index in taken or _QUOTE_OPENING.match(sentences[index]) or leans_on_context(sentences[index]):
                 continue
             found.append(Candidate(sentences[index], member, embedded[index], index, False))
             room -= 1
