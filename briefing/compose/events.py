@@ -87,12 +87,6 @@ def published_day(article: Article) -> dt.date | None:
         return None
 
 
-def story_since(members: Sequence[int], articles: Sequence[Article]) -> str | None:
-    """The first day of a story whose articles were published on several days (ISO), else None."""
-    days = {d for d in (published_day(articles[m]) for m in members) if d is not None}
-    return min(days).isoformat() if len(days) > 1 else None
-
-
 def mentioned_dates(text: str) -> frozenset[tuple[int, int]]:
     found = set()
     for match in _DATE.finditer(text):

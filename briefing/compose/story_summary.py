@@ -8,8 +8,10 @@ sentences in the extractive scorer's order, verbatim, up to STORY_CANDIDATES per
   corroboration   how closely the story's other articles say the same thing (facts several outlets report matter),
 then picked greedily with Maximal Marginal Relevance under a word budget, so a fact told by five outlets appears once.
 Every picked sentence cites its own article, plus every other article of the story with a sentence that says the same
-thing (encoder similarity >= CITE_SIMILARITY and most of its content words shared). Unverified sentences cite only
-their own article and rank below verified ones.
+thing: encoder similarity >= CITE_SIMILARITY and most of its content words shared make it a sentence *about* the same
+thing, and `agreement.compare` decides whether it *says* the same (same numbers with their units, dates, negation,
+names in the same order). A close sentence that disagrees is not cited; the difference becomes a disagreement of the
+sentence ("Sources differ"). Unverified sentences cite only their own article and rank below verified ones.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefing.clean.furniture import is_furniture_line
+from briefing.clean.lexicon import BYLINE, FURNITURE_PHRASE, FURNITURE_WORDS
+from briefing.compose.agreement import Difference, DraftDisagreement, compare, disagreements_of
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article, Summary
 from briefing.summarize.sentence_features import leans_on_context
@@ -41,6 +46,38 @@ CITE_WORD_SHARE = 0.6  # share of the sentence's content words that the other ar
 STORY_CANDIDATES = 10
 _QUOTE_OPENING = re.compile(r"^[\"'‘“«]")
 MIN_WORDS = 5  # shorter candidates (datelines, photo credits) are not summary material
+# A related-link or section label opening a line: "PREVIOUS: Orofino police search…", "READ MORE: …", "Related: …".
+_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z' ]{0,30}?)\s*(?::|»|>>|\|)\s*\S")
+_LABEL_WORDS = 4
+MAX_BYLINE_WORDS = 12
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
+MAX_QUOTED_SHARE = 0.5  # a sentence mostly inside quotation marks is a reaction, not a reported fact
+# Someone speaking in the first person outside quotation marks (a quote paragraph the cleaner split into sentences).
+_FIRST_PERSON = re.compile(r"^(?:i|i'm|i’m|i've|i’ve|i'd|i’d|we|we're|we’re|we've|we’ve|my|our)\b", re.IGNORECASE)
+
+
+def is_page_furniture(sentence: str) -> bool:
+    """A related-link line, a byline, a caption or widget line (the cleaner's furniture rules, `briefing.clean`):
+    never story material, whichever candidate list brought it."""
+    if is_furniture_line(sentence):
+        return True
+    if BYLINE.match(sentence) and len(sentence.split()) <= MAX_BYLINE_WORDS:
+        return True
+    label = _LABEL.match(sentence)
+    if label is None:
+        return False
+    label_words = label["label"].lower().split()
+    return len(label_words) <= _LABEL_WORDS and (
+        all(word in FURNITURE_WORDS for word in label_words) or FURNITURE_PHRASE.fullmatch(label["label"]) is not None
+    )
+
+
+def is_quote_filler(sentence: str) -> bool:
+    """Opens with a quotation or in the first person, or says most of its words inside quotation marks."""
+    if _QUOTE_OPENING.match(sentence) or _FIRST_PERSON.match(sentence.strip()):
+        return True
+    quoted = sum(len(match.split()) for match in _QUOTED.findall(sentence))
+    return quoted > MAX_QUOTED_SHARE * max(1, len(sentence.split()))
 
 
 @dataclass(frozen=True)
@@ -52,6 +89,8 @@ class DraftSentence:
     flagged: bool
     score: float
     day: dt.date | None = None  # the day its own article was published, when known
+    reason: str | None = None  # why the guard flagged it
+    disagreements: tuple[DraftDisagreement, ...] = ()  # close sentences of other sources that state other values
 
 
 @dataclass(frozen=True)
@@ -61,16 +100,7 @@ class Candidate:
     vector: np.ndarray
     position: int  # first cited article sentence (or rank in the summary when it cites none)
     flagged: bool
-
-
-def published_date(value: str | None) -> dt.date | None:
-    """The date part of an ISO date or timestamp; anything else is treated as undated."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    reason: str | None = None
 
 
 def content_words(text: str) -> set[str]:
@@ -97,9 +127,11 @@ def candidates_of(
     for member in members:
         summary = summaries[member].sentences
         for rank, sentence in enumerate(summary):
+            if is_page_furniture(sentence.text):
+                continue
             position = min(sentence.citations) if sentence.citations else rank
             vector = vectors[member].summary[rank]
-            found.append(Candidate(sentence.text, member, vector, position, sentence.flagged))
+            found.append(Candidate(sentence.text, member, vector, position, sentence.flagged, sentence.reason))
         room = per_article - len(summary)
         embedded = vectors[member].sentences
         if room <= 0 or not len(embedded):
@@ -113,7 +145,8 @@ def candidates_of(
                 break
             # A quotation ("We're all along for the ride.") or a sentence that points back ("He said…") is a reaction
             # or leans on a sentence the story may not show: fine inside an article's own summary, not as filler.
-            if index in taken or _QUOTE_OPENING.match(sentences[index]) or leans_on_context(sentences[index]):
+            text = sentences[index]
+            if index in taken or is_quote_filler(text) or leans_on_context(text) or is_page_furniture(text):
                 continue
             found.append(Candidate(sentences[index], member, embedded[index], index, False))
             room -= 1
@@ -166,23 +199,35 @@ def select_sentences(candidates: Sequence[Candidate], matrix: np.ndarray, scores
 
 def corroborating_articles(
     candidate: Candidate, members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors]
-) -> list[int]:
-    """The story's other articles that contain a sentence saying the same thing as `candidate`."""
+) -> tuple[list[int], tuple[DraftDisagreement, ...]]:
+    """The story's other articles with a sentence that says what `candidate` says, and what the others that say it
+    differently disagree on."""
     if candidate.flagged:
-        return []
+        return [], ()
     own_words = content_words(candidate.text)
     found = []
+    differing: list[tuple[int, str, Difference]] = []
     for member in members:
-        if member == candidate.article or not len(vectors[member].sentences):
+        if member == candidate.article or not len(vectors[member].sentences) or not own_words:
             continue
         similarity = vectors[member].sentences @ candidate.vector
-        best = int(np.argmax(similarity))
-        if similarity[best] < CITE_SIMILARITY:
+        close = [
+            int(i)
+            for i in np.argsort(-similarity)
+            if similarity[i] >= CITE_SIMILARITY
+            and len(own_words & content_words(articles[member].sentences[i])) / len(own_words) >= CITE_WORD_SHARE
+        ]
+        if not close:
             continue
-        shared = own_words & content_words(articles[member].sentences[best])
-        if own_words and len(shared) / len(own_words) >= CITE_WORD_SHARE:
+        differences = [compare(candidate.text, articles[member].sentences[i]) for i in close]
+        if any(difference is None for difference in differences):
             found.append(member)
-    return found
+        # The closest sentence is the one that speaks to it: when it states another value, the source disputes it,
+        # even if elsewhere it also says what the candidate says (then it is cited and listed under both values).
+        # One that only leaves a value out is not cited for it, and disputes nothing.
+        if (difference := differences[0]) is not None and difference.disputed:
+            differing.append((member, articles[member].sentences[close[0]], difference))
+    return found, disagreements_of(candidate.article, candidate.text, differing, found)
 
 
 def summarize_story(
@@ -202,7 +247,7 @@ def summarize_story(
     # Reading order: earlier article sentences first (the lead facts, then detail), ties in the story's article order.
     # This reads better than score order and scores better on ROUGE-L (bench/brief.py). A story told over several
     # days reads newest day first (undated articles last): "found safe" before "the search goes on".
-    day_of = {m: published_date(articles[m].published) for m in members}
+    day_of = {m: articles[m].published for m in members}
     multi_day = len(set(day_of.values()) - {None}) > 1
 
     def newest_first(member: int) -> int:
@@ -221,7 +266,7 @@ def summarize_story(
     drafts = []
     for index in chosen:
         candidate = candidates[index]
-        others = corroborating_articles(candidate, members, articles, vectors)
+        others, disagreements = corroborating_articles(candidate, members, articles, vectors)
         drafts.append(
             DraftSentence(
                 candidate.text,
@@ -229,6 +274,8 @@ def summarize_story(
                 candidate.flagged,
                 float(scores[index]),
                 day_of[candidate.article],
+                candidate.reason,
+                disagreements,
             )
         )
     return drafts
