@@ -22,9 +22,11 @@ about 25 min on a busy 2-core machine).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +37,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from grouping_data import Corpus, draw_pools, load_corpus, score_pool  # noqa: E402
 
+from briefing.compose import pair_model  # noqa: E402
 from briefing.compose.grouping import cluster_graph, day_vectors  # noqa: E402
 from briefing.compose.pair_model import FEATURES, MODEL_PATH, PairModel, pair_features  # noqa: E402
 
@@ -233,8 +236,17 @@ def main(argv: list[str] | None = None) -> int:
         data["trained_on"] = (
             "calibration half: Multi-News 0-49, CNN/DailyMail 0-49, BBC 0-124 (scripts/train_grouping.py)"
         )
-        MODEL_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        print(f"\nwrote {MODEL_PATH}")
+        content = (json.dumps(data, indent=1) + "\n").encode("utf-8")
+        MODEL_PATH.write_bytes(content)
+        code = Path(pair_model.__file__)
+        digest = hashlib.sha256(content).hexdigest()
+        code.write_text(
+            re.sub(
+                r'^MODEL_SHA256 = "\w*"', f'MODEL_SHA256 = "{digest}"', code.read_text(encoding="utf-8"), flags=re.M
+            ),
+            encoding="utf-8",
+        )
+        print(f"\nwrote {MODEL_PATH} (sha256 {digest}, recorded in {code.name})")
     return 0
 
 

@@ -8,6 +8,7 @@ Features are computed only for candidate pairs (briefing.compose.candidates), ne
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -22,6 +23,9 @@ from briefing.compose.events import EventProfile
 from briefing.errors import ModelError
 
 MODEL_PATH = Path(__file__).with_name("grouping_model.json")
+# sha256 of the shipped grouping_model.json, checked before it is read: a damaged or hand-edited file fails loudly
+# instead of grouping with other weights than the benchmark measured. scripts/train_grouping.py rewrites this line.
+MODEL_SHA256 = "6458e96eb501ff820191ed8a5e1bb8ca11d76f20888a23d42cbdc13203ac97da"
 FEATURES = (
     "encoder_document",  # cosine of the title + lead-weighted body vectors (all-MiniLM-L6-v2)
     "encoder_lead",  # cosine of the lead vectors (mean of the first LEAD_SENTENCES sentence vectors)
@@ -153,7 +157,13 @@ class PairModel:
 @cache
 def shipped_pair_model() -> PairModel:
     try:
-        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        content = MODEL_PATH.read_bytes()
+    except OSError as error:
+        raise ModelError(f"grouping model {MODEL_PATH}: unreadable ({error})") from error
+    if hashlib.sha256(content).hexdigest() != MODEL_SHA256:
+        raise ModelError(f"grouping model {MODEL_PATH}: sha256 does not match the shipped weights (reinstall briefing)")
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except ValueError as error:
         raise ModelError(f"grouping model {MODEL_PATH}: unreadable ({error})") from error
     return PairModel.from_json(data)

@@ -49,7 +49,7 @@ MIN_WORDS = 5  # shorter candidates (datelines, photo credits) are not summary m
 # A related-link or section label opening a line: "PREVIOUS: Orofino police search…", "READ MORE: …", "Related: …".
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z' ]{0,30}?)\s*(?::|»|>>|\|)\s*\S")
 _LABEL_WORDS = 4
-MAX_BYLINE_WORDS = 12
+MAX_BYLINE_WORDS = 8
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
 MAX_QUOTED_SHARE = 0.5  # a sentence mostly inside quotation marks is a reaction, not a reported fact
 # Someone speaking in the first person outside quotation marks (a quote paragraph the cleaner split into sentences).
@@ -61,7 +61,7 @@ def is_page_furniture(sentence: str) -> bool:
     never story material, whichever candidate list brought it."""
     if is_furniture_line(sentence):
         return True
-    if BYLINE.match(sentence) and len(sentence.split()) <= MAX_BYLINE_WORDS:
+    if BYLINE.match(sentence) and _names_only(sentence.split()[1:]):
         return True
     label = _LABEL.match(sentence)
     if label is None:
@@ -70,6 +70,13 @@ def is_page_furniture(sentence: str) -> bool:
     return len(label_words) <= _LABEL_WORDS and (
         all(word in FURNITURE_WORDS for word in label_words) or FURNITURE_PHRASE.fullmatch(label["label"]) is not None
     )
+
+
+def _names_only(words_after_by: list[str]) -> bool:
+    """'By John Smith and Jane Doe, Reuters': capitalised names (and 'and'), not 'By Friday the river had fallen'."""
+    if not words_after_by or len(words_after_by) > MAX_BYLINE_WORDS:
+        return False
+    return all(word[:1].isupper() or word in ("and", "&", "|", "-", "–") for word in words_after_by)
 
 
 def is_quote_filler(sentence: str) -> bool:

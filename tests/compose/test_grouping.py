@@ -123,3 +123,19 @@ def test_group_articles_handles_tiny_days():
     article = make_article(["Only one report today."])
     assert group_articles([], [], []) == []
     assert group_articles([article], [_vectors(np.ones(4, dtype=np.float32) / 2)], [ArticleEntities(())]) == [[0]]
+
+
+def test_the_shipped_pair_model_is_checked_against_its_sha256(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    from briefing.compose import pair_model
+    from briefing.errors import ModelError
+
+    assert shipped_pair_model().neighbours > 0  # the shipped file matches MODEL_SHA256
+    edited = tmp_path / "grouping_model.json"
+    edited.write_text(pair_model.MODEL_PATH.read_text(encoding="utf-8").replace('"resolution": ', '"resolution": 9'))
+    monkeypatch.setattr(pair_model, "MODEL_PATH", edited)
+    shipped_pair_model.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="sha256"):
+            shipped_pair_model()
+    finally:
+        shipped_pair_model.cache_clear()
