@@ -19,8 +19,9 @@ story many outlets carry), which is the hard case for candidate pairs and cluste
             summary cache, a fresh cache folder), under /usr/bin/time: wall time, peak RSS, and the run's own
             timings of its compose steps (brief.json provenance).
 
-Each N runs in its own process, so peak RSS is that N's own. The growth exponent is the slope of log(time) against
-log(N) between successive sizes, and between the first size >= 1,000 and the largest.
+Each N runs in its own process, so peak RSS is that N's own; CPU seconds (user + system of that process) are printed
+beside wall time because on a shared machine wall time mostly measures the other jobs. The growth exponent is the
+slope of log(time) against log(N) between successive sizes, and between the first size >= 1,000 and the largest.
 """
 
 from __future__ import annotations
@@ -129,12 +130,13 @@ def measure_grouping(count: int) -> dict[str, float]:
     model = shipped_pair_model()
     group_articles(articles[:50], vectors[:50], entities[:50], model)  # imports and first calls out of the clock
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     stories = group_articles(articles, vectors, entities, model)
     seconds = time.perf_counter() - clock
     result = {
         "n": count,
         "seconds": seconds,
+        "cpu_seconds": time.process_time() - cpu,
         "stories": len(stories),
         "rss_before_mb": before,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -202,10 +204,10 @@ def measure_daily(count: int) -> dict[str, float]:
     }
 
 
-def _exponent(first: dict[str, float], last: dict[str, float]) -> str:
-    if last["n"] == first["n"] or first["seconds"] <= 0:
+def _exponent(first: dict[str, float], last: dict[str, float], key: str = "seconds") -> str:
+    if last["n"] == first["n"] or first[key] <= 0:
         return ""
-    return f"{math.log(last['seconds'] / first['seconds']) / math.log(last['n'] / first['n']):.2f}"
+    return f"{math.log(last[key] / first[key]) / math.log(last['n'] / first['n']):.2f}"
 
 
 def _run(part: str, sizes: list[int]) -> list[dict[str, float]]:
@@ -222,25 +224,27 @@ def _run(part: str, sizes: list[int]) -> list[dict[str, float]]:
     return rows
 
 
-def _overall(rows: list[dict[str, float]]) -> str:
+def _overall(rows: list[dict[str, float]], key: str = "seconds") -> str:
     big = [r for r in rows if r["n"] >= 1000]
     if len(big) < 2:
         return "not measured (fewer than two sizes >= 1,000)"
-    return f"{_exponent(big[0], big[-1])} between N = {big[0]['n']} and N = {big[-1]['n']}"
+    return f"{_exponent(big[0], big[-1], key)} between N = {big[0]['n']} and N = {big[-1]['n']}"
 
 
 def print_grouping(rows: list[dict[str, float]]) -> None:
     print("\n## Grouping alone, vectors and entities computed (machine shared: compare rows of one run only)\n")
-    print("| N | stories | group_articles s | growth exponent | peak RSS MB (before) | previous rule s (anchor) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| N | stories | group_articles s | CPU s | growth exponent | peak RSS MB (before) | previous rule s (anchor) |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for previous, row in zip([None, *rows], rows, strict=False):
         anchor = f"{row['anchor_seconds']:.2f}" if "anchor_seconds" in row else "not run"
         exponent = _exponent(previous, row) if previous else ""
         print(
-            f"| {row['n']} | {row['stories']} | {row['seconds']:.2f} | {exponent} | "
+            f"| {row['n']} | {row['stories']} | {row['seconds']:.2f} | {row['cpu_seconds']:.2f} | {exponent} | "
             f"{row['peak_rss_mb']:.0f} ({row['rss_before_mb']:.0f}) | {anchor} |"
         )
-    print(f"\nGrowth exponent of grouping: {_overall(rows)}")
+    print(f"\nGrowth exponent of grouping: wall time {_overall(rows)}; CPU time {_overall(rows, 'cpu_seconds')}")
 
 
 def print_daily(rows: list[dict[str, float]]) -> None:

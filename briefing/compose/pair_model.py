@@ -105,7 +105,7 @@ def _sentence_matches(day: DayVectors, first: np.ndarray, second: np.ndarray) ->
     for start in range(0, len(first), PAIR_BLOCK):
         a = day.heads[first[start : start + PAIR_BLOCK]]
         b = day.heads[second[start : start + PAIR_BLOCK]]
-        cosines = np.einsum("pid,pjd->pij", a, b)
+        cosines = a @ b.transpose(0, 2, 1)  # batched BLAS: einsum's own loop was 8x slower here
         best[start : start + PAIR_BLOCK] = cosines.reshape(len(a), -1).max(axis=1)
         matching[start : start + PAIR_BLOCK] = np.log1p((cosines >= SENTENCE_MATCH).sum(axis=(1, 2)))
     return best, matching

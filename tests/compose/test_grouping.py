@@ -111,7 +111,7 @@ def test_the_shipped_model_rises_with_the_evidence_of_one_event():
     closer[index["encoder_document"]] += 0.2
     closer[index["encoder_x_tfidf"]] += 0.2 * base[index["tfidf_body"]]
     named = base.copy()
-    named[index["shared_people"]] += np.log(3)
+    named[index["shared_organisations"]] += np.log(3)
     probabilities = model.probability(np.stack([base, closer, named]))
     assert probabilities[1] > probabilities[0] and probabilities[2] > probabilities[0]
     assert 0.0 < model.resolution < 1.0
