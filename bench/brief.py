@@ -1,196 +1,149 @@
-"""The brief's two measurable parts on Multi-News: story grouping (adjusted Rand index) and story summaries (ROUGE).
+"""The brief's two measurable parts on the dev data: story grouping and story summaries, in one run.
 
-    python bench/brief.py                         # full run: grouping calibration + held-out, ROUGE vs baseline
-    python bench/brief.py --clusters-limit 20     # a quick look on the first 20 clusters of each half
-    python bench/brief.py --grouping-only         # story grouping only (no summaries, no ROUGE)
+    python bench/brief.py                   # grouping (calibration + held-out) and story-summary ROUGE
+    python bench/brief.py --grouping-only   # grouping only
+    python bench/brief.py --draws 3         # a quicker look
 
-Data: `../shared/data/multidoc/multi_news_dev.jsonl` (100 clusters of 1-7 articles on one event, with a reference
-summary). Every document goes through the real cleaner as a scraped text dump (Multi-News documents are scraped page
-text: Twitter boilerplate and captions included), and exact duplicates are dropped as `briefing daily` drops them.
-Clusters 0-49 are the calibration half, 50-99 the held-out half.
+Data: bench/grouping_data.py (Multi-News clusters, CNN/DailyMail and BBC singletons; calibration half = what
+scripts/train_grouping.py trained the pair model on, held-out half = never seen by it).
 
-Grouping: pool the articles of 30 clusters drawn at random with 50 CNN/DailyMail articles
-(`../shared/data/summarization/cnn_dailymail_dev.jsonl`, read as `briefing daily` reads JSONL; each article is its own
-event, often on the same topic as another: the hard negatives Multi-News lacks; articles 0-49 go with the calibration
-half, 50-99 with the held-out half), shuffle, group them with `briefing.compose.grouping`, and report per rule the
-adjusted Rand index on the pooled set, the CNN false merges (CNN articles put in a story with any other document) and
-the ARI of the same Multi-News clusters pooled alone; mean and min/max over --draws draws per half. Rules are
-compared on the calibration half; the held-out half is reported for every rule.
+Grouping: pools of --clusters Multi-News clusters with --singletons-per-draw CNN/DailyMail articles (each its own event,
+often on a topic another event shares: the hard negatives), shuffled, grouped as `briefing` groups a day; and the same
+with BBC singletons (five sections: same-section negatives). Per half and per method, the shipped pair model + Leiden
+and, as the anchor measured in the same run, the previous rule (bench/similarity_baseline.py): pooled adjusted Rand
+index, the share of Multi-News clusters split over 2+ stories, the share of 2+-article stories mixing events, and
+singletons wrongly merged (per 50). Then every Multi-News cluster alone (one event per day): how many are split.
 
-Summaries: each true cluster is one story; the story summary (`briefing.compose.story_summary`) is built from the
-real summarize stage's per-article summaries (extractive on the embedded encoder, --sentences per article) at --words
-words, against the baseline computed here: the first sentence of each document, then the second of each, ... until
-the budget. Both are cut to exactly --words words and scored with rouge-score (F1, Porter stemming).
+Summaries: each true cluster is one story; the story summary is built from the real summarize stage's per-article
+summaries (extractive, --sentences per article, the product default 3) at --words words, fed with the summary
+sentences only (the old feeding) and with up to STORY_CANDIDATES candidates per article (shipped); the round-robin
+lead baseline (first sentence of each document, then the second of each, ...) is cut to the same length as the
+shipped story summary and to the full budget. ROUGE F1 x100, rouge-score with stemming.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, replace
-from math import comb
 from pathlib import Path
 
 import numpy as np
 
+# This checkout's `briefing` (not an installed one), and the bench helpers beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devsets import bench_models, shared_encoder
+from grouping_data import Corpus, PoolScores, adjusted_rand_index, draw_pools, load_corpus, score_pool
+from similarity_baseline import baseline_groups
 
-from briefing.clean import clean
-from briefing.compose.entities import ArticleEntities, extract_entities, load_entity_model
-from briefing.compose.grouping import (
-    DEFAULT_GROUPING,
-    GroupingParameters,
-    average_linkage,
-    similarity_matrix,
-    story_similarity,
-)
-from briefing.compose.story_summary import summarize_story
-from briefing.compose.vectors import ArticleVectors, embed_articles
+from briefing.compose.grouping import cluster_graph, day_vectors, group_articles
+from briefing.compose.pair_model import pair_features, shipped_pair_model
+from briefing.compose.story_summary import STORY_CANDIDATES, summarize_story
 from briefing.config import Settings
-from briefing.errors import SourceError
-from briefing.ingest.records import record_document
-from briefing.records import Article, RawDocument, Summary
+from briefing.records import Article, Summary
 
-DEFAULT_DATA = Path("../shared/data/multidoc/multi_news_dev.jsonl")
-DEFAULT_SINGLETONS = Path("../shared/data/summarization/cnn_dailymail_dev.jsonl")
-SINGLETON_BASE = 1000  # cluster id of CNN/DailyMail article i is SINGLETON_BASE + i: every article is its own event
-CALIBRATION = range(0, 50)
-HELD_OUT = range(50, 100)
-THRESHOLDS = [0.25, 0.30, 0.35, 0.40]
+METHODS = (
+    "pair model + Leiden (shipped)",
+    "pair model + Leiden, every pair scored (dense reference)",
+    "previous rule (anchor)",
+)
 
 
-@dataclass(frozen=True)
-class Pool:
-    articles: list[Article]
-    clusters: list[int]  # true cluster of each article
-    references: dict[int, str]
-    dropped: int  # documents the cleaner rejected or that duplicated another
+def group_pool(corpus: Corpus, members: list[int], method: str) -> list[list[int]]:
+    articles = [corpus.articles[i] for i in members]
+    vectors = [corpus.vectors[i] for i in members]
+    entities = [corpus.entities[i] for i in members]
+    if method == METHODS[0]:
+        return group_articles(articles, vectors, entities, shipped_pair_model())
+    if method == METHODS[1]:
+        return dense_reference(articles, vectors, entities)
+    return baseline_groups(articles, np.stack([v.document for v in vectors]), entities)
 
 
-def load_pool(path: Path, limit_per_half: int | None) -> Pool:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    wanted = {i for half in (CALIBRATION, HELD_OUT) for i in list(half)[: limit_per_half or len(half)] if i < len(rows)}
-    articles: list[Article] = []
-    clusters: list[int] = []
-    seen: set[str] = set()
-    dropped = 0
-    for index in sorted(wanted):
-        for number, text in enumerate(rows[index]["articles"]):
-            try:
-                article = clean(RawDocument(f"multi_news_dev:{index}#{number}", text, "text"))
-            except SourceError:
-                dropped += 1
-                continue
-            if article.id in seen:
-                dropped += 1
-                continue
-            seen.add(article.id)
-            articles.append(article)
-            clusters.append(index)
-    return Pool(articles, clusters, {i: rows[i]["summary"] for i in wanted}, dropped)
+def dense_reference(articles: list[Article], vectors: list, entities: list) -> list[list[int]]:
+    """The shipped grouping with every pair scored instead of the nearest-neighbour candidates (n x n: the check that
+    the candidates lose nothing)."""
+    if len(articles) < 2:
+        return [[0]] if articles else []
+    model = shipped_pair_model()
+    day = day_vectors(articles, vectors, entities)
+    first, second = np.triu_indices(len(articles), k=1)
+    probabilities = model.probability(pair_features(day, first, second))
+    return cluster_graph(len(articles), np.column_stack([first, second]), probabilities, model)
 
 
-def load_singletons(path: Path, limit_per_half: int | None) -> tuple[list[Article], list[int]]:
-    """CNN/DailyMail articles, each its own event (hard negatives: same topics, different events), read as
-    `briefing daily` reads a JSONL file; articles 0-49 pair with the calibration half, 50-99 with the held-out half."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    wanted = {i for half in (CALIBRATION, HELD_OUT) for i in list(half)[: limit_per_half or len(half)] if i < len(rows)}
-    articles: list[Article] = []
-    clusters: list[int] = []
-    for index in sorted(wanted):
-        try:
-            articles.append(clean(record_document(f"{path.name}:{index + 1}", rows[index])))
-        except SourceError:
-            continue
-        clusters.append(SINGLETON_BASE + index)
-    return articles, clusters
+def _labels(count: int, groups: list[list[int]]) -> list[int]:
+    labels = [0] * count
+    for label, members in enumerate(groups):
+        for member in members:
+            labels[member] = label
+    return labels
 
 
-def adjusted_rand_index(truth: list[int], predicted: list[int]) -> float:
-    """Hubert & Arabie's ARI from the contingency table (1 = identical partitions, ~0 = chance)."""
-    pairs = Counter(zip(truth, predicted, strict=True))
-    index = sum(comb(n, 2) for n in pairs.values())
-    rows = sum(comb(n, 2) for n in Counter(truth).values())
-    columns = sum(comb(n, 2) for n in Counter(predicted).values())
-    total = comb(len(truth), 2)
-    expected = rows * columns / total if total else 0.0
-    maximum = (rows + columns) / 2
-    if maximum == expected:
-        return 1.0
-    return (index - expected) / (maximum - expected)
+def summarise_scores(scores: list[PoolScores]) -> str:
+    ari = [s.ari for s in scores]
+    split = sum(s.split for s in scores) / max(1, sum(s.clusters for s in scores))
+    mixed = sum(s.mixed for s in scores) / max(1, sum(s.stories for s in scores))
+    merges = [50 * s.false_merges / max(1, s.singletons) for s in scores]
+    return (
+        f"{np.mean(ari):.3f} / {np.min(ari):.3f} | {100 * split:.1f}% | {100 * mixed:.1f}% | "
+        f"{np.mean(merges):.1f} / {np.max(merges):.0f}"
+    )
 
 
-@dataclass(frozen=True)
-class GroupingScores:
-    pooled_ari: list[float]  # Multi-News clusters + CNN singletons, one per draw
-    false_merges: list[int]  # CNN articles placed in a story with any other document, one per draw
-    multi_news_ari: list[float]  # the same Multi-News clusters pooled alone
-
-
-def predicted_labels(similarity: np.ndarray, threshold: float) -> list[int]:
-    predicted = [0] * len(similarity)
-    for label, group in enumerate(average_linkage(similarity, threshold)):
-        for position in group:
-            predicted[position] = label
-    return predicted
-
-
-def rule_similarity(
-    members: list[int],
-    articles: list[Article],
-    vectors: list[ArticleVectors],
-    entities: list[ArticleEntities],
-    parameters: GroupingParameters,
-    evidence: bool,
-) -> np.ndarray:
-    chosen = [articles[i] for i in members]
-    documents = np.stack([vectors[i].document for i in members])
-    if evidence:
-        return story_similarity(chosen, documents, [entities[i] for i in members], parameters)
-    return similarity_matrix(chosen, documents, [entities[i] for i in members], parameters)
-
-
-def grouping_scores(
-    articles: list[Article],
-    clusters: list[int],
-    vectors: list[ArticleVectors],
-    entities: list[ArticleEntities],
-    half: range,
-    clusters_per_draw: int,
-    singletons_per_draw: int,
-    draws: int,
-    rules: dict[str, tuple[GroupingParameters, bool]],
-) -> dict[str, GroupingScores]:
-    """Per rule: pooled ARI, CNN false merges and Multi-News-only ARI of each draw."""
-    available = sorted({c for c in clusters if c in half})
-    singles = [c for c in clusters if c - SINGLETON_BASE in half]
-    scores = {name: GroupingScores([], [], []) for name in rules}
-    for seed in range(draws):
-        rng = random.Random(seed)
-        chosen = set(rng.sample(available, min(clusters_per_draw, len(available))))
-        chosen |= set(rng.sample(singles, min(singletons_per_draw, len(singles))))
-        members = [i for i, c in enumerate(clusters) if c in chosen]
-        rng.shuffle(members)
-        multi_news = [i for i in members if clusters[i] < SINGLETON_BASE]
-        for name, (parameters, evidence) in rules.items():
-            for pool_members, pooled in ((members, True), (multi_news, False)):
-                similarity = rule_similarity(pool_members, articles, vectors, entities, parameters, evidence)
-                predicted = predicted_labels(similarity, parameters.threshold)
-                truth = [clusters[i] for i in pool_members]
-                ari = adjusted_rand_index(truth, predicted)
-                if not pooled:
-                    scores[name].multi_news_ari.append(ari)
+def grouping_tables(corpus: Corpus, clusters: int, singletons: int, draws: int) -> dict[str, float]:
+    timings: dict[str, float] = {}
+    print(
+        f"\n## Story grouping: {clusters} Multi-News clusters + {singletons} singletons pooled, "
+        f"{draws} draws per half\n"
+    )
+    print(
+        "| method | half | singletons | pooled ARI mean / min | clusters split | stories mixing events "
+        "| singleton false merges per 50, mean / max |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for method in METHODS:
+        clock = time.perf_counter()
+        for calibration, half in ((True, "calibration"), (False, "held-out")):
+            for origin in ("cnn", "bbc"):
+                scores = []
+                for members in draw_pools(corpus, calibration, draws, clusters, singletons, origin):
+                    groups = group_pool(corpus, members, method)
+                    scores.append(score_pool([corpus.events[i] for i in members], groups))
+                label = "CNN/DailyMail" if origin == "cnn" else "BBC"
+                print(f"| {method} | {half} | {label} | {summarise_scores(scores)} |")
+        timings[f"grouping, {method} ({4 * draws} pools)"] = time.perf_counter() - clock
+    agreement = []
+    for calibration in (True, False):
+        for origin in ("cnn", "bbc"):
+            for members in draw_pools(corpus, calibration, draws, clusters, singletons, origin):
+                labels = [_labels(len(members), group_pool(corpus, members, m)) for m in METHODS[:2]]
+                agreement.append(adjusted_rand_index(*labels))
+    print(
+        f"\nCandidate pairs against every pair scored (same pools): ARI between the two groupings mean "
+        f"{np.mean(agreement):.4f}, min {np.min(agreement):.4f}"
+    )
+    print("\n### One Multi-News cluster at a time (a day with one event): clusters split into 2+ stories\n")
+    print("| method | half | clusters split |")
+    print("|---|---|---|")
+    for method in METHODS:
+        for calibration, half in ((True, "calibration"), (False, "held-out")):
+            events = sorted(
+                {
+                    e
+                    for e, o, c in zip(corpus.events, corpus.origin, corpus.calibration, strict=True)
+                    if o == "multi_news" and c == calibration
+                }
+            )
+            split = total = 0
+            for event in events:
+                members = [i for i, e in enumerate(corpus.events) if e == event]
+                if len(members) < 2:
                     continue
-                scores[name].pooled_ari.append(ari)
-                sizes = Counter(predicted)
-                merged = sum(1 for t, p in zip(truth, predicted, strict=True) if t >= SINGLETON_BASE and sizes[p] > 1)
-                scores[name].false_merges.append(merged)
-    return scores
+                total += 1
+                split += len(group_pool(corpus, members, method)) > 1
+            print(f"| {method} | {half} | {split} of {total} ({100 * split / max(1, total):.0f}%) |")
+    return timings
 
 
 def lead_baseline(members: list[Article], budget: int) -> str:
@@ -209,140 +162,96 @@ def cut(text: str, budget: int) -> str:
     return " ".join(text.split()[:budget])
 
 
-def rouge_table(
-    pool: Pool, summaries: list[Summary], vectors: list[ArticleVectors], budget: int
-) -> dict[str, dict[str, list[float]]]:
+def rouge_tables(corpus: Corpus, sentences: int, budget: int) -> dict[str, float]:
+    from devsets import bench_models
     from rouge_score import rouge_scorer
 
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
-    results: dict[str, dict[str, list[float]]] = {}
-    for cluster in sorted(set(pool.clusters)):
-        members = [i for i, c in enumerate(pool.clusters) if c == cluster]
-        story = summarize_story(members, pool.articles, summaries, vectors, budget)
-        texts = {
-            "story summary": " ".join(s.text for s in story),
-            "lead baseline": lead_baseline([pool.articles[i] for i in members], budget),
-        }
-        half = "calibration" if cluster in CALIBRATION else "held-out"
-        for name, text in texts.items():
-            score = scorer.score(pool.references[cluster], cut(text, budget))
-            row = results.setdefault(f"{name}|{half}", {"rouge1": [], "rouge2": [], "rougeL": []})
-            for key in row:
-                row[key].append(score[key].fmeasure)
-    return results
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--clusters", type=int, default=30, help="clusters pooled per grouping draw")
-    parser.add_argument("--draws", type=int, default=10, help="random pools per half")
-    parser.add_argument("--words", type=int, default=230, help="story summary word budget")
-    parser.add_argument("--sentences", type=int, default=10, help="per-article summary sentences (candidates)")
-    parser.add_argument("--singletons", type=Path, default=DEFAULT_SINGLETONS, help="CNN/DailyMail JSONL")
-    parser.add_argument("--singletons-per-draw", type=int, default=50, help="CNN articles pooled per grouping draw")
-    parser.add_argument("--grouping-only", action="store_true", help="skip summaries and ROUGE")
-    parser.add_argument("--clusters-limit", type=int, default=None, help="only the first N clusters of each half")
-    args = parser.parse_args(argv)
-    if not args.data.is_file():
-        print(f"error: {args.data}: no such file (pass --data)", file=sys.stderr)
-        return 1
     from briefing.summarize import summarize
 
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    pool = load_pool(args.data, args.clusters_limit)
-    singletons, singleton_clusters = (
-        load_singletons(args.singletons, args.clusters_limit) if args.singletons.is_file() else ([], [])
-    )
-    timings["clean"] = time.perf_counter() - clock
-    words = sum(a.word_count for a in pool.articles)
-    print(f"{len(pool.articles)} articles ({words} words) from {len(set(pool.clusters))} clusters; ", end="")
-    print(
-        f"{pool.dropped} documents dropped by the cleaner or as duplicates; {len(singletons)} CNN/DailyMail singletons"
-    )
+    multi = [i for i, o in enumerate(corpus.origin) if o == "multi_news"]
+    settings = Settings(sentences=sentences, story_words=budget, use_cache=False)
+    made = summarize([corpus.articles[i] for i in multi], settings, bench_models(settings))
+    summaries: list[Summary] = [Summary(a.id, (), "none", "none") for a in corpus.articles]
+    for index, summary in zip(multi, made, strict=True):
+        summaries[index] = summary
+    # The corpus vectors were embedded without summaries: add the summary sentence vectors now.
+    from dataclasses import replace
 
-    clock = time.perf_counter()
-    settings = Settings(sentences=args.sentences, story_words=args.words, use_cache=False)
-    if args.grouping_only:  # the document vector is title + body: it does not use the summaries
-        summaries = [Summary(a.id, (), "none", "none") for a in pool.articles]
-    else:
-        summaries = summarize(pool.articles, settings, bench_models(settings))
-        timings["summarize (extractive, per article)"] = time.perf_counter() - clock
-    everything = pool.articles + singletons
-    clusters = pool.clusters + singleton_clusters
-    clock = time.perf_counter()
-    no_summaries = [Summary(a.id, (), "none", "none") for a in singletons]
-    vectors = embed_articles(everything, summaries + no_summaries, shared_encoder())
-    timings["compose: embed"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    entities = extract_entities(everything, load_entity_model())
-    timings["compose: NER (spaCy)"] = time.perf_counter() - clock
+    from devsets import shared_encoder
 
-    clock = time.perf_counter()
-    rules: dict[str, tuple[GroupingParameters, bool]] = {}
-    for threshold in sorted({*THRESHOLDS, DEFAULT_GROUPING.threshold}):
-        parameters = replace(DEFAULT_GROUPING, threshold=threshold)
-        rules[f"similarity >= {threshold:.2f}"] = (parameters, False)
-        rules[f"similarity >= {threshold:.2f} + evidence"] = (parameters, True)
-    per_half = {
-        name: grouping_scores(
-            everything, clusters, vectors, entities, half, args.clusters, args.singletons_per_draw, args.draws, rules
+    vectors = list(corpus.vectors)
+    for index in multi:
+        texts = [s.text for s in summaries[index].sentences]
+        vectors[index] = replace(
+            vectors[index], summary=shared_encoder().embed(texts) if texts else vectors[index].summary
         )
-        for name, half in (("calibration", CALIBRATION), ("held-out", HELD_OUT))
-    }
-    timings[f"compose: grouping ({2 * args.draws} pools x {len(rules)} rules)"] = time.perf_counter() - clock
-    shipped = f"similarity >= {DEFAULT_GROUPING.threshold:.2f} + evidence"
-    calibrated = max(rules, key=lambda r: (np.mean(per_half["calibration"][r].pooled_ari), r == shipped))
-
-    print(
-        f"\n## Story grouping: {args.clusters} Multi-News clusters + {args.singletons_per_draw} CNN/DailyMail "
-        f"singletons pooled, {args.draws} draws per half (calibration: 0-49 of both, held-out: 50-99)\n"
-    )
-    print("| rule | half | Multi-News ARI mean / min | pooled ARI mean / min | CNN false merges mean / max |")
-    print("|---|---|---|---|---|")
-    for rule in rules:
-        marks = [m for m, hit in (("best on calibration", rule == calibrated), ("shipped", rule == shipped)) if hit]
-        note = f" ({', '.join(marks)})" if marks else ""
-        for half, scores in per_half.items():
-            row = scores[rule]
-            print(
-                f"| {rule}{note} | {half} | {np.mean(row.multi_news_ari):.3f} / {np.min(row.multi_news_ari):.3f} | "
-                f"{np.mean(row.pooled_ari):.3f} / {np.min(row.pooled_ari):.3f} | "
-                f"{np.mean(row.false_merges):.1f} / {np.max(row.false_merges)} |"
-            )
-    weights = GroupingParameters()
-    print(
-        f"\nSimilarity = {weights.encoder_weight} encoder cosine + {weights.tfidf_weight} TF-IDF cosine + "
-        f"{weights.entity_weight} entity Jaccard; average linkage. Evidence: cannot-link unless the two articles share "
-        f">= {weights.evidence_entities} named entity or TF-IDF cosine >= {weights.evidence_tfidf}."
-    )
-    if args.grouping_only:
-        print_timings(timings)
-        return 0
-
+    timings[f"summarize (extractive, {sentences} per article)"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    table = rouge_table(pool, summaries, vectors, args.words)
-    timings["compose: story summaries + ROUGE"] = time.perf_counter() - clock
-    print(f"\n## Story summaries: ROUGE F1 (x100) at {args.words} words, rouge-score with stemming\n")
-    print("| summary | clusters | ROUGE-1 | ROUGE-2 | ROUGE-L |")
-    print("|---|---|---|---|---|")
-    for key in sorted(table, key=lambda k: (k.split("|")[1], k.split("|")[0] != "story summary")):
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    rows: dict[str, list[list[float]]] = {}
+    lengths: dict[str, list[int]] = {}
+    for event in sorted({corpus.events[i] for i in multi}):
+        members = [i for i in multi if corpus.events[i] == event]
+        half = "calibration" if corpus.calibration[members[0]] else "held-out"
+        fed = {
+            f"story summary, {sentences} summary sentences per article (old feeding)": sentences,
+            f"story summary, up to {STORY_CANDIDATES} candidates per article (shipped)": STORY_CANDIDATES,
+        }
+        texts: dict[str, str] = {}
+        for name, per_article in fed.items():
+            story = summarize_story(members, corpus.articles, summaries, vectors, budget, per_article)
+            texts[name] = " ".join(s.text for s in story)
+        shipped_length = len(texts[list(fed)[1]].split())
+        lead = lead_baseline([corpus.articles[i] for i in members], budget)
+        texts["lead baseline, same length as the shipped story summary"] = cut(lead, shipped_length)
+        texts["lead baseline, full budget"] = lead
+        for name, text in texts.items():
+            score = scorer.score(corpus.references[event], cut(text, budget))
+            rows.setdefault(f"{name}|{half}", []).append([score[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")])
+            lengths.setdefault(f"{name}|{half}", []).append(len(cut(text, budget).split()))
+    timings["story summaries + ROUGE"] = time.perf_counter() - clock
+    print(f"\n## Story summaries: ROUGE F1 (x100) at a {budget}-word budget, rouge-score with stemming\n")
+    print("| summary | clusters | mean words | ROUGE-1 | ROUGE-2 | ROUGE-L |")
+    print("|---|---|---|---|---|---|")
+    for key in sorted(rows, key=lambda k: k.split("|")[1]):
         name, half = key.split("|")
-        row = table[key]
-        values = " | ".join(f"{100 * np.mean(row[m]):.2f}" for m in ("rouge1", "rouge2", "rougeL"))
-        print(f"| {name} | {half} ({len(row['rouge1'])}) | {values} |")
-
-    print_timings(timings)
-    return 0
+        values = " | ".join(f"{100 * v:.2f}" for v in np.mean(rows[key], axis=0))
+        print(f"| {name} | {half} ({len(rows[key])}) | {np.mean(lengths[key]):.0f} | {values} |")
+    return timings
 
 
-def print_timings(timings: dict[str, float]) -> None:
-    print("\n## Time (s)\n")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clusters", type=int, default=30, help="Multi-News clusters pooled per grouping draw")
+    parser.add_argument("--singletons-per-draw", type=int, default=50, help="singleton articles pooled per draw")
+    parser.add_argument("--draws", type=int, default=10, help="random pools per half and singleton set")
+    parser.add_argument("--words", type=int, default=230, help="story summary word budget")
+    parser.add_argument("--sentences", type=int, default=3, help="per-article summary sentences")
+    parser.add_argument("--grouping-only", action="store_true", help="skip summaries and ROUGE")
+    args = parser.parse_args(argv)
+    clock = time.perf_counter()
+    try:
+        corpus = load_corpus()
+    except OSError as error:
+        print(f"error: {error} (bench/brief.py needs ../shared/data)", file=sys.stderr)
+        return 1
+    timings = {"load corpus (clean, embed, NER; cached)": time.perf_counter() - clock}
+    print(
+        f"{len(corpus.articles)} articles: "
+        + ", ".join(f"{corpus.origin.count(o)} {o}" for o in ("multi_news", "cnn", "bbc"))
+        + f"; {corpus.dropped} documents dropped by the cleaner or as duplicates"
+    )
+    timings |= grouping_tables(corpus, args.clusters, args.singletons_per_draw, args.draws)
+    if not args.grouping_only:
+        timings |= rouge_tables(corpus, args.sentences, args.words)
+    print("\n## Time (s; the machine is shared, compare rows of one run only)\n")
     print("| step | seconds |")
     print("|---|---|")
     for step, seconds in timings.items():
         print(f"| {step} | {seconds:.1f} |")
+    return 0
 
 
 if __name__ == "__main__":

@@ -20,12 +20,14 @@ import numpy as np
 from briefing import __version__
 from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
-from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
+from briefing.compose.events import event_profiles
+from briefing.compose.grouping import group_articles
 from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
 from briefing.compose.ranking import DraftStory, full_and_also_noted, latest_published, rank_stories
+from briefing.compose.story_event import StoryEvent, story_event
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
@@ -74,8 +76,7 @@ def compose_day(
     entities = extract_entities(articles, models.ner) if articles else []
     timings["entities"] = _lap(clock)
     clock = time.perf_counter()
-    documents = np.stack([v.document for v in vectors]) if vectors else np.zeros((0, 1))
-    groups = group_articles(articles, documents, entities)
+    groups = group_articles(articles, vectors, entities)
     timings["group"] = _lap(clock)
     clock = time.perf_counter()
     drafts = []
@@ -85,10 +86,15 @@ def compose_day(
         draft = _draft_story(members, articles, summaries, vectors, settings.story_words, parse)
         drafts.append(replace(draft, actors=actors, places=places))
     timings["summarize_stories"] = _lap(clock)
+    profiles = event_profiles(articles, entities)
+    events = {d.id: story_event(d.members, articles, profiles, vectors) for d in drafts}
     fingerprints = tuple(
-        StoryFingerprint(d.id, d.headline, tuple(articles[m].id for m in d.members), d.centroid) for d in drafts
+        StoryFingerprint(
+            d.id, d.headline, tuple(articles[m].id for m in d.members), d.centroid, event=events[d.id].to_json()
+        )
+        for d in drafts
     )
-    drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only)
+    drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only, events)
     ranked = rank_stories(drafts, articles, settings.date)
     full, also = full_and_also_noted(ranked, articles, settings.top)
     numbered = number_brief(full, also, articles)
@@ -130,8 +136,27 @@ def _draft_story(
     )
 
 
+def _grouping_note(stories: int) -> dict[str, object]:
+    from briefing.compose.pair_model import MODEL_PATH, shipped_pair_model
+    from briefing.text import content_hash
+
+    model = shipped_pair_model()
+    return {
+        "pair_model": MODEL_PATH.name,
+        "pair_model_sha": content_hash(MODEL_PATH.read_text(encoding="utf-8")),
+        "clustering": "leiden-cpm",
+        "resolution": model.resolution,
+        "neighbours": model.neighbours,
+        "stories": stories,
+    }
+
+
 def _apply_history(
-    drafts: Sequence[DraftStory], articles: Sequence[Article], earlier: Sequence[StoryFingerprint], new_only: bool
+    drafts: Sequence[DraftStory],
+    articles: Sequence[Article],
+    earlier: Sequence[StoryFingerprint],
+    new_only: bool,
+    events: dict[str, StoryEvent],
 ) -> tuple[list[DraftStory], dict[str, object]]:
     """Under --new-only: leave out stories briefed before with nothing new, mark the others with new sources."""
     if not new_only:
@@ -140,7 +165,7 @@ def _apply_history(
     left_out: list[str] = []
     already_covered: list[dict[str, str]] = []  # what the brief's "Already covered" section and final line list
     for draft in drafts:
-        coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier)
+        coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier, events[draft.id])
         if coverage is None:
             kept.append(draft)
             continue
@@ -211,7 +236,7 @@ def _provenance(
         },
         parameters={
             **settings.affecting(*_AFFECTING_THE_BRIEF[settings.method is not Method.extractive]),
-            "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
+            "grouping": _grouping_note(len(groups)),
             "story_summary": {
                 "centrality": story_summary.CENTRALITY_WEIGHT,
                 "position": story_summary.POSITION_WEIGHT,

@@ -1,8 +1,10 @@
 """What earlier briefs covered: story fingerprints per date in SQLite (`history.sqlite3` in the cache folder).
 
-A fingerprint is a story's article ids and its centroid embedding. A story today matches an earlier one when they
-share an article, or when their centroids are at least MATCH_SIMILARITY apart in cosine (the same event, told by
-new articles). Recording a date replaces that date's fingerprints in one transaction, so re-running a day is
+A fingerprint is a story's article ids, its centroid embedding and its event (names, figures, dates, lead text and
+vectors: briefing.compose.story_event). A story today matches an earlier one when they share an article, or when the
+same-event pair model that groups articles gives the two stories at least its linking probability (the same event,
+told by new articles). Records written before stories kept their event match by centroid cosine >= MATCH_SIMILARITY.
+Recording a date replaces that date's fingerprints in one transaction, so re-running a day is
 idempotent. WAL journaling and a busy timeout let several runs (and the summary cache beside it) share the folder.
 
 The history never fails a run that does not ask for it (`--new-only`): a row that cannot be read (bad JSON, an
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from briefing.compose.story_event import StoryEvent
 from briefing.shown import for_terminal
 
 HISTORY_FILE = "history.sqlite3"
@@ -44,6 +47,7 @@ MIGRATIONS = (
         PRIMARY KEY (date, story_id)
     );
     """,
+    "ALTER TABLE story ADD COLUMN event TEXT NOT NULL DEFAULT '';",  # 2: stories keep their event (story_event)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 STORY_COLUMNS = ("date", "story_id", "headline", "article_ids", "centroid")
@@ -62,6 +66,7 @@ class StoryFingerprint:
     article_ids: tuple[str, ...]
     centroid: np.ndarray  # unit-length float32 vector
     date: dt.date | None = None  # the brief that covered it (set when read back)
+    event: str = ""  # StoryEvent.to_json(); "" in records written before stories kept their event
 
 
 @dataclass(frozen=True)
@@ -73,20 +78,37 @@ class EarlierCoverage:
 
 
 def find_earlier(
-    article_ids: Sequence[str], centroid: np.ndarray, earlier: Sequence[StoryFingerprint]
+    article_ids: Sequence[str],
+    centroid: np.ndarray,
+    earlier: Sequence[StoryFingerprint],
+    event: StoryEvent | None = None,
 ) -> EarlierCoverage | None:
     ids = set(article_ids)
-    matches = [
-        f
-        for f in earlier
-        if ids & set(f.article_ids)
-        or (f.centroid.shape == centroid.shape and float(f.centroid @ centroid) >= MATCH_SIMILARITY)
-    ]
+    same_event = _same_event(centroid, earlier, event)
+    matches = [f for f, same in zip(earlier, same_event, strict=True) if same or ids & set(f.article_ids)]
     if not matches:
         return None
     dates = [f.date for f in matches if f.date is not None]
     covered = frozenset(i for f in matches for i in f.article_ids)
     return EarlierCoverage(min(dates) if dates else dt.date.min, covered)
+
+
+def _same_event(centroid: np.ndarray, earlier: Sequence[StoryFingerprint], event: StoryEvent | None) -> list[bool]:
+    """Per earlier story: the same event by the pair model when both kept their event, else by centroid cosine."""
+    from briefing.compose.pair_model import shipped_pair_model
+    from briefing.compose.story_event import same_event_probabilities
+
+    same = [f.centroid.shape == centroid.shape and float(f.centroid @ centroid) >= MATCH_SIMILARITY for f in earlier]
+    if event is None:
+        return same
+    known = {i: e for i, f in enumerate(earlier) if f.event and (e := StoryEvent.from_json(f.event)) is not None}
+    known = {i: e for i, e in known.items() if e.document.shape == event.document.shape}
+    if known:
+        model = shipped_pair_model()
+        probabilities = same_event_probabilities(event, list(known.values()), model)
+        for i, probability in zip(known, probabilities, strict=True):
+            same[i] = bool(probability >= model.resolution)
+    return same
 
 
 class BriefHistory:
@@ -107,7 +129,7 @@ class BriefHistory:
             return []
         try:
             rows = self._connection.execute(
-                "SELECT date, story_id, headline, article_ids, centroid FROM story WHERE date < ? "
+                "SELECT date, story_id, headline, article_ids, centroid, event FROM story WHERE date < ? "
                 "ORDER BY date, story_id",
                 (date.isoformat(),),
             ).fetchall()
@@ -151,7 +173,8 @@ class BriefHistory:
         with self._connection:  # one transaction: readers see the old day or the new one, never half
             self._connection.execute("DELETE FROM story WHERE date = ?", (date.isoformat(),))
             self._connection.executemany(
-                "INSERT OR REPLACE INTO story (date, story_id, headline, article_ids, centroid) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO story (date, story_id, headline, article_ids, centroid, event) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     (
                         date.isoformat(),
@@ -159,6 +182,7 @@ class BriefHistory:
                         f.headline,
                         json.dumps(list(f.article_ids)),
                         np.asarray(f.centroid, dtype=np.float32).tobytes(),
+                        f.event,
                     )
                     for f in fingerprints
                 ],
@@ -178,7 +202,7 @@ class BriefHistory:
 
 
 def _fingerprint(
-    day: object, story_id: object, headline: object, article_ids: object, centroid: object
+    day: object, story_id: object, headline: object, article_ids: object, centroid: object, event: object = ""
 ) -> StoryFingerprint:
     """One row as a fingerprint; ValueError naming what is wrong with it."""
     if not isinstance(day, str):
@@ -200,7 +224,9 @@ def _fingerprint(
     vector = np.frombuffer(centroid, dtype=np.float32).copy()
     if not np.all(np.isfinite(vector)):
         raise ValueError("centroid holds NaN or infinity")
-    return StoryFingerprint(str(story_id), str(headline), tuple(ids), vector, date)
+    return StoryFingerprint(
+        str(story_id), str(headline), tuple(ids), vector, date, event if isinstance(event, str) else ""
+    )
 
 
 def _drop_odd_dimensions(fingerprints: list[StoryFingerprint]) -> tuple[list[StoryFingerprint], list[str]]:

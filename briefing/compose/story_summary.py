@@ -1,7 +1,8 @@
 """The summary of one story: a multi-document extractive summary over its articles' summaries.
 
 Candidates are the sentences of each article's summary from the summarize stage (extractive, abstractive or hybrid:
-they arrive already checked by the faithfulness guard, `flagged` when unverified). Each candidate is scored by
+they arrive already checked by the faithfulness guard, `flagged` when unverified), then the article's next-best
+sentences in the extractive scorer's order, verbatim, up to STORY_CANDIDATES per article. Each candidate is scored by
   centrality      similarity to the story's centroid (what the whole story is about),
   lead position   how early its cited article sentence comes (news puts the event first),
   corroboration   how closely the story's other articles say the same thing (facts several outlets report matter),
@@ -16,14 +17,18 @@ sentence ("Sources differ"). Unverified sentences cite only their own article an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from briefing.clean.furniture import is_furniture_line
+from briefing.clean.lexicon import BYLINE, FURNITURE_PHRASE, FURNITURE_WORDS
 from briefing.compose.agreement import Difference, DraftDisagreement, compare, disagreements_of
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article, Summary
+from briefing.summarize.sentence_features import leans_on_context
 from briefing.text import words
 
 CENTRALITY_WEIGHT = 0.45
@@ -36,7 +41,50 @@ REDUNDANCY_PENALTY = 0.6  # MMR: how much similarity to an already chosen senten
 DUPLICATE_SIMILARITY = 0.75
 CITE_SIMILARITY = 0.75  # another article's sentence this close (and sharing its words) says the same thing
 CITE_WORD_SHARE = 0.6  # share of the sentence's content words that the other article's sentence must contain
+# Candidates per article: its summary sentences plus its next-best sentences (bench/brief.py: 3 summary sentences
+# alone leave a story ~70 words short of its budget and below the lead baseline; 10 fill it).
+STORY_CANDIDATES = 10
+_QUOTE_OPENING = re.compile(r"^[\"'‘“«]")
 MIN_WORDS = 5  # shorter candidates (datelines, photo credits) are not summary material
+# A related-link or section label opening a line: "PREVIOUS: Orofino police search…", "READ MORE: …", "Related: …".
+_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z' ]{0,30}?)\s*(?::|»|>>|\|)\s*\S")
+_LABEL_WORDS = 4
+MAX_BYLINE_WORDS = 8
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]")
+MAX_QUOTED_SHARE = 0.5  # a sentence mostly inside quotation marks is a reaction, not a reported fact
+# Someone speaking in the first person outside quotation marks (a quote paragraph the cleaner split into sentences).
+_FIRST_PERSON = re.compile(r"^(?:i|i'm|i’m|i've|i’ve|i'd|i’d|we|we're|we’re|we've|we’ve|my|our)\b", re.IGNORECASE)
+
+
+def is_page_furniture(sentence: str) -> bool:
+    """A related-link line, a byline, a caption or widget line (the cleaner's furniture rules, `briefing.clean`):
+    never story material, whichever candidate list brought it."""
+    if is_furniture_line(sentence):
+        return True
+    if BYLINE.match(sentence) and _names_only(sentence.split()[1:]):
+        return True
+    label = _LABEL.match(sentence)
+    if label is None:
+        return False
+    label_words = label["label"].lower().split()
+    return len(label_words) <= _LABEL_WORDS and (
+        all(word in FURNITURE_WORDS for word in label_words) or FURNITURE_PHRASE.fullmatch(label["label"]) is not None
+    )
+
+
+def _names_only(words_after_by: list[str]) -> bool:
+    """'By John Smith and Jane Doe, Reuters': capitalised names (and 'and'), not 'By Friday the river had fallen'."""
+    if not words_after_by or len(words_after_by) > MAX_BYLINE_WORDS:
+        return False
+    return all(word[:1].isupper() or word in ("and", "&", "|", "-", "–") for word in words_after_by)
+
+
+def is_quote_filler(sentence: str) -> bool:
+    """Opens with a quotation or in the first person, or says most of its words inside quotation marks."""
+    if _QUOTE_OPENING.match(sentence) or _FIRST_PERSON.match(sentence.strip()):
+        return True
+    quoted = sum(len(match.split()) for match in _QUOTED.findall(sentence))
+    return quoted > MAX_QUOTED_SHARE * max(1, len(sentence.split()))
 
 
 @dataclass(frozen=True)
@@ -66,13 +114,49 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if len(w) > 3}
 
 
-def candidates_of(members: Sequence[int], summaries: Sequence[Summary], vectors: Sequence[ArticleVectors]) -> list:
+def candidates_of(
+    members: Sequence[int],
+    articles: Sequence[Article],
+    summaries: Sequence[Summary],
+    vectors: Sequence[ArticleVectors],
+    per_article: int = STORY_CANDIDATES,
+) -> list[Candidate]:
+    """Each article's summary sentences, then its next-best sentences by the extractive scorer's ranking, up to
+    `per_article` in all: a story of two short summaries would otherwise stop far short of its word budget.
+
+    The extra candidates are the article's own sentences, verbatim (they cite themselves and need no guard); only
+    sentences that were embedded (the first MAX_SENTENCES) can be picked, so no second encoder pass is needed.
+    """
+    from briefing.summarize.extractive import candidate_order, shipped_scorer
+
+    scorer = shipped_scorer()
     found: list[Candidate] = []
     for member in members:
-        for rank, sentence in enumerate(summaries[member].sentences):
+        summary = summaries[member].sentences
+        for rank, sentence in enumerate(summary):
+            if is_page_furniture(sentence.text):
+                continue
             position = min(sentence.citations) if sentence.citations else rank
             vector = vectors[member].summary[rank]
             found.append(Candidate(sentence.text, member, vector, position, sentence.flagged, sentence.reason))
+        room = per_article - len(summary)
+        embedded = vectors[member].sentences
+        if room <= 0 or not len(embedded):
+            continue
+        taken = {i for sentence in summary for i in sentence.citations} | {
+            i for i, text in enumerate(articles[member].sentences) if text in {s.text for s in summary}
+        }
+        sentences = articles[member].sentences[: len(embedded)]
+        for index in candidate_order(scorer.score(sentences)):
+            if room <= 0:
+                break
+            # A quotation ("We're all along for the ride.") or a sentence that points back ("He said…") is a reaction
+            # or leans on a sentence the story may not show: fine inside an article's own summary, not as filler.
+            text = sentences[index]
+            if index in taken or is_quote_filler(text) or leans_on_context(text) or is_page_furniture(text):
+                continue
+            found.append(Candidate(sentences[index], member, embedded[index], index, False))
+            room -= 1
     return found
 
 
@@ -159,9 +243,10 @@ def summarize_story(
     summaries: Sequence[Summary],
     vectors: Sequence[ArticleVectors],
     budget_words: int,
+    per_article: int = STORY_CANDIDATES,
 ) -> list[DraftSentence]:
     """The story's sentences in reading order, each citing every article that says it (`score` = importance)."""
-    candidates = candidates_of(members, summaries, vectors)
+    candidates = candidates_of(members, articles, summaries, vectors, per_article)
     if not candidates:
         return []
     matrix, scores = score_candidates(candidates, members, vectors)

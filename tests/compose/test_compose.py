@@ -144,7 +144,7 @@ def test_provenance_records_models_hashes_inputs_and_versions(brief: Brief, arti
     expected = {a.source: hashlib.sha256(a.text.encode()).hexdigest() for a in articles}
     assert {i.source: i.sha256 for i in provenance.inputs} == expected
     assert provenance.packages["spacy"] and provenance.packages["numpy"]
-    assert provenance.parameters["grouping"]["linkage"] == "average"
+    assert provenance.parameters["grouping"]["clustering"] == "leiden-cpm"
     assert set(provenance.timings) >= {"embed", "entities", "group", "summarize_stories"}
 
 
@@ -166,10 +166,32 @@ def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_
     brief = compose([article], [summary], settings, RunModels(settings))
     story = brief.stories[0]
     assert brief.bottom_line[0].text == sentences[0]  # the bottom line prefers a verified sentence
-    # The story then says what the bottom line did not: the generated sentence, still marked, citing its article.
-    assert [(s.text, s.flagged, s.sources) for s in story.sentences] == [
-        ("The mayor resigned over the spill.", True, (1,))
+    # The story then says what the bottom line did not: the generated sentence, still marked, citing its article,
+    # and the article's next-best sentences (verbatim, unmarked) that feed the story up to its budget.
+    assert [(s.text, s.sources) for s in story.sentences if s.flagged] == [("The mayor resigned over the spill.", (1,))]
+    assert {s.text for s in story.sentences if not s.flagged} == set(sentences[1:])
+
+
+def test_story_candidates_add_the_articles_next_best_sentences_to_their_summaries(embedded_encoder):
+    from briefing.compose.story_summary import summarize_story
+    from briefing.compose.vectors import embed_articles
+
+    body = [
+        "The port authority closed the harbour on Monday after a chemical spill from a cargo ship.",
+        "Officials said the spill was contained by evening and no one was hurt in the incident.",
+        "Fishing boats were told to stay in dock until water tests come back later this week.",
+        "The ship's owner said it would pay for the clean-up and cooperate with the investigation.",
     ]
+    article = Article(id="a1", source="harbour.txt", title="Harbour closed", sentences=tuple(body))
+    summary = first_sentences(article, 1)
+    vectors = embed_articles([article], [summary], embedded_encoder)
+    alone = summarize_story([0], [article], [summary], vectors, 230, per_article=1)
+    fed = summarize_story([0], [article], [summary], vectors, 230)
+    assert [s.text for s in alone] == body[:1]
+    assert len(fed) == len(body) and {s.text for s in fed} == set(body)
+    assert all(s.articles == (0,) and not s.flagged for s in fed)
+    short = summarize_story([0], [article], [summary], vectors, 20)
+    assert sum(len(s.text.split()) for s in short) <= 20 + len(body[0].split())
 
 
 def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():

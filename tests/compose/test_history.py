@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.compose.history import HISTORY_FILE, StoryFingerprint, find_earlier, open_history
+from briefing.compose.events import EventProfile
+from briefing.compose.history import HISTORY_FILE, MATCH_SIMILARITY, StoryFingerprint, find_earlier, open_history
+from briefing.compose.story_event import StoryEvent
 
 CLUSTERS = Path(__file__).parents[1] / "data" / "multinews_clusters.jsonl"
 DAY_ONE = dt.date(2026, 11, 24)
@@ -119,3 +122,54 @@ def test_without_new_only_every_story_is_shown(tmp_path: Path, fake_summarizer, 
     daily(source, DAY_ONE, out, cache)
     second = daily(source, DAY_TWO, out, cache)
     assert [s["status"] for s in second["stories"]] == ["new"]
+
+
+def _story_event(names: frozenset[str], text: str, vector: np.ndarray) -> StoryEvent:
+    profile = EventProfile(names, frozenset(), frozenset(), names, frozenset(), frozenset(), None, text)
+    return StoryEvent(profile, vector, vector, text)
+
+
+def test_an_earlier_story_of_the_same_event_is_found_by_the_pair_model_and_survives_the_database(tmp_path: Path):
+    flood = "Flooding closed the Danube bridges in Budapest as the river rose to a record 8.9 metres on Tuesday."
+    later = "Budapest reopened two Danube bridges as the record flood, which peaked at 8.9 metres, receded on Friday."
+    vote = "Parliament in Lisbon approved the annual budget after a late-night vote on tax and pension rules."
+    earlier_event = _story_event(frozenset({"budapest", "danube"}), flood, unit(1, 0.2, 0))
+    other_event = _story_event(frozenset({"lisbon"}), vote, unit(0, 0.2, 1))
+    with open_history(tmp_path) as history:
+        history.record(
+            DAY_ONE,
+            [
+                StoryFingerprint("f", "Flood", ("a1",), unit(1, 0.2, 0), event=earlier_event.to_json()),
+                StoryFingerprint("v", "Vote", ("b1",), unit(0, 0.2, 1), event=other_event.to_json()),
+            ],
+        )
+        earlier = history.earlier(DAY_TWO)
+    assert earlier[0].event == earlier_event.to_json()
+    today = _story_event(frozenset({"budapest", "danube"}), later, unit(0.9, 0.3, 0.1))
+    # A centroid this far from the earlier one (cosine < MATCH_SIMILARITY) would not match by the old rule.
+    far = unit(0.3, 1, 0.4)
+    assert float(far @ earlier[0].centroid) < MATCH_SIMILARITY
+    found = find_earlier(["a2"], far, earlier, replace(today, document=unit(0.9, 0.3, 0.1)))
+    assert found is not None and found.article_ids == {"a1"}
+    unrelated = _story_event(
+        frozenset({"tokyo"}), "Tokyo stocks fell for a third day on export worries.", unit(0, 1, 0)
+    )
+    assert find_earlier(["c1"], unit(0, 1, 0), earlier, unrelated) is None
+
+
+def test_a_history_written_before_stories_kept_their_event_is_upgraded_and_matched_by_centroid(tmp_path: Path):
+    path = tmp_path / HISTORY_FILE
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE story (date TEXT NOT NULL, story_id TEXT NOT NULL, headline TEXT NOT NULL, "
+            "article_ids TEXT NOT NULL, centroid BLOB NOT NULL, PRIMARY KEY (date, story_id))"
+        )
+        old.execute(
+            "INSERT INTO story VALUES (?, ?, ?, ?, ?)",
+            (DAY_ONE.isoformat(), "s", "S", json.dumps(["x1"]), unit(1, 0, 0).tobytes()),
+        )
+    with open_history(tmp_path) as history:
+        earlier = history.earlier(DAY_TWO)
+    assert [f.event for f in earlier] == [""]
+    today = _story_event(frozenset({"x"}), "Some text about x.", unit(1, 0.05, 0))
+    assert find_earlier(["x2"], unit(1, 0.05, 0), earlier, today) is not None

@@ -36,7 +36,9 @@ def recorded(folder: Path) -> Path:
 
 def insert(path: Path, *rows: tuple[object, ...]) -> None:
     with sqlite3.connect(path) as connection:
-        connection.executemany("INSERT INTO story VALUES (?, ?, ?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT INTO story (date, story_id, headline, article_ids, centroid) VALUES (?, ?, ?, ?, ?)", rows
+        )
 
 
 def test_bad_rows_are_skipped_with_one_warning_and_the_good_ones_read(tmp_path: Path, caplog):
