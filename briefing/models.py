@@ -29,11 +29,13 @@ class RunModels:
         *,
         encoder: SentenceEncoder | None = None,
         ner: Any = _NOT_LOADED,
+        parser: Any = _NOT_LOADED,
         generator: GenerativeModel | None = None,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
         self._ner = ner
+        self._parser = parser
         self._generator = generator
 
     @property
@@ -55,6 +57,15 @@ class RunModels:
         return self._ner
 
     @property
+    def parser(self) -> Any | None:
+        """spaCy's tagger, parser and lemmatizer (no NER) for the faithfulness guard, or None after one warning."""
+        if self._parser is _NOT_LOADED:
+            from briefing.summarize.guard.structure import load_parser_model
+
+            self._parser = load_parser_model()
+        return self._parser
+
+    @property
     def generator(self) -> GenerativeModel:
         """The generative model named by `--model` (abstractive and hybrid methods)."""
         if self._generator is None:
@@ -69,13 +80,19 @@ class RunModels:
     @property
     def loaded(self) -> tuple[str, ...]:
         """Which models this run has loaded so far (for tests and the provenance)."""
-        names = ("encoder", "ner", "generator")
-        values = (self._encoder, None if self._ner is _NOT_LOADED else self._ner, self._generator)
+        names = ("encoder", "ner", "parser", "generator")
+        values = (
+            self._encoder,
+            None if self._ner is _NOT_LOADED else self._ner,
+            None if self._parser is _NOT_LOADED else self._parser,
+            self._generator,
+        )
         return tuple(name for name, value in zip(names, values, strict=True) if value is not None)
 
     def close(self) -> None:
         self._encoder = None
         self._ner = _NOT_LOADED
+        self._parser = _NOT_LOADED
         self._generator = None
 
     def __enter__(self) -> RunModels:

@@ -73,5 +73,5 @@ def _summarize_batch(
     if settings.method in GUARDED_METHODS:
         from briefing.summarize.guard import guard_summaries
 
-        summaries = guard_summaries(articles, summaries, settings.guard, models.encoder)
+        summaries = guard_summaries(articles, summaries, settings.guard, models.encoder, parser=models.parser)
     return summaries
