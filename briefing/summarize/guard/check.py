@@ -1,10 +1,15 @@
 """The faithfulness guard: check every generated summary sentence against its article, cite, drop or flag.
 
-A sentence is supported when (1) its best-matching article sentence on the embedded encoder reaches
-`SUPPORT_THRESHOLD` and (2) every number, date and name in it occurs in the article (see `facts.py`). It must also
-not repeat an earlier sentence of the same summary. Unsupported sentences are dropped and replaced by the best
-extractive sentence not yet in the summary (`GuardMode.drop`), or kept with `flagged=True` and a reason
-(`GuardMode.flag`). Kept sentences cite the article sentences that support them.
+A sentence is checked against its *window*: the article sentences that match it best on the embedded encoder (up
+to `WINDOW`, within `WINDOW_MARGIN` of the best, plus the best match of each of its clauses). Hard rules: every
+number, date and name in it must occur in the article (`facts.py`), and it must not repeat an earlier sentence of
+the summary. The sentence-level rules (`rules.py`: facts in the window, negation parity, subject/object roles,
+numbers with their unit, proper nouns found by the tagger) and the match of the sentence and of each clause feed the
+consistency classifier (`consistency.py`), which makes the decision; its reason is the rule that fired, or the
+classifier's main concern. Without the shipped classifier the rules and `SUPPORT_THRESHOLD` decide; without spaCy
+the structure rules are off. Unsupported sentences are dropped and replaced by the best extractive sentence not yet
+in the summary (`GuardMode.drop`), or kept with `flagged=True` and a reason (`GuardMode.flag`). Kept sentences cite
+the article sentences that support them.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 from briefing.config import GuardMode
 from briefing.records import Article, Summary, SummarySentence
 from briefing.summarize.guard.consistency import (
+    MODEL_SHA256,
     ConsistencyModel,
     SentenceSignals,
     feature_vector,
@@ -45,9 +51,12 @@ REPEAT_SIMILARITY = 0.85
 STRONG_MATCH = 0.80  # article sentences this close are cited even when the facts are already covered
 MAX_CITATIONS = 3
 WINDOW = 3  # the article sentences closest to a summary sentence are its evidence (plus each clause's closest)
+WINDOW_MARGIN = 0.1  # ... as long as they are nearly as close as the best one: a distant sentence is no evidence
 MIN_REPLACEMENT_WORDS = 4  # datelines and captions make poor replacement sentences
 # Bump when the rules change: the summary cache keys on it, so old guarded summaries are not reused.
-GUARD_VERSION = f"3:{SUPPORT_THRESHOLD}"  # 3: float32 encoder, initials rule in the fact check
+# 4: rules on the best-matching sentences (negation, roles, units, clauses), the consistency classifier (its weights
+# hash is part of the version, so retraining invalidates cached summaries).
+GUARD_VERSION = f"4:{SUPPORT_THRESHOLD}:{MODEL_SHA256[:12]}"
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,9 @@ class ArticleEvidence:
     def window(self, vector: np.ndarray, clause_vectors: np.ndarray) -> tuple[np.ndarray, list[int], list[float]]:
         """Similarities, the best-matching sentences (the sentence's and each clause's), and each clause's support."""
         similarities = self.vectors @ vector
-        order = [int(i) for i in np.argsort(-similarities)[:WINDOW]]
+        ranked = np.argsort(-similarities)[:WINDOW]
+        top = float(similarities[ranked[0]])
+        order = [int(i) for i in ranked if similarities[i] >= top - WINDOW_MARGIN]
         clause_supports: list[float] = []
         for clause_vector in clause_vectors:
             clause_similarities = self.vectors @ clause_vector

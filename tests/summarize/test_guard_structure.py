@@ -1,0 +1,146 @@
+"""The guard's sentence-level rules: negation, roles, units and facts judged against the best-matching sentences."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.errors import ModelError
+from briefing.records import Article, Summary, SummarySentence
+from briefing.summarize.guard import check_summaries
+from briefing.summarize.guard.consistency import (
+    HAND_FEATURES,
+    MODEL_PATH,
+    MODEL_SHA256,
+    load_consistency_model,
+)
+from briefing.summarize.guard.facts import ArticleFacts, number_facts
+from briefing.summarize.guard.rules import negation_problem, role_problem, unit_problem
+from briefing.summarize.guard.structure import load_parser_model, parse_structures
+from tests.conftest import make_article
+
+ARTICLE = [
+    "Police arrested a 24-year-old man in Leeds on Friday after a break-in at a jewellery shop.",
+    "Federer beat Nadal in the final at Wimbledon on Sunday.",
+    "The new bridge is 198 metres long and opened in March.",
+    "The storm killed 12 people along the coast, officials said.",
+    "Rescue teams worked for 27 hours to reach the villages cut off by the floods.",
+    "The mayor thanked volunteers who cleared the roads.",
+]
+
+
+@pytest.fixture(scope="module")
+def parser() -> Any:
+    nlp = load_parser_model()
+    assert nlp is not None, "spaCy's en_core_web_sm is a core dependency"
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return make_article(ARTICLE, title="Storm and arrests")
+
+
+def check(article: Article, text: str, encoder: Any, parser: Any, model: Any = False):
+    summary = Summary(article.id, (SummarySentence(text, ()),), "abstractive", "fake")
+    [(_evidence, [result], _vectors)] = check_summaries([article], [summary], encoder, parser=parser, model=model)
+    return result
+
+
+def structure(parser: Any, text: str):
+    return parse_structures(parser, [text])[0]
+
+
+def test_negation_parity_names_both_forms(parser: Any) -> None:
+    article = structure(parser, "Police arrested the man.")
+    denied = structure(parser, "Police questioned but did not arrest the man.")
+    assert negation_problem(denied, [article]) == "the article says 'arrested', not 'did not arrest'"
+    assert negation_problem(article, [structure(parser, "Police did not arrest the man.")]) is not None
+    assert negation_problem(article, [article]) is None
+
+
+def test_subject_and_object_swapped_is_a_role_problem(parser: Any) -> None:
+    said = structure(parser, "Federer beat Nadal in the final.")
+    assert role_problem(structure(parser, "Nadal beat Federer in the final."), [said]) is not None
+    assert role_problem(structure(parser, "Nadal was beaten by Federer in the final."), [said]) is None
+    assert role_problem(said, [said]) is None
+
+
+def test_a_number_bound_to_another_noun_is_a_unit_problem(parser: Any) -> None:
+    said = structure(parser, "Rescue teams worked for 27 hours.")
+    assert unit_problem(structure(parser, "The storm killed 27 people."), [said]) == (
+        "the article says '27 hours', not '27 people'"
+    )
+    assert unit_problem(structure(parser, "Teams worked 27 hours."), [said]) is None
+
+
+def test_clauses_are_split_at_relative_and_coordinated_clauses(parser: Any) -> None:
+    parsed = structure(parser, "Federer beat Nadal in the final, which officials said would be announced next week.")
+    assert len(parsed.clauses) == 2
+    assert parsed.clauses[0].startswith("Federer beat Nadal")
+    assert structure(parser, "Federer beat Nadal in the final.").clauses == ()
+
+
+def test_198m_is_read_as_metres_or_million() -> None:
+    [fact] = number_facts("The bridge is 198m long.")
+    assert not ArticleFacts.of("The new bridge is 198 metres long.").missing(fact)
+    assert not ArticleFacts.of("It cost 198 million dollars.").missing(fact)
+    assert ArticleFacts.of("It is 200 metres long.").missing(fact)
+
+
+def test_guard_flags_a_denied_fact_with_the_article_wording(article: Article, embedded_encoder, parser) -> None:
+    result = check(article, "Police did not arrest a 24-year-old man in Leeds on Friday.", embedded_encoder, parser)
+    assert not result.supported
+    assert "the article says 'arrested', not 'did not arrest'" in (result.reason or "")
+    faithful = check(article, "Police arrested a 24-year-old man in Leeds on Friday.", embedded_encoder, parser)
+    assert faithful.supported, faithful.reason
+
+
+def test_a_value_from_another_sentence_is_no_support(article: Article, embedded_encoder, parser) -> None:
+    result = check(article, "The storm killed 27 people along the coast, officials said.", embedded_encoder, parser)
+    assert not result.supported
+    assert not result.missing  # 27 is in the article, so today's rule passed it
+    assert any("27" in problem for problem in result.problems), result.problems
+
+
+def test_a_role_swap_is_flagged(article: Article, embedded_encoder, parser) -> None:
+    result = check(article, "Nadal beat Federer in the final at Wimbledon on Sunday.", embedded_encoder, parser)
+    assert not result.supported
+    assert "object of 'beat'" in (result.reason or "")
+
+
+def test_names_in_lowercased_text_and_at_sentence_start_are_checked(article: Article, embedded_encoder, parser) -> None:
+    lowered = check(article, "john smith thanked volunteers who cleared the roads.", embedded_encoder, parser)
+    assert any("john smith" in p for p in lowered.problems), lowered.problems
+    started = check(article, "Hamilton thanked volunteers who cleared the roads.", embedded_encoder, parser)
+    assert any("hamilton" in p for p in started.problems), started.problems
+
+
+def test_without_a_parser_the_word_level_rules_still_run(article: Article, embedded_encoder) -> None:
+    result = check(article, "The storm killed 27 people along the coast, officials said.", embedded_encoder, None)
+    assert not result.supported and any("'27'" in problem for problem in result.problems)
+
+
+def test_the_shipped_classifier_is_verified_and_matches_the_features(tmp_path: Path) -> None:
+    model = load_consistency_model()
+    assert model is not None, "consistency_model.json is shipped with the package"
+    assert hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest() == MODEL_SHA256
+    assert model.weights.shape == model.mean.shape == (len(HAND_FEATURES) + 2 * 384,)
+    assert 0.0 < model.threshold < 1.0
+    tampered = tmp_path / "consistency_model.json"
+    tampered.write_bytes(MODEL_PATH.read_bytes().replace(b'"bias":', b'"bias": '))
+    with pytest.raises(ModelError, match="sha256"):
+        load_consistency_model(tampered)
+
+
+def test_the_classifier_decides_and_explains(article: Article, embedded_encoder, parser) -> None:
+    result = check(
+        article, "Police did not arrest a 24-year-old man in Leeds on Friday.", embedded_encoder, parser, True
+    )
+    assert result.score is not None and not result.supported
+    assert "did not arrest" in (result.reason or "")
+    faithful = check(article, "Federer beat Nadal in the Wimbledon final on Sunday.", embedded_encoder, parser, True)
+    assert faithful.supported, faithful.reason
