@@ -24,13 +24,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 GOOD_ARTICLES = REPO / "tests" / "data" / "cnn_sample.jsonl"
 DATE = "2026-01-01"
 FIFTY_MB = 50 * 1024 * 1024
@@ -42,6 +43,7 @@ class Case:
     sources: list[str]
     extra: list[str] = field(default_factory=list)
     in_batch: bool = True  # also part of the "all together with a good article" run
+    prepare: Callable[[Path], None] | None = None  # makes the run's output folder hostile first (given OUT)
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,14 @@ def make_cases(work: Path, server: str) -> list[Case]:
             ["--model", wrong_kind_gguf(work / "clip.gguf"), *abstractive],
             in_batch=False,
         ),
+        *environment_cases(work, server),
     ]
+
+
+def environment_cases(work: Path, server: str) -> list[Case]:
+    from bench.hostile_environment import environment_cases as cases
+
+    return cases(work, server)
 
 
 # --- a local server for the URL cases ------------------------------------------------------------------------------
@@ -258,6 +267,24 @@ class Hostile(BaseHTTPRequestHandler):
         elif self.path == "/loop":
             self.send_response(302)
             self.send_header("Location", "/loop")
+            self.end_headers()
+        elif self.path == "/feed":
+            host = f"http://127.0.0.1:{self.server.server_address[1]}"
+            feed = (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>Teaser</title>'
+                f"<link>{host}/admin</link><description>Only the first lines…</description></item></channel></rss>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+        elif self.path == "/no-location":
+            self.send_response(304)
+            self.end_headers()
+        elif self.path == "/long-reason":
+            self.send_response_only(404, "x" * 50_000)
+            self.send_header("Content-Length", "0")
             self.end_headers()
         elif self.path == "/hang":
             time.sleep(120)
@@ -293,8 +320,12 @@ def hostile_server() -> Iterator[str]:
 # --- running -------------------------------------------------------------------------------------------------------
 
 
-def run_cli(sources: list[str], extra: list[str], work: Path, name: str) -> Outcome:
+def run_cli(
+    sources: list[str], extra: list[str], work: Path, name: str, prepare: Callable[[Path], None] | None = None
+) -> Outcome:
     out_dir = work / "out" / name
+    if prepare is not None:
+        prepare(out_dir)
     command = [
         sys.executable,
         "-m",
@@ -347,7 +378,9 @@ def said(outcome: Outcome, limit: int = 3) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", type=Path, help="keep the generated inputs, outputs and logs in this folder")
-    parser.add_argument("--only", help="run only the cases whose label contains this text")
+    parser.add_argument(
+        "--only", action="append", help="run only the cases whose label contains this text (repeat for several)"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="briefing-bad-inputs-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -357,9 +390,9 @@ def main() -> None:
             print("| input | exit | what briefing says (stderr) | s | peak MB |")
             print("|---|---:|---|---:|---:|")
             for number, case in enumerate(cases):
-                if args.only and args.only.lower() not in case.label.lower():
+                if args.only and not any(text.lower() in case.label.lower() for text in args.only):
                     continue
-                outcome = run_cli(case.sources, case.extra, work, f"case-{number:02d}")
+                outcome = run_cli(case.sources, case.extra, work, f"case-{number:02d}", case.prepare)
                 print(
                     f"| {case.label} | {outcome.exit_code} | {said(outcome)} | {outcome.seconds:.1f} | "
                     f"{outcome.peak_mb:.0f} |",

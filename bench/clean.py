@@ -1,124 +1,230 @@
-"""Benchmark the cleaner on the article-extraction development pages, next to anchors measured in the same run.
+"""Benchmark the cleaner on every input kind a user has, next to anchors measured in the same run.
 
-    python bench/clean.py [--data ../shared/data/extraction] [--limit N]
+    python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets]
 
-For each page of `<data>/ground-truth.json`, the plain-text dump `<data>/text/<key>.txt` and the HTML
-`<data>/html/<key>.html.gz` are cleaned and the kept body is scored against the human-marked `articleBody` with
-word-shingle precision / recall / F1 (`briefing/clean/shingles.py`: `\\w+` tokens, 4-word shingles compared as
-multisets, per-page precision and recall averaged over pages, as the ScrapingHub benchmark does).
+Sections (each table carries its anchors; speeds are CPU time of the cleaning call alone, one core):
+1. Plain-text articles (`bench/plain_articles.py`): 120 dev CNN/DailyMail and BBC articles saved as .txt in three
+   layouts: refused, lead sentence kept, word recall. Anchor: the raw text.
+2. JSON record text with page furniture: the Multi-News dev records (real exports) are cleaned as records; furniture
+   phrases left (media-player, image-caption, credit, embed-widget lines) and the words of prose lines kept.
+3. `extraction/` (61 dev pages of the ScrapingHub benchmark): word 4-shingle P/R/F1 against the human-marked
+   `articleBody` (`briefing/clean/shingles.py`, per-page averages), the plain-text dump and the HTML of each page.
+   The first six rows are the rows this benchmark printed before; the others are anchors added with them.
+4. `extraction-trafilatura/` (883 pages, many languages and site kinds): trafilatura's snippet scoring (every
+   must-keep snippet found is a true positive, every must-drop snippet found a false positive).
 
-Rows:
-- text dumps: the raw dump (no cleaning), jusText on the dump's lines (each line a <p>, English stoplist), ours;
-- HTML: trafilatura `extract()` with its defaults, trafilatura without comments, ours.
-Time is CPU time per page of the cleaning call alone (one core; reading files is not counted).
+"briefing (ours)" on HTML is the whole product path: the block model, trafilatura with fallbacks and readability-lxml
+as candidates, the most agreed one kept (`briefing/clean/candidates.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import html
 import json
+import re
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections import Counter
 from pathlib import Path
 
-from briefing.clean import clean
-from briefing.clean.shingles import CorpusScore, score_corpus, score_page
-from briefing.errors import SourceError
-from briefing.records import RawDocument
+# This checkout's `briefing` and the bench helpers, whatever copy of the package the environment has installed.
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from extractors import (  # noqa: E402
+    Extractor,
+    SnippetScore,
+    justext_html,
+    justext_lines,
+    ours,
+    raw,
+    readability_lxml,
+    trafilatura_default,
+    trafilatura_fast,
+    trafilatura_no_comments,
+)
+from plain_articles import plain_cases, score_plain  # noqa: E402
+
+from briefing.clean import clean  # noqa: E402
+from briefing.clean.shingles import CorpusScore, score_corpus, score_page  # noqa: E402
+from briefing.errors import SourceError  # noqa: E402
+from briefing.records import RawDocument  # noqa: E402
+
+FURNITURE_PHRASES = re.compile(
+    r"Media playback is unsupported|Image copyright|Image caption|Media caption|Copy this code|/Getty Images|"
+    r"Getty Images /|^Advertisement$|^Play Facebook$|^Google Plus$",
+    re.MULTILINE,
+)
+_WORD = re.compile(r"\w+")
 
 
-def ours(kind: str) -> Callable[[str, str | None], str]:
-    def run(content: str, url: str | None) -> str:
-        try:
-            article = clean(RawDocument(source="bench", content=content, kind=kind, url=url))  # type: ignore[arg-type]
-        except SourceError:
-            return ""
-        return "\n".join(article.sentences)
-
-    return run
-
-
-def raw_dump(content: str, url: str | None) -> str:
-    return content
-
-
-def justext_lines(content: str, url: str | None) -> str:
-    import justext
-
-    lines = [line for line in content.splitlines() if line.strip()]
-    markup = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines) + "</body></html>"
-    paragraphs = justext.justext(markup.encode("utf-8"), justext.get_stoplist("English"))
-    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
-
-
-def trafilatura_default(content: str, url: str | None) -> str:
-    import trafilatura
-
-    return trafilatura.extract(content, url=url) or ""
-
-
-def trafilatura_no_comments(content: str, url: str | None) -> str:
-    import trafilatura
-
-    return trafilatura.extract(content, url=url, include_comments=False) or ""
-
-
-def measure(
-    name: str, method: Callable[[str, str | None], str], pages: list[tuple[str, str, str | None]]
-) -> tuple[str, CorpusScore, float]:
-    scores = []
+def _timed(method: Extractor, items: list[tuple[str, str | None]]) -> tuple[list[str], float]:
+    """Outputs and CPU seconds per item; the first call is a warm-up (imports, model loading) and not counted."""
+    outputs = []
     cpu = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        method(pages[0][1], pages[0][2])  # warm-up: imports and model loading are not per-page costs
-        for gold, content, url in pages:
+        method(*items[0])
+        for content, url in items:
             started = time.process_time()
-            extracted = method(content, url)
+            outputs.append(method(content, url))
             cpu += time.process_time() - started
-            scores.append(score_page(gold, extracted))
-    return name, score_corpus(scores), cpu / len(pages)
+    return outputs, cpu / max(1, len(items))
+
+
+def _rate(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} | {1 / seconds:.0f}" if seconds > 0 else "0.0 | -"
+
+
+def plain_section(data: Path) -> None:
+    cases = plain_cases(data)
+
+    def ours_plain(content: str) -> tuple[str, str] | None:
+        try:
+            article = clean(RawDocument("bench.txt", content, "text"))
+        except SourceError:
+            return None
+        return article.title, "\n".join(article.sentences)
+
+    print(f"## Plain-text articles: {len(cases)} dev articles (CNN/DailyMail, BBC) in three layouts")
+    print()
+    print("| method | refused | lead kept | word recall | ms/article (CPU) | articles/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, method in (("raw text (anchor)", lambda text: ("", text)), ("briefing (ours)", ours_plain)):
+        started = time.process_time()
+        score = score_plain(cases, method)
+        seconds = (time.process_time() - started) / len(cases)
+        print(
+            f"| {name} | {score.refused} | {score.lead_kept}/{score.articles} | {score.word_recall:.3f} "
+            f"| {_rate(seconds)} |"
+        )
+    print()
+
+
+def records_section(data: Path) -> None:
+    path = data / "multidoc" / "multi_news_dev.jsonl"
+    texts = [text for line in path.open(encoding="utf-8") for text in json.loads(line)["articles"]]
+
+    def ours_record(content: str, url: str | None) -> str:
+        try:
+            return "\n".join(clean(RawDocument("bench.jsonl", content, "record")).sentences)
+        except SourceError:
+            return ""
+
+    print(f"## JSON record text: {len(texts)} exported Multi-News dev records")
+    print()
+    print("| method | furniture phrases left | prose words kept | records refused | ms/record (CPU) |")
+    print("|---|---:|---:|---:|---:|")
+    prose = [" ".join(line.split()) for text in texts for line in text.split("\n") if _is_prose_line(line)]
+    wanted = Counter(word for line in prose for word in _WORD.findall(line.lower()))
+    for name, method in (("raw record text (anchor)", raw), ("briefing (ours)", ours_record)):
+        outputs, seconds = _timed(method, [(text, None) for text in texts])
+        left = sum(len(FURNITURE_PHRASES.findall("\n".join(output.split("\n")))) for output in outputs)
+        found = Counter(word for output in outputs for word in _WORD.findall(output.lower()))
+        recall = sum((wanted & found).values()) / max(1, sum(wanted.values()))
+        refused = sum(1 for output in outputs if not output)
+        print(f"| {name} | {left} | {recall:.3f} | {refused} | {seconds * 1000:.1f} |")
+    print()
+
+
+def _is_prose_line(line: str) -> bool:
+    """A line of 12+ words ending a sentence, not opened by a caption or player label: article prose."""
+    text = line.strip()
+    return len(text.split()) >= 12 and text[-1:] in '.!?"”' and not FURNITURE_PHRASES.search(text)
+
+
+def extraction_section(data: Path, limit: int) -> None:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[: limit or None]
+    golds = [truth[key]["articleBody"] for key in keys]
+    urls = [truth[key].get("url") for key in keys]
+    dumps = [(data / "text" / f"{key}.txt").read_text(encoding="utf-8") for key in keys]
+    pages = [
+        gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace") for key in keys
+    ]
+    rows: list[tuple[str, str, CorpusScore, float, int]] = []
+    for kind, name, method, contents in (
+        ("text dump", "raw dump (no cleaning)", raw, dumps),
+        ("text dump", "jusText on the dump's lines", justext_lines, dumps),
+        ("text dump", "briefing (ours)", ours("text"), dumps),
+        ("HTML", "trafilatura extract(), defaults", trafilatura_default, pages),
+        ("HTML", "trafilatura, include_comments=False", trafilatura_no_comments, pages),
+        ("HTML", "briefing (ours)", ours("html"), pages),
+        ("HTML", "trafilatura fast=True (no fallbacks)", trafilatura_fast, pages),
+        ("HTML", "readability-lxml", readability_lxml, pages),
+        ("HTML", "jusText", justext_html, pages),
+    ):
+        outputs, seconds = _timed(method, list(zip(contents, urls, strict=True)))
+        scores = [score_page(gold, output) for gold, output in zip(golds, outputs, strict=True)]
+        below = sum(1 for score in scores if score.f1 < 0.5)
+        rows.append((kind, name, score_corpus(scores), seconds, below))
+    print(f"## Word-shingle P/R/F1 against the gold article body, {len(keys)} pages of {data}")
+    print()
+    print("| input | method | precision | recall | F1 | pages F1<0.5 | ms/page (CPU) | pages/s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for kind, name, score, seconds, below in rows:
+        print(
+            f"| {kind} | {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} | {below} "
+            f"| {_rate(seconds)} |"
+        )
+    print()
+
+
+def snippets_section(data: Path, limit: int) -> None:
+    evaluation = json.loads((data / "evaldata.json").read_text(encoding="utf-8"))
+    items = sorted(evaluation.items())[: limit or None]
+    pages = [
+        (gzip.decompress((data / "html" / entry["file"]).read_bytes()).decode("utf-8", "replace"), url)
+        for url, entry in items
+    ]
+    print(f"## Must-keep / must-drop snippets, {len(items)} pages of {data}")
+    print()
+    print("| method | precision | recall | F1 | ms/page (CPU) | pages/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, method in (
+        ("raw HTML text (anchor: everything kept)", _all_text),
+        ("trafilatura extract(), defaults (with fallbacks)", trafilatura_default),
+        ("trafilatura fast=True (no fallbacks)", trafilatura_fast),
+        ("readability-lxml", readability_lxml),
+        ("jusText", justext_html),
+        ("briefing (ours)", ours("html")),
+    ):
+        outputs, seconds = _timed(method, pages)
+        score = SnippetScore()
+        for output, (_, entry) in zip(outputs, items, strict=True):
+            score.add(output, entry["with"], entry["without"])
+        print(f"| {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} | {_rate(seconds)} |")
+    print()
+
+
+def _all_text(content: str, url: str | None) -> str:
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(content).text_content()
+    except Exception:  # an empty or unparseable page
+        return ""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/extraction"))
-    parser.add_argument("--limit", type=int, default=0, help="use only the first N pages (0: all)")
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N pages of each page set (0: all)")
+    parser.add_argument("--no-snippets", action="store_true", help="leave out extraction-trafilatura/ (883 pages)")
     args = parser.parse_args(argv)
-    truth_path = args.data / "ground-truth.json"
-    if not truth_path.exists():
-        print(f"no ground-truth.json under {args.data}", file=sys.stderr)
+    if not (args.data / "extraction" / "ground-truth.json").exists():
+        print(f"no extraction/ground-truth.json under {args.data}", file=sys.stderr)
         return 1
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    keys = sorted(truth)[: args.limit or None]
-    dumps, pages_html = [], []
-    for key in keys:
-        gold, url = truth[key]["articleBody"], truth[key].get("url")
-        dumps.append((gold, (args.data / "text" / f"{key}.txt").read_text(encoding="utf-8"), url))
-        markup = gzip.decompress((args.data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
-        pages_html.append((gold, markup, url))
-
-    rows = [
-        ("text dump", *measure("raw dump (no cleaning)", raw_dump, dumps)),
-        ("text dump", *measure("jusText on the dump's lines", justext_lines, dumps)),
-        ("text dump", *measure("briefing (ours)", ours("text"), dumps)),
-        ("HTML", *measure("trafilatura extract(), defaults", trafilatura_default, pages_html)),
-        ("HTML", *measure("trafilatura, include_comments=False", trafilatura_no_comments, pages_html)),
-        ("HTML", *measure("briefing (ours)", ours("html"), pages_html)),
-    ]
-    print(f"Word-shingle P/R/F1 against the gold article body, {len(keys)} pages of {args.data}")
+    print(
+        "Speeds are CPU time of the cleaning call on one core; the machine may be shared, so compare rows of one run."
+    )
     print()
-    print("| input | method | precision | recall | F1 | ms/page (CPU) | pages/s |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for kind, name, score, seconds in rows:
-        rate = 1 / seconds if seconds > 0 else float("inf")
-        print(
-            f"| {kind} | {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} "
-            f"| {seconds * 1000:.1f} | {rate:.0f} |"
-        )
+    plain_section(args.data)
+    records_section(args.data)
+    extraction_section(args.data / "extraction", args.limit)
+    if not args.no_snippets:
+        snippets_section(args.data / "extraction-trafilatura", args.limit)
     return 0
 
 

@@ -45,7 +45,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from consistency_sets import check_examples, flags, load_corruption_set
 from corruptions import CORRUPTIONS
 from devsets import BBC_NEWS, CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
-from misattribution import run_wire_copies
 
 from briefing.config import Device, GuardMode, Method, Settings
 from briefing.records import Summary, SummarySentence
@@ -279,17 +278,6 @@ def run_corruption_benchmark(args: argparse.Namespace) -> None:
             print(f"- missed {kind}: {text}")
         for text, reason in flagged_true[: args.examples]:
             print(f"- true, flagged: {text}\n  -> {reason}")
-    if args.wire:
-        items, _ = load_dev_set(args.data / CNN_DAILYMAIL, limit=60)
-        result = run_wire_copies(items, 15, Settings(sentences=args.sentences))
-        shown = "not reported by this compose stage" if result.disagreements is None else result.disagreements
-        print(
-            f"\nthree wire copies: {result.articles} articles x 3 copies; {result.misattributed} of "
-            f"{result.citations} citations misattributed; {result.changed_values} values differ, disagreements "
-            f"reported: {shown}"
-        )
-        for example in result.examples:
-            print(f"- {example}")
 
 
 def run_calibration(args: argparse.Namespace) -> None:
@@ -367,11 +355,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026, help="corruption seed")
     parser.add_argument("--cnn", type=int, default=30, help="held-out CNN/DailyMail articles to corrupt")
     parser.add_argument("--bbc", type=int, default=20, help="held-out BBC articles to corrupt (0: none)")
-    parser.add_argument("--no-wire", dest="wire", action="store_false", help="skip the three-wire-copies count")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )
     parser.add_argument("--reuse", action="store_true", help="guard the generations saved in --raw-dir again")
+    parser.add_argument("--no-attribution", action="store_true", help="skip the three-wire-copies misattribution count")
     args = parser.parse_args()
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if args.calibrate:
@@ -380,6 +368,11 @@ def main() -> None:
         run_benchmark(args)
     else:
         run_corruption_benchmark(args)
+        if not args.no_attribution:  # issue 11: misattributed citations when merging sources (bench/attribution.py)
+            import attribution
+
+            print("\n## Misattributed citations: three wire copies of 15 articles, one number changed per copy\n")
+            attribution.main(["--data", str(args.data / CNN_DAILYMAIL)])
 
 
 if __name__ == "__main__":

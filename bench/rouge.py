@@ -21,6 +21,10 @@ Every system picks from the same sentences: the `Article` that `briefing` itself
   warm: the encoder is loaded and has run once before the clock starts; wall clock, so the machine's load average
   is printed with it. Model load is timed separately: imports, sha256 check of the weights, load (+ quantization).
 - The last lines count the articles for which the int8 and float32 encoders lead to the same sentences.
+- Per-fold gains: each dev set's articles are cut into FOLDS folds (fixed seed, the same folds for every system), and
+  the shipped default's ROUGE-1 gain over Lead-3 is printed per fold: the default must be at least Lead-3 in every
+  fold of every set. Beside it, the held-out per-fold gains that `scripts/train_scorer.py` recorded for the rule it
+  fitted, and whether that rule was adopted (it is shipped only when it gains in every fold on every set).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from briefing.text import split_sentences
 
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 BOOTSTRAP_RESAMPLES = 2000
+FOLDS = 5
 
 Picker = Callable[[Sequence[Article]], list[list[str]]]
 
@@ -124,6 +129,30 @@ def bootstrap_gain(ours_r1: np.ndarray, lead_r1: np.ndarray) -> tuple[float, flo
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def fold_gains(ours_r1: np.ndarray, lead_r1: np.ndarray) -> list[float]:
+    """Mean ROUGE-1 gain per fold of articles (a fixed random split, so every system sees the same folds)."""
+    order = np.random.default_rng(0).permutation(len(ours_r1))
+    return [float((ours_r1[part] - lead_r1[part]).mean()) for part in np.array_split(order, FOLDS) if len(part)]
+
+
+def trained_rule_note() -> str:
+    """What scripts/train_scorer.py recorded of the rule it fitted: held-out gains per fold, and the decision."""
+    import json
+
+    from briefing.summarize.extractive import SCORER_PATH
+
+    data = json.loads(SCORER_PATH.read_text(encoding="utf-8"))
+    per_fold = data.get("cross_validation", {}).get("rouge1_gain_per_fold", {})
+    lines = [f"Trained rule (scripts/train_scorer.py, {data.get('trained')}): adopted = {data.get('adopted')}."]
+    for name, gains in per_fold.items():
+        losing = sum(g <= 0 for g in gains)
+        lines.append(
+            f"  {name}: held-out ROUGE-1 gain per fold min {min(gains):+.2f} / mean {np.mean(gains):+.2f} / "
+            f"max {max(gains):+.2f}; {losing} of {len(gains)} folds without a gain"
+        )
+    return "\n".join(lines)
+
+
 def time_model_load() -> dict[str, float]:
     """Seconds for: importing torch + transformers, the weights' sha256 check, loading int8, loading float32."""
     timings: dict[str, float] = {}
@@ -158,12 +187,16 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="folder holding summarization/")
     parser.add_argument("--limit", type=int, default=None, help="first N records of each dev set")
     parser.add_argument("--sentences", type=int, default=3, help="sentences per summary (default 3)")
+    parser.add_argument(
+        "--quick", action="store_true", help="Lead-3 and the shipped default only (no LexRank, no int8, no load timing)"
+    )
     args = parser.parse_args()
 
     load_at_start = os.getloadavg()[0]
-    load_seconds = time_model_load()
+    load_seconds = {} if args.quick else time_model_load()
     count = args.sentences
     notes: list[str] = []
+    fold_rows: list[tuple[str, list[float]]] = []
     lines = [
         f"| dev set | system | R-1 | R-2 | R-L | R-Lsum | Δ R-1 vs Lead-{count} (95% CI) | Δ R-2 | articles/s |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -176,10 +209,12 @@ def main() -> None:
         print(f"{set_name}: {len(articles)} articles…", file=sys.stderr, flush=True)
         results = [
             run_system(f"Lead-{count}", partial(lead, count=count), items),
-            run_system("LexRank (sumy)", partial(lexrank, count=count), items),
             run_system("**ours** (extractive, float32 encoder)", partial(ours, count=count, quantize=False), items),
-            run_system("ours with the int8 encoder", partial(ours, count=count, quantize=True), items),
         ]
+        if not args.quick:
+            results[1:1] = [run_system("LexRank (sumy)", partial(lexrank, count=count), items)]
+            results.append(run_system("ours with the int8 encoder", partial(ours, count=count, quantize=True), items))
+        shipped = results[-2] if not args.quick else results[1]
         baseline = results[0].scores
         for result in results:
             means = result.scores.mean(axis=0)
@@ -193,12 +228,24 @@ def main() -> None:
                 f"| {set_name} ({len(articles)}) | {result.name} | {means[0]:.2f} | {means[1]:.2f} | {means[2]:.2f} "
                 f"| {means[3]:.2f} | {delta} | {delta2} | {_rate(len(articles), result.seconds)} |"
             )
-        same = sum(a == b for a, b in zip(results[2].summaries, results[3].summaries, strict=True))
-        notes.append(f"{set_name}: float32 and int8 encoders pick the same sentences for {same} of {len(articles)}.")
+        if not args.quick:
+            same = sum(a == b for a, b in zip(results[2].summaries, results[3].summaries, strict=True))
+            notes.append(
+                f"{set_name}: float32 and int8 encoders pick the same sentences for {same} of {len(articles)}."
+            )
+        fold_rows.append((set_name, fold_gains(shipped.scores[:, 0], baseline[:, 0])))
     print("\n".join(lines))
+    print(f"\nShipped default, ROUGE-1 gain over Lead-{count} per fold ({FOLDS} folds by article, seed 0):\n")
+    print("| dev set | " + " | ".join(f"fold {k + 1}" for k in range(FOLDS)) + " | every fold ≥ 0 |")
+    print("|---|" + "---:|" * FOLDS + "---|")
+    for set_name, gains in fold_rows:
+        cells = " | ".join(f"{g:+.2f}" for g in gains)
+        print(f"| {set_name} | {cells} | {'yes' if min(gains) >= -1e-9 else '**no**'} |")
+    print("\n" + trained_rule_note())
     print(f"\n{count} sentences per summary; ROUGE F1 x100 (rouge-score, stemming). Torch threads: {_threads()}.")
     print(f"Load average (1 min) at start / end: {load_at_start:.2f} / {os.getloadavg()[0]:.2f}.")
-    print("Model load: " + ", ".join(f"{what} {seconds:.2f} s" for what, seconds in load_seconds.items()) + ".")
+    if load_seconds:
+        print("Model load: " + ", ".join(f"{what} {seconds:.2f} s" for what, seconds in load_seconds.items()) + ".")
     print("\n".join(notes))
 
 

@@ -25,3 +25,8 @@ class ModelError(BriefingError):
 
 class ConfigError(BriefingError):
     """Settings that cannot work together, caught before any work starts."""
+
+
+class OutputError(BriefingError):
+    """An output file could not be written (no folder, a folder in the way, a full disk); the message says what
+    was kept."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from briefing.config import Settings
+from briefing.config import OPENAI_PREFIX, Settings
 
 if TYPE_CHECKING:
     from briefing.encoder.sentence_encoder import SentenceEncoder
-    from briefing.summarize.generative import GenerativeModel
+    from briefing.summarize.base import TextGenerator
 
 _NOT_LOADED: Any = object()
 
@@ -30,7 +30,7 @@ class RunModels:
         encoder: SentenceEncoder | None = None,
         ner: Any = _NOT_LOADED,
         parser: Any = _NOT_LOADED,
-        generator: GenerativeModel | None = None,
+        generator: TextGenerator | None = None,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
@@ -66,8 +66,13 @@ class RunModels:
         return self._parser
 
     @property
-    def generator(self) -> GenerativeModel:
-        """The generative model named by `--model` (abstractive and hybrid methods)."""
+    def generator(self) -> TextGenerator:
+        """The generative model named by `--model` (abstractive and hybrid methods): loaded here, or the
+        OpenAI-compatible server at `--endpoint` for `--model openai:NAME`."""
+        if self._generator is None and self.settings.model.startswith(OPENAI_PREFIX):
+            from briefing.summarize.openai_server import connect_server
+
+            self._generator = connect_server(self.settings)
         if self._generator is None:
             from briefing.summarize.generative import load_generative
 

@@ -69,8 +69,13 @@ def progress_bars(enabled: bool = True, console: Any = None) -> Iterator[Progres
     if not console.is_terminal:
         yield NO_PROGRESS
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    columns += (TimeElapsedColumn(),)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with RichProgress(*columns, console=console, transient=True) as bars:
         reporter = _RichProgress(bars)
         yield reporter

@@ -36,11 +36,12 @@ class Article:
     title: str
     sentences: tuple[str, ...]
     url: str | None = None
-    published: str | None = None  # ISO date (YYYY-MM-DD) when known
+    published: dt.date | None = None  # the day it was published, when known
     author: str | None = None
     site: str | None = None
     language: str | None = None
     truncated: bool = False  # body stops mid-sentence or on "…": an excerpt, not the whole story
+    dateline: str | None = None  # "DARA, Afghanistan": the place line opening the body (it stays in the text too)
 
     @property
     def text(self) -> str:
@@ -92,7 +93,7 @@ class Source:
     source: str
     url: str | None = None
     site: str | None = None
-    published: str | None = None
+    published: dt.date | None = None
     author: str | None = None
     story_id: str | None = None  # the Story (or Also-noted item) this article was grouped into
     quoted_in: tuple[str, ...] = ()  # BriefSentence.id values that cite this source, in reading order
@@ -108,6 +109,26 @@ class BriefSentence:
     id: str = ""  # unique in the brief, usable as an HTML anchor: "s2-1" (story 2, sentence 1), "bluf-1", "also-3"
     story_id: str | None = None  # the Story this sentence belongs to or points at (bottom line, Also noted)
     label: str | None = None  # a short lead-in shown before the text: the story headline in Also noted
+    reason: str | None = None  # for a flagged sentence: why the faithfulness guard could not tie it to its source
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One value of a disputed fact and the sources that state it."""
+
+    value: str  # as the sources write it: "27", "did not arrest", "Tuesday"
+    sources: tuple[int, ...]  # Source.number values
+    sentence: str  # the sentence of the first of them that says it
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources of one story that say the same thing with different values ("Sources differ")."""
+
+    kind: Literal["number", "date", "negation", "name", "role"]
+    about: str  # the shared words that say what is disputed: "people were killed"
+    readings: tuple[Reading, ...]  # at least two, in source-number order
+    sentence_id: str  # the brief sentence it qualifies (that sentence cites only the sources of its own reading)
 
 
 @dataclass(frozen=True)
@@ -124,9 +145,10 @@ class Story:
     truncated: bool = False
     rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
     score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.compose.ranking)
-    published: str | None = None  # latest ISO date among its sources, when known
-    previously_briefed: str | None = None  # ISO date of the earlier brief that covered it (status "update")
+    published: dt.date | None = None  # the latest day among its sources, when known
+    previously_briefed: dt.date | None = None  # the day of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
+    disagreements: tuple[Disagreement, ...] = ()  # where its sources state different values for the same thing
 
 
 @dataclass(frozen=True)
@@ -138,6 +160,36 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class InputRecord:
+    """One input article of a brief: where it came from and the sha256 of the cleaned text the brief was built on."""
+
+    source: str
+    id: str
+    title: str = ""
+    sha256: str = ""
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made a brief: versions, models and their weight hashes, settings, timings, and every input."""
+
+    briefing_version: str = ""
+    generated_at: str | None = None  # ISO timestamp, UTC
+    seconds: float | None = None  # wall time of the run, when measured
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per compose step
+    model: str = ""  # the summarizer's model as given (--model)
+    method: str = ""  # extractive, abstractive or hybrid
+    weights_sha256: str | None = None  # the summarizer's weights, when they are one file
+    models: dict[str, Any] = field(default_factory=dict)  # summarizer, encoder and NER: names and weight hashes
+    parameters: dict[str, Any] = field(default_factory=dict)  # the settings and constants that shaped the brief
+    history: dict[str, Any] = field(default_factory=dict)  # what the history of earlier briefs contributed
+    intake: dict[str, Any] = field(default_factory=dict)  # what --window and --lang left out (briefing.window)
+    packages: dict[str, str | None] = field(default_factory=dict)  # versions of the packages that did the work
+    inputs: tuple[InputRecord, ...] = ()
+
+
+@dataclass(frozen=True)
 class Brief:
     date: dt.date
     title: str
@@ -146,4 +198,37 @@ class Brief:
     bottom_line: tuple[BriefSentence, ...] = ()
     also_noted: tuple[BriefSentence, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    provenance: dict[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """`briefing verify`: a summary to check against its sources (cleaned articles)."""
+
+    id: str
+    sources: tuple[Article, ...]
+    summary: tuple[str, ...]  # its sentences
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a source says what a checked sentence says: `source` and `sentence` count from 1."""
+
+    source: int
+    sentence: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    text: str
+    supported: bool
+    reason: str | None  # why it is not supported; None when it is
+    score: float  # the encoder similarity of its best-matching source sentence
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    id: str
+    sentences: tuple[SentenceVerdict, ...]

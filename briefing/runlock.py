@@ -7,13 +7,18 @@ the first and says so on stderr; after `wait_seconds` it gives up with a one-lin
 dies, even by SIGKILL: a killed run never leaves a stale lock behind, only an unlocked file that the next run reuses.
 
 Holding the lock is also what makes it safe to delete temp files that a killed run left in the day folder.
+
+The lock file is opened with O_NOFOLLOW and refused when it is a symlink or not a regular file: a symlink planted
+in a shared output folder would otherwise have the file it points at truncated and overwritten with our pid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -64,7 +69,7 @@ def _acquire(lock_path: Path, day_folder: Path, wait_seconds: float, on_wait: Ca
     deadline = time.monotonic() + wait_seconds
     told = False
     while True:
-        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        descriptor = _open_lock_file(lock_path)
         if _try_lock(descriptor):
             # The holder before us may have deleted the file after we opened it: then we locked an orphan inode
             # that nobody else can see, and must start over on the file that is there now.
@@ -85,6 +90,23 @@ def _acquire(lock_path: Path, day_folder: Path, wait_seconds: float, on_wait: Ca
             on_wait(f"another briefing run{holder} is writing {day_folder}; waiting (up to {wait_seconds:g} s)…")
             told = True
         time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def _open_lock_file(lock_path: Path) -> int:
+    """The lock file, created if missing, never through a symlink (O_NOFOLLOW) and never a FIFO or device."""
+    if lock_path.is_symlink():
+        raise RunLockError(f"{lock_path}: the lock file is a symlink; refusing to follow it (remove it)")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(lock_path, flags, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # made a symlink since the check above
+            raise RunLockError(f"{lock_path}: the lock file is a symlink; refusing to follow it (remove it)") from None
+        raise
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise RunLockError(f"{lock_path}: the lock file is not a regular file; refusing to use it (remove it)")
+    return descriptor
 
 
 def _release(lock_path: Path, descriptor: int) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 # Tokens after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -16,18 +15,18 @@ _ABBREVIATIONS = frozenset(
         "mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon "
         "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
         "inc corp co ltd llc plc bros dept univ assn ave blvd rd est no vol fig approx vs etc al "
-        "u.s u.k u.n e.g i.e a.m p.m d.c n.y l.a"
+        "u.s u.k u.n e.g i.e a.m p.m d.c n.y l.a "
+        # German, French, Spanish, Russian: "Nr. 5", "z. B.", "Mme. Dupont", "Sra. López", "г. Москва"
+        "nr bzw usw ca vgl ggf evtl inkl bspw mme mlle mgr sra srta dña dpto núm pág ee.uu г гг им ул т.е т.д др"
     ).split()
 )
 
-_BOUNDARY = re.compile(
-    r"""
-    [.!?…]+              # a sentence-ending mark
-    ['"’”)\]]*           # closing quotes or brackets belong to the sentence
-    (?=\s+['"‘“(\[]*[A-Z0-9À-Ý])  # then a gap and a capital or a digit starts the next one
-    """,
-    re.VERBOSE,
-)
+# A sentence-ending mark with the closing quotes or brackets that belong to its sentence, then a gap; whether a new
+# sentence starts after the gap is decided by the next letter (`_starts_sentence`).
+_BOUNDARY = re.compile(r"[.!?…؟۔]+['\"’”)\]»]*(?=\s+)")
+# Chinese and Japanese end a sentence with a full-width mark and no space after it: the mark alone is the boundary.
+_CJK_BOUNDARY = re.compile(r"[。！？]+[」』”’）)]*")
+_OPENERS = "'\"‘“([«¿¡„‹「『"
 _WHITESPACE = re.compile(r"\s+")
 # A paragraph opened by a dash or bullet ("— UPDATE: ...", "• Police said ..."): the mark is layout, not text.
 _LEADING_BULLET = re.compile(r"^(?:[-–—•*·]+\s+)+")
@@ -35,6 +34,19 @@ _LEADING_BULLET = re.compile(r"^(?:[-–—•*·]+\s+)+")
 
 def normalize_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
+
+
+MAX_TITLE_CHARS = 300  # a headline; a 100 KB "title" is a scraper's mistake, shown three times in a brief
+MAX_SHOWN_SENTENCE_CHARS = 1_000  # a sentence as the brief shows it; a 110 KB one would make a 650 KB brief.md
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else cut at the last space before it (a word is never split when
+    a space is near) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit * 0.8 else limit - 1].rstrip() + "…"
 
 
 def _cp1252_for_c1(code: int) -> str:
@@ -47,18 +59,14 @@ def _cp1252_for_c1(code: int) -> str:
 # C1 control characters (U+0080-U+009F) never occur in real text: they are cp1252 punctuation (dashes, curly quotes,
 # ellipsis) that an exporter decoded as latin-1. Map them back rather than dropping them, which would glue words.
 _C1_REPAIR = str.maketrans({code: _cp1252_for_c1(code) for code in range(0x80, 0xA0)})
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def repair_c1_controls(text: str) -> str:
     """Turn cp1252 punctuation mis-decoded as latin-1 C1 controls ("a\x97b") back into itself ("a—b")."""
-    return text.translate(_C1_REPAIR)
-
-
-def normalize_text(text: str) -> str:
-    """Unicode NFC, cp1252 punctuation repaired, no control characters, single spaces."""
-    text = unicodedata.normalize("NFC", repair_c1_controls(text))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return normalize_whitespace(text)
+    # str.translate with a dict table visits every character in Python-level lookups; most texts hold no C1 control,
+    # and a regex search tells so at C speed.
+    return text.translate(_C1_REPAIR) if _C1.search(text) else text
 
 
 def _ends_with_abbreviation(fragment: str) -> bool:
@@ -70,14 +78,35 @@ def _ends_with_abbreviation(fragment: str) -> bool:
     return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))
 
 
+def _starts_sentence(text: str, position: int) -> bool:
+    """After a gap at `position`: an opening quote or bracket, then a capital, a digit, or a letter of a script with
+    no capitals (Arabic, Hebrew, Chinese, Japanese, Devanagari...). A lower-case letter continues the sentence."""
+    index = position
+    while index < len(text) and (text[index].isspace() or text[index] in _OPENERS):
+        index += 1
+    if index >= len(text):
+        return False
+    char = text[index]
+    return char.isupper() or char.isdigit() or (char.isalpha() and not char.islower())
+
+
+def _cuts(paragraph: str) -> list[int]:
+    cuts = {match.end() for match in _BOUNDARY.finditer(paragraph) if _starts_sentence(paragraph, match.end())}
+    cuts.update(match.end() for match in _CJK_BOUNDARY.finditer(paragraph) if match.end() < len(paragraph))
+    return sorted(cuts)
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split paragraph text into sentences; paragraphs (blank-line or newline separated) never share a sentence."""
+    """Split paragraph text into sentences; paragraphs (blank-line or newline separated) never share a sentence.
+
+    Latin, Cyrillic and Greek text ends a sentence on . ! ? … before a capital; Arabic on . or ؟ before any letter
+    (the script has no capitals); Chinese and Japanese on 。！？ with or without a space after it."""
     sentences: list[str] = []
     for paragraph in re.split(r"\n+", text):
         paragraph = _LEADING_BULLET.sub("", normalize_whitespace(paragraph))
         if not paragraph:
             continue
-        cuts = [match.end() for match in _BOUNDARY.finditer(paragraph)]
+        cuts = _cuts(paragraph)
         pieces = [paragraph[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(paragraph)], strict=False)]
         current = ""
         for piece in filter(None, pieces):

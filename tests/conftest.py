@@ -29,6 +29,8 @@ def isolated_summary_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     monkeypatch.setenv("HF_HOME", os.environ.get("HF_HOME") or str(home_cache / "huggingface"))  # unchanged
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    # Nor may the user's own ~/.config/briefing/briefing.toml give a test its sources or options.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
 
 
 @pytest.fixture(scope="session")

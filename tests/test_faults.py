@@ -142,7 +142,7 @@ KILL_POINTS = [
 ]
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_run_killed_at_any_moment_leaves_old_or_new_brief_and_a_usable_cache(
     tmp_path: Path, articles: dict[str, Path]
@@ -201,7 +201,7 @@ def assert_one_run(folder: Path) -> None:
 # --- two runs at once ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 def test_two_runs_at_once_wait_for_each_other_and_share_the_cache(tmp_path: Path, articles: dict[str, Path]) -> None:
     out, cache_home = tmp_path / "out", tmp_path / "cache"
     env = environment(cache_home)
@@ -315,3 +315,17 @@ def test_unwritable_output_folder_is_one_line_error(tmp_path: Path) -> None:
         day_lock(not_a_folder, dt.date(2026, 1, 1)),
     ):
         pass  # pragma: no cover
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_a_symlinked_lock_file_is_refused_and_its_target_left_alone(tmp_path: Path, articles: dict[str, Path]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "precious.txt"
+    victim.write_text("do not truncate me\n")
+    (out / f".{DATE}.lock").symlink_to(victim)
+    result = run(daily_args(articles["v1"], out, "v1"), environment(tmp_path / "cache"))
+    assert result.returncode == 1
+    assert victim.read_text() == "do not truncate me\n"
+    assert "lock file is a symlink; refusing to follow it" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

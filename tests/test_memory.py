@@ -96,7 +96,7 @@ def test_entity_extraction_does_not_grow_the_spacy_vocabulary(data_dir: Path):
     sentences = tuple(_sentences(data_dir, 30))
     article = Article(id="a", source="s", title="", sentences=sentences)
     before = len(nlp.vocab.strings)
-    entities = extract_entities([article], load_entity_model())
+    entities = extract_entities([article], nlp)
     assert entities[0].mentions  # the zone does not lose what was found
     assert len(nlp.vocab.strings) == before
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from briefing.clean import clean
 from briefing.errors import SourceError
-from briefing.records import Article, Brief, BriefSentence, RawDocument, Skipped, Source, Story
+from briefing.records import Article, Brief, BriefSentence, Provenance, RawDocument, Skipped, Source, Story
 from briefing.render import OutputFormat, render
 from briefing.summarize.chunk import chunk
 from briefing.text import repair_c1_controls, split_sentences, words
@@ -354,7 +354,7 @@ def briefs(draw: st.DrawFn) -> Brief:
         stories=stories,
         sources=sources,
         skipped=skipped,
-        provenance={"briefing_version": "0", "model": draw(text), "method": "extractive", "seconds": 1.0},
+        provenance=Provenance(briefing_version="0", model=draw(text), method="extractive", seconds=1.0),
     )
 
 

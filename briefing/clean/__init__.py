@@ -1,22 +1,30 @@
 """Stage 2, clean: RawDocument -> Article. Boilerplate goes, the body is split into sentences, metadata is found.
 
 - "html": trafilatura's extraction, checked block by block by a learned model (`briefing/clean/html.py`); the
-  text-dump model takes over when trafilatura finds nothing. Metadata from meta tags, JSON-LD and htmldate.
-- "text": a scraped plain-text dump of a whole page; a learned block classifier keeps the article's lines
-  (`briefing/clean/dump.py`); the headline becomes the title, dates and bylines are read from the lines around it.
-- "record": JSON record text, already article text: only normalised.
+  text-dump model takes over when trafilatura finds nothing. That text, trafilatura's with its fallbacks and
+  readability-lxml's are compared, and the one that agrees most with the others is kept (`candidates.py`).
+  Metadata from meta tags, JSON-LD and htmldate.
+- "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
+  every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
+  learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
+  dates and bylines are read from the lines around it.
+- "record": JSON/JSONL/feed record text: article text, less its furniture lines (captions, credits, player and
+  share widgets: `briefing/clean/furniture.py`).
 
 Models are retrained with `python scripts/train_cleaner.py` (see that module).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from briefing.clean.dump import clean_dump, dump_model, select_blocks
+from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
+from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
+from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
     find_date,
@@ -25,13 +33,24 @@ from briefing.clean.metadata import (
     site_from_url,
     without_site_name,
 )
+from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
-from briefing.text import content_hash, normalize_whitespace, repair_c1_controls, split_sentences
+from briefing.shown import usable_url
+from briefing.text import (
+    MAX_TITLE_CHARS,
+    content_hash,
+    normalize_whitespace,
+    repair_c1_controls,
+    shorten,
+    split_sentences,
+)
 
 MIN_ARTICLE_WORDS = 25
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# Control characters, zero-width characters and marks (U+200B-U+200F, U+2060-U+2064, U+FEFF), soft hyphens (U+00AD)
+# and the Mongolian vowel separator: invisible, and each one splits a word for every later step.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]")
 
 
 @dataclass
@@ -49,9 +68,9 @@ def clean(document: RawDocument) -> Article:
     if document.kind == "html":
         found = _clean_html(document)
     elif document.kind == "text":
-        found = _clean_text_dump(document)
+        found = _clean_text(document)
     else:
-        found = _Found(document.title, [document.content])
+        found = _clean_record(document)
     body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
     sentences = tuple(split_sentences(body))
     word_count = _word_count(body)
@@ -64,18 +83,21 @@ def clean(document: RawDocument) -> Article:
         title = _title_from(sentences[0])
     meta = found.meta
     url = document.url or meta.get("url")
+    if url is not None and not usable_url(url):  # a page's own canonical link can be as malformed as any field
+        url = None
     site = document.site or meta.get("site") or site_from_url(url)
     return Article(
         id=content_hash(body),
         source=document.source,
-        title=without_site_name(title, site, url),
+        title=shorten(without_site_name(title, site, url), MAX_TITLE_CHARS),
         sentences=sentences,
         url=url,
-        published=_iso_date(document.published) or meta.get("date"),
+        published=_day(_iso_date(document.published) or meta.get("date")),
         author=document.author or meta.get("author"),
         site=site,
         language=meta.get("language") or guess_language(body),
         truncated=found.cut_off or is_truncated(sentences[-1]),
+        dateline=meta.get("dateline"),
     )
 
 
@@ -93,19 +115,42 @@ def _iso_date(value: str | None) -> str | None:
     return find_date(value) if value else None
 
 
-def _title_from(sentence: str, limit: int = 12) -> str:
-    words = sentence.split()
-    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+def _day(iso: str | None) -> dt.date | None:
+    """The day of an ISO date (YYYY-MM-DD, as find_date and htmldate give); anything else is undated."""
+    try:
+        return dt.date.fromisoformat(iso[:10]) if iso else None
+    except ValueError:
+        return None
 
 
-def _clean_text_dump(document: RawDocument) -> _Found:
-    selection = clean_dump(document.content, document.title)
+def _title_from(sentence: str) -> str:
+    """An untitled article's headline: its lead's main clause, compressed (never the sentence cut off with "…")."""
+    return headline_from_sentence(sentence) or " ".join(sentence.split()[:HEADLINE_WORDS])
+
+
+def _clean_record(document: RawDocument) -> _Found:
+    text = drop_furniture_lines(_normalise(document.content))
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _Found(document.title, [text], {"dateline": find_dateline(first.strip())})
+
+
+def _clean_text(document: RawDocument) -> _Found:
+    content = document.content[:MAX_DUMP_CHARS]
+    normalised = _normalise(content)
+    plain = read_plain_article(drop_furniture_lines(normalised)) if may_be_plain_article(normalised) else None
+    if plain is not None:
+        return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
+    selection = clean_dump(content, document.title)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "date": next((date for date in (find_date(line) for line in nearby) if date), None),
         "author": find_byline(nearby),
+        "dateline": find_dateline(selection.body[0]) if selection.body else None,
     }
-    return _Found(selection.title, list(selection.body), meta, selection.cut_off)
+    # The model reads the page as it is (its furniture lines are evidence of where the article ends); what it keeps
+    # still loses any caption or widget line.
+    body = [line for line in selection.body if not is_furniture_line(line)]
+    return _Found(selection.title, body, meta, selection.cut_off)
 
 
 def _clean_html(document: RawDocument) -> _Found:
@@ -122,6 +167,8 @@ def _clean_html(document: RawDocument) -> _Found:
         probabilities = model.probabilities(features)
         selection = select_blocks(view.blocks, model.keep(probabilities), view.title)
     metadata = view.metadata
+    titles = [title for title in (selection.title, metadata.title, view.title) if title]
+    paragraphs = _agreed_paragraphs(document, list(selection.body), titles)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "url": metadata.url,
@@ -130,4 +177,38 @@ def _clean_html(document: RawDocument) -> _Found:
         "date": metadata.date or next((date for date in (find_date(line) for line in nearby) if date), None),
         "language": metadata.language,
     }
-    return _Found(selection.title or metadata.title, list(selection.body), meta, selection.cut_off)
+    return _Found(selection.title or metadata.title, paragraphs, meta, selection.cut_off)
+
+
+def _agreed_paragraphs(document: RawDocument, ours: list[str], titles: list[str]) -> list[str]:
+    """The body of the extractor that agrees most with the others (`briefing/clean/candidates.py`). Another
+    extractor's text may open with the headline, which is the article's title, not its lead: it goes."""
+    from briefing.clean.candidates import (
+        OURS,
+        has_prose,
+        paragraphs_of,
+        pick_candidate,
+        readability_text,
+        settled_without_readability,
+        trafilatura_fallback_text,
+    )
+    from briefing.clean.html import MAX_HTML_CHARS
+
+    # C1 controls are cp1252 punctuation (see repair_c1_controls): repaired before the extractors read the markup,
+    # as the block model's text is repaired after, so no candidate silently loses a character.
+    markup, url = repair_c1_controls(document.content[:MAX_HTML_CHARS]), document.url
+    texts = {OURS: "\n".join(ours)}
+    try:
+        texts["trafilatura"] = trafilatura_fallback_text(markup, url)
+        if not settled_without_readability(texts[OURS], texts["trafilatura"]):
+            texts["readability"] = readability_text(markup, url)
+    except ValueError:  # lxml refuses control characters some markup carries: the block model's text stands alone
+        return ours
+    chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)})
+    if chosen == OURS:
+        return ours
+    paragraphs = paragraphs_of(texts[chosen])
+    headlines = {" ".join(title.split()).casefold() for title in titles}
+    while paragraphs and paragraphs[0].casefold() in headlines:
+        paragraphs.pop(0)
+    return paragraphs

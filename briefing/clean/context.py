@@ -50,7 +50,7 @@ def _after_comments(headers: np.ndarray, mass_before: np.ndarray) -> np.ndarray:
     """1 below a comments heading that follows a good part of the article (a comment count next to the
     headline does not count)."""
     opening = headers & (mass_before >= 0.25)
-    return (np.cumsum(opening) - opening) > 0
+    return np.asarray((np.cumsum(opening) - opening) > 0)
 
 
 def context_features(probabilities: np.ndarray, page: PageFeatures) -> np.ndarray:

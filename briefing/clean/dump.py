@@ -23,6 +23,7 @@ from briefing.clean.features import (
 )
 from briefing.clean.lexicon import DATE_LIKE, FURNITURE_PHRASE
 from briefing.clean.model import DUMP_MODEL_PATH, BlockModel
+from briefing.clean.span import refine_keep
 
 MAX_DUMP_CHARS = 2_000_000  # a text dump past 2 MB is cut there: articles are far shorter, time stays bounded
 NEARBY_LINES = 12  # how far above the body a byline or date line is looked for
@@ -54,8 +55,9 @@ def clean_dump(text: str, title: str | None = None) -> Selection:
     if not blocks.texts:
         return Selection(title, (), None, None)
     model = dump_model()
-    probabilities = model.probabilities(page_features(blocks, title))
-    return select_blocks(blocks, model.keep(probabilities), title)
+    page = page_features(blocks, title)
+    keep = refine_keep(blocks, page, model.keep(model.probabilities(page)), title)
+    return select_blocks(blocks, keep, title)
 
 
 def _looks_like_headline(text: str) -> bool:

@@ -146,7 +146,7 @@ BASE_FEATURES: tuple[str, ...] = (
 )
 
 
-def _has_separator(text: str) -> bool:
+def has_separator(text: str) -> bool:
     """_SEPARATOR.search(text), run only where one of its separator characters occurs."""
     return bool(_SEPARATOR_CHAR.search(text)) and bool(_SEPARATOR.search(text))
 
@@ -208,7 +208,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> tup
         sum(1 for w in words if w.isupper() and len(w) > 1) / per_word,
         digits / per_char,
         symbols / per_char,
-        float(_has_separator(text)),
+        float(has_separator(text)),
         float(_urlish(text)),
         sum(map(FURNITURE_WORDS.__contains__, lowered)) / per_token,
         float(_furniture_phrase(text, token_set)),
@@ -271,11 +271,6 @@ def page_features(blocks: Blocks, title: str | None = None) -> PageFeatures:
     """Features of every block of a page. `title` is the headline if known; else the page's first block stands in."""
     rows, lowered_blocks = _rows_and_tokens(blocks, title)
     return PageFeatures(rows, np.asarray(blocks.groups, dtype=np.int64), *_bags_of_words(lowered_blocks))
-
-
-def block_features(blocks: Blocks, title: str | None = None) -> np.ndarray:
-    """One row of BASE_FEATURES per block."""
-    return _rows_and_tokens(blocks, title)[0]
 
 
 def _rows_and_tokens(blocks: Blocks, title: str | None) -> tuple[np.ndarray, list[list[str]]]:

@@ -37,6 +37,16 @@ _SKIPPED_TAGS = frozenset(
     "script style noscript template svg math head iframe object embed canvas select option button video audio "
     "picture source map area input textarea".split()
 )
+# SVG and MathML have no readable text and are skipped, but an unclosed <svg> early in <body> makes the HTML parser
+# put the whole rest of the page inside it. Such an element (one holding HTML paragraphs or headings) is unwrapped.
+_FOREIGN_TAGS = ("svg", "math")
+_PAGE_CONTENT_TAGS = ("p", "article", "main", "h1", "h2", "h3", "li", "blockquote", "table")
+_DRAWING_TAGS = frozenset(
+    "svg math g path circle rect line polyline polygon ellipse use defs symbol text tspan clippath mask "
+    "lineargradient radialgradient stop pattern image mrow mi mo mn msup msub mfrac semantics".split()
+)
+
+
 _BLOCK_TAGS = frozenset(
     "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table thead tbody tfoot "
     "tr blockquote pre figure figcaption form fieldset address hr br caption details summary center body "
@@ -129,6 +139,39 @@ def _is_hidden(get: Callable[..., Any]) -> bool:
     return get("hidden") is not None or get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(get("style", "")))
 
 
+def _element_context(
+    element: Any,
+    tag: str,
+    is_block: bool,
+    parent: _Context,
+    containers: int,
+    names_memo: dict[str, tuple[bool, bool, bool]],
+) -> _Context:
+    """The context an element opens: its block tag and container number, and whether it sits in the article, in
+    page furniture or in a comment section (inherited from `parent`, or said by its tag and class/id/role words)."""
+    get = element.get
+    attributed = bool(element.attrib)
+    if attributed and tag not in ("html", "body"):
+        # page-wide classes ("has-header", "ads-enabled") say nothing about one block
+        names = f"{get('class', '')} {get('id', '')} {get('role', '')}"
+        flags = names_memo.get(names)
+        if flags is None:
+            flags = names_memo[names] = _name_words(names)
+        article_word, boilerplate_word, comment_word = flags
+    else:
+        article_word = boilerplate_word = comment_word = False
+    in_article = parent[2] or tag == "article" or article_word
+    in_article = in_article or (attributed and get("itemprop") == "articleBody")
+    furniture = parent[3] or ((tag in _BOILERPLATE_TAGS or boilerplate_word) and not _is_layout_wrapper(element))
+    return (
+        tag if is_block else parent[0],
+        containers if is_block else parent[1],
+        in_article,
+        furniture,
+        parent[4] or comment_word,
+    )
+
+
 def html_blocks(tree: Any) -> tuple[Blocks, np.ndarray]:
     """Visible text of a parsed page, one block per block-level element, with its MARKUP_FEATURES row per block.
 
@@ -193,29 +236,7 @@ def html_blocks(tree: Any) -> tuple[Blocks, np.ndarray]:
             if attributed or is_block or tag in _BOILERPLATE_TAGS or tag == "article":
                 if is_block:
                     containers += 1
-                if attributed and tag not in ("html", "body"):
-                    # page-wide classes ("has-header", "ads-enabled") say nothing about one block
-                    names = f"{get('class', '')} {get('id', '')} {get('role', '')}"
-                    flags = names_memo.get(names)
-                    if flags is None:
-                        flags = names_memo[names] = _name_words(names)
-                    article_word, boilerplate_word, comment_word = flags
-                else:
-                    article_word = boilerplate_word = comment_word = False
-                in_article = parent[2] or tag == "article" or article_word
-                in_article = in_article or (attributed and get("itemprop") == "articleBody")
-                furniture = parent[3] or (
-                    (tag in _BOILERPLATE_TAGS or boilerplate_word) and not _is_layout_wrapper(element)
-                )
-                stack.append(
-                    (
-                        tag if is_block else parent[0],
-                        containers if is_block else parent[1],
-                        in_article,
-                        furniture,
-                        parent[4] or comment_word,
-                    )
-                )
+                stack.append(_element_context(element, tag, is_block, parent, containers, names_memo))
             else:
                 stack.append(parent)  # a bare inline element (<b>, <span>) changes nothing
             if tag == "a":
@@ -270,7 +291,33 @@ def parse(markup: str) -> object | None:
         tree = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, TypeError):
         return None
-    return tree if len(tree) else None
+    if not len(tree):
+        return None
+    _unwrap_unclosed_foreign(tree)
+    return tree
+
+
+def _unwrap_unclosed_foreign(tree: Any) -> None:
+    """An <svg> or <math> that holds page content was left open: drop it and the drawing elements the content got
+    nested in (an unclosed <path> too), keeping their content, so both our walk and trafilatura read the page."""
+    wrappers: dict[Any, None] = {}  # ordered, outermost first
+    for foreign in tree.iter(*_FOREIGN_TAGS):
+        for content in foreign.iterdescendants(*_PAGE_CONTENT_TAGS):
+            chain = []
+            parent = content.getparent()
+            while parent is not None and parent not in wrappers:
+                tag = parent.tag.lower() if isinstance(parent.tag, str) else ""
+                if tag in _DRAWING_TAGS:
+                    chain.append(parent)
+                if parent is foreign:
+                    break
+                parent = parent.getparent()
+            wrappers.update(dict.fromkeys(reversed(chain)))
+    for element in wrappers:
+        try:
+            element.drop_tag()
+        except ValueError:  # lxml refuses to merge text holding control characters: leave that wrapper be
+            continue
 
 
 @lru_cache(maxsize=1)
@@ -301,13 +348,13 @@ def page_view(markup: str, url: str | None = None) -> PageView | None:
     tree = parse(markup)
     if tree is None:
         return None
-    blocks, markup = html_blocks(tree)
+    blocks, markup_features = html_blocks(tree)
     metadata = read_metadata(tree, url)
     reference = trafilatura_text(tree, url)  # last: trafilatura prunes the tree it is given
     extra = np.zeros((len(blocks.texts), len(EXTRA_FEATURES)))
     if blocks.texts:
         extra[:, 0] = block_shares(blocks.texts, reference)
-        extra[:, 1:] = markup
+        extra[:, 1:] = markup_features
     return PageView(blocks, extra, metadata.title, metadata, reference)
 
 

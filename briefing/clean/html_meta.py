@@ -123,10 +123,20 @@ def _htmldate(tree: Any, url: str | None) -> str | None:
 
 
 def read_metadata(tree: Any, url: str | None) -> HtmlMetadata:
+    """Title, site, author, date, URL and language of a page: meta tags first, then JSON-LD, then the markup."""
     meta = _meta_values(tree)
     ld_items = _json_ld_items(tree)
     ld = ld_items[0] if ld_items else {}
+    page_url = url or _canonical_url(tree) or meta.get("og:url")
+    date = _page_date(meta, ld) or _htmldate(tree, page_url)
+    site = _site_name(meta, ld) or site_from_url(page_url)
+    return HtmlMetadata(
+        _page_title(tree, meta, ld), site, _page_author(meta, ld), date, page_url, _page_language(tree, meta)
+    )
 
+
+def _page_title(tree: Any, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """og:title and kin, the JSON-LD headline, the <title> less its site suffix, or the first <h1>."""
     title = next((meta[k] for k in _TITLE_KEYS if k in meta), None) or _clean(ld.get("headline"))
     if not title:
         title_element = tree.find(".//title")
@@ -135,32 +145,42 @@ def read_metadata(tree: Any, url: str | None) -> HtmlMetadata:
     if not title:
         heading = tree.find(".//h1")
         title = _clean(heading.text_content()) if heading is not None else None
+    return title
 
+
+def _site_name(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     site = next((meta[k] for k in _SITE_KEYS if k in meta), None)
     if not site and isinstance(ld.get("publisher"), dict):
         site = _clean(ld["publisher"].get("name"))
+    return site
 
+
+def _page_author(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
     author = _person_name(ld.get("author")) if ld else None
     if not author:
         author = next((a for a in (_person_name(meta.get(k)) for k in _AUTHOR_KEYS) if a), None)
     if author and author.lower().startswith("by "):
         author = author[3:].strip()
+    return author
 
+
+def _page_date(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """From the meta tags or JSON-LD; `_htmldate` (slower: it reads the whole page) is the caller's fallback."""
     date = next((d for d in (_iso_date(meta.get(k)) for k in _DATE_KEYS) if d), None)
     if not date and ld:
         date = _iso_date(_clean(ld.get("datePublished")) or _clean(ld.get("dateCreated")))
+    return date
 
-    canonical = None
+
+def _canonical_url(tree: Any) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical" and (link.get("href") or "").startswith("http"):
-            canonical = link.get("href")
-            break
-    page_url = url or canonical or meta.get("og:url")
+            return link.get("href")
+    return None
 
+
+def _page_language(tree: Any, meta: dict[str, str]) -> str | None:
     root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
-    language = normalise_language(
+    return normalise_language(
         root.get("lang") or root.get("xml:lang") or meta.get("content-language") or meta.get("og:locale")
     )
-    if not date:
-        date = _htmldate(tree, page_url)
-    return HtmlMetadata(title, site or site_from_url(page_url), author, date, page_url, language)

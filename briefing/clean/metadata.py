@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -105,10 +106,10 @@ def find_byline(lines: Iterable[str]) -> str | None:
 
 
 def site_from_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
+    """The outlet named by a URL: its registered domain, or the outlet's usual name (briefing.clean.outlets)."""
+    from briefing.clean.outlets import outlet_from_url
+
+    return outlet_from_url(url)
 
 
 # What sites put between a headline and their own name ("Headline | Site", "Headline - Site"). Not ':', which
@@ -125,19 +126,43 @@ def without_site_name(title: str, site: str | None, url: str | None) -> str:
     """'The Impeachment Clock | National Review' -> 'The Impeachment Clock': drop a trailing part that names the site
     (its name, or its domain with or without the suffix), so story headlines read as headlines. Anything else after a
     separator ('Milan Design Week | Anastassiades' light installation') is part of the headline and stays."""
+    from briefing.clean.outlets import registered_domain
+
     names = {_squash(site)} if site else set()
     host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     if host:
         names |= {_squash(host), _squash(host.split(".")[0])}
+        domain = registered_domain(url) or ""
+        names |= {_squash(domain), _squash(domain.split(".")[0])}
     names.discard("")
     matches = list(_TITLE_SEPARATOR.finditer(title))
     if not names or not matches:
         return title
     last = matches[-1]
     head, tail = title[: last.start()].strip(), _squash(title[last.end() :])
-    if tail in names and len(head.split()) >= 3:
+    if len(head.split()) >= 3 and (tail in names or _names_outlet(tail, names)):
         return head
     return title
+
+
+# Words an outlet adds to its name in a title suffix ("BBC News", "Reuters.com", "The Hindu Online").
+_OUTLET_WORDS = ("news", "online", "com", "live", "world", "uk", "us", "the", "daily", "today", "sport", "tv")
+
+
+def _names_outlet(tail: str, names: set[str]) -> bool:
+    """'bbcnews' names 'bbc'; 'thehindu' names 'thehindu.com': a site name plus the words outlets add to it."""
+    for name in (n for n in names if len(n) >= 3):
+        rest = tail.removeprefix("the").removeprefix(name) if tail.removeprefix("the").startswith(name) else None
+        if rest is None:
+            continue
+        while rest:
+            word = next((w for w in _OUTLET_WORDS if rest.startswith(w)), None)
+            if word is None:
+                break
+            rest = rest[len(word) :]
+        if not rest:
+            return True
+    return False
 
 
 _SCRIPTS = {
@@ -179,8 +204,10 @@ def guess_language(text: str) -> str | None:
     words = re.findall(r"\w+", sample.lower())
     if len(words) < 8:
         return None
+    counts = Counter(words)  # each distinct word looked up once per language, not each occurrence
     coverage = {
-        language: sum(1 for w in words if w in stopwords) / len(words) for language, stopwords in STOPWORDS.items()
+        language: sum(count for word, count in counts.items() if word in stopwords) / len(words)
+        for language, stopwords in STOPWORDS.items()
     }
     language = max(coverage, key=lambda key: coverage[key])
     return language if coverage[language] >= 0.12 else None

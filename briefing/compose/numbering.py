@@ -3,15 +3,21 @@
 Within a story, sources are numbered in the order its sentences first cite them (so the first story reads [1], [2],
 [3] ...), then any member article that no chosen sentence quotes. Each Source lists the ids of the brief sentences
 that cite it, in reading order: bottom line, stories, Also noted.
+
+`number_brief` runs four named steps: number the sources (`Citations`), the bottom line (`bottom_line`, which also
+says what each leading story leaves to it), the stories, the Also-noted lines; then the Sources list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from briefing.compose.ranking import DraftStory, best_sentence, bottom_line_stories
-from briefing.records import Article, BriefSentence, Source, Story
+from briefing.compose.agreement import DraftDisagreement
+from briefing.compose.bottom_line import BottomLineItem, bottom_line
+from briefing.compose.ranking import DraftStory
+from briefing.compose.story_summary import DraftSentence
+from briefing.records import Article, BriefSentence, Disagreement, Reading, Source, Story
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,7 @@ class NumberedBrief:
     also_noted: tuple[BriefSentence, ...]
 
 
-def _source_order(story: DraftStory) -> list[int]:
+def source_order(story: DraftStory) -> list[int]:
     order: list[int] = []
     for sentence in story.sentences:
         order.extend(a for a in sentence.articles if a not in order)
@@ -30,65 +36,107 @@ def _source_order(story: DraftStory) -> list[int]:
     return order
 
 
-def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], articles: Sequence[Article]) -> NumberedBrief:
-    number_of: dict[int, int] = {}
-    story_of: dict[int, str] = {}
-    for story in [*full, *also]:
-        for member in _source_order(story):
-            number_of[member] = len(number_of) + 1
-            story_of[member] = story.id
-    quoted_in: dict[int, list[str]] = {n: [] for n in number_of.values()}
+@dataclass
+class Citations:
+    """Source numbers of the day's articles, and which brief sentences cite each, in the order they are cited."""
 
-    def cite(members: Sequence[int], sentence_id: str) -> tuple[int, ...]:
-        numbers = tuple(number_of[m] for m in members)
+    number_of: dict[int, int] = field(default_factory=dict)  # article index -> source number
+    story_of: dict[int, str] = field(default_factory=dict)  # article index -> story id
+    quoted_in: dict[int, list[str]] = field(default_factory=dict)  # source number -> sentence ids
+
+    @classmethod
+    def of(cls, stories: Sequence[DraftStory]) -> Citations:
+        citations = cls()
+        for story in stories:
+            for member in source_order(story):
+                number = len(citations.number_of) + 1
+                citations.number_of[member] = number
+                citations.story_of[member] = story.id
+                citations.quoted_in[number] = []
+        return citations
+
+    def cite(self, members: Sequence[int], sentence_id: str) -> tuple[int, ...]:
+        numbers = tuple(self.number_of[m] for m in members)
         for number in numbers:
-            quoted_in[number].append(sentence_id)
+            self.quoted_in[number].append(sentence_id)
         return numbers
 
-    bottom_line = []
-    for index, story in enumerate(bottom_line_stories([*full, *also]), start=1):
-        best = best_sentence(story)
-        if best is not None:
-            sentence_id = f"bluf-{index}"
-            sources = cite(best.articles, sentence_id)
-            bottom_line.append(BriefSentence(best.text, sources, best.flagged, sentence_id, story.id))
-
-    stories = []
-    for rank, story in enumerate(full, start=1):
-        sentences = tuple(
-            BriefSentence(s.text, cite(s.articles, f"s{rank}-{k}"), s.flagged, f"s{rank}-{k}", story.id)
-            for k, s in enumerate(story.sentences, start=1)
-        )
-        stories.append(
-            Story(
-                id=story.id,
-                headline=story.headline,
-                sentences=sentences,
-                sources=tuple(number_of[m] for m in _source_order(story)),
-                actors=story.actors,
-                places=story.places,
-                status=story.status,
-                truncated=story.truncated,
-                rank=rank,
-                score=story.score,
-                published=story.published,
-                previously_briefed=story.previously_briefed,
-                new_sources=tuple(sorted(number_of[m] for m in story.new_members)),
-            )
+    def sentence(self, draft: DraftSentence, sentence_id: str, story_id: str, text: str | None = None) -> BriefSentence:
+        return BriefSentence(
+            text or draft.text,
+            self.cite(draft.articles, sentence_id),
+            draft.flagged,
+            sentence_id,
+            story_id,
+            reason=draft.reason,
         )
 
-    also_noted = []
-    for index, story in enumerate(also, start=1):
-        sentence_id = f"also-{index}"
-        best = best_sentence(story)
-        if best is not None:
-            sources = cite(best.articles, sentence_id)
-            also_noted.append(BriefSentence(best.text, sources, best.flagged, sentence_id, story.id, story.headline))
-        else:  # no summary sentence: the headline itself, cited to the articles that carry it
-            sources = cite(story.members, sentence_id)
-            also_noted.append(BriefSentence(story.headline, sources, False, sentence_id, story.id, None))
 
-    sources = tuple(
+def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], articles: Sequence[Article]) -> NumberedBrief:
+    citations = Citations.of([*full, *also])
+    items = bottom_line(full)
+    lines = tuple(
+        citations.sentence(item.sentence, f"bluf-{index}", item.story.id, item.text)
+        for index, item in enumerate(items, start=1)
+    )
+    shown = {item.story.id: item.story_sentences for item in items}
+    bottom_line_id = {item.story.id: f"bluf-{index}" for index, item in enumerate(items, start=1)}
+    stories = tuple(
+        _story(rank, story, shown.get(story.id, story.sentences), citations, bottom_line_id.get(story.id))
+        for rank, story in enumerate(full, 1)
+    )
+    also_noted = tuple(_also_noted(index, story, citations) for index, story in enumerate(also, start=1))
+    return NumberedBrief(stories, _sources(articles, citations), lines, also_noted)
+
+
+def _story(
+    rank: int,
+    story: DraftStory,
+    sentences: Sequence[DraftSentence],
+    citations: Citations,
+    bottom_line_id: str | None,
+) -> Story:
+    numbered = list(enumerate(sentences, start=1))
+    # Where sources differ is said under the story even when the sentence went up to the bottom line.
+    said_at = {id(s): f"s{rank}-{k}" for k, s in numbered}
+    told = [(said_at.get(id(s), bottom_line_id or f"s{rank}"), s) for s in story.sentences]
+    return Story(
+        id=story.id,
+        headline=story.headline,
+        sentences=tuple(citations.sentence(s, f"s{rank}-{k}", story.id) for k, s in numbered),
+        sources=tuple(citations.number_of[m] for m in source_order(story)),
+        actors=story.actors,
+        places=story.places,
+        status=story.status,
+        truncated=story.truncated,
+        rank=rank,
+        score=story.score,
+        published=story.published,
+        previously_briefed=story.previously_briefed,
+        new_sources=tuple(sorted(citations.number_of[m] for m in story.new_members)),
+        disagreements=tuple(
+            _numbered_disagreement(d, citations.number_of, sentence_id)
+            for sentence_id, s in told
+            for d in s.disagreements
+        ),
+    )
+
+
+def _numbered_disagreement(draft: DraftDisagreement, number_of: dict[int, int], sentence_id: str) -> Disagreement:
+    """A disagreement with its readings' sources numbered, readings in the order of their first source."""
+    readings = [Reading(r.value, tuple(sorted(number_of[a] for a in r.articles)), r.sentence) for r in draft.readings]
+    readings.sort(key=lambda r: r.sources[0])
+    return Disagreement(draft.kind, draft.about, tuple(readings), sentence_id)
+
+
+def _also_noted(index: int, story: DraftStory, citations: Citations) -> BriefSentence:
+    """One line: the story's headline (its article's title, or its lead's main clause), cited to its articles."""
+    sentence_id = f"also-{index}"
+    return BriefSentence(story.headline, citations.cite(story.members, sentence_id), False, sentence_id, story.id)
+
+
+def _sources(articles: Sequence[Article], citations: Citations) -> tuple[Source, ...]:
+    return tuple(
         Source(
             number=number,
             article_id=articles[member].id,
@@ -98,9 +146,11 @@ def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], article
             site=articles[member].site,
             published=articles[member].published,
             author=articles[member].author,
-            story_id=story_of[member],
-            quoted_in=tuple(quoted_in[number]),
+            story_id=citations.story_of[member],
+            quoted_in=tuple(citations.quoted_in[number]),
         )
-        for member, number in sorted(number_of.items(), key=lambda item: item[1])
+        for member, number in sorted(citations.number_of.items(), key=lambda item: item[1])
     )
-    return NumberedBrief(tuple(stories), sources, tuple(bottom_line), tuple(also_noted))
+
+
+__all__ = ["BottomLineItem", "Citations", "NumberedBrief", "number_brief", "source_order"]

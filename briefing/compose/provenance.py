@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefing.records import Article
+from briefing.records import Article, InputRecord
 
 FULL_HASH_LIMIT = 200 * 1024 * 1024
 SAMPLE_BYTES = 4 * 1024 * 1024
@@ -80,15 +80,9 @@ def summarizer_model(settings_model: str, allow_unsafe: bool, reported: str) -> 
     return {"name": reported or settings_model, "weights": weights}
 
 
-def input_records(articles: Sequence[Article]) -> list[dict[str, Any]]:
+def input_records(articles: Sequence[Article]) -> tuple[InputRecord, ...]:
     """Each input article: where it came from, and the sha256 of its cleaned text (what the brief was built on)."""
-    return [
-        {
-            "source": a.source,
-            "id": a.id,
-            "title": a.title,
-            "sha256": hashlib.sha256(a.text.encode("utf-8")).hexdigest(),
-            "words": a.word_count,
-        }
+    return tuple(
+        InputRecord(a.source, a.id, a.title, hashlib.sha256(a.text.encode("utf-8")).hexdigest(), a.word_count)
         for a in articles
-    ]
+    )

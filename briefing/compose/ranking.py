@@ -2,8 +2,11 @@
 
 importance = SOURCES_WEIGHT  * log2(1 + distinct outlets reporting it)
            + RECENCY_WEIGHT  * 1 / (1 + days between its latest article and the brief date)   (0.5 when undated)
-           + COVERAGE_WEIGHT * log10(1 + words written about it) / 4
+           + COVERAGE_WEIGHT * log10(1 + words written about it, at most COVERAGE_WORDS per article) / 4
+           - SERVICE_PENALTY when every article of it is a listicle, a deal or a how-to page
 An event five outlets report outranks one outlet's scoop; between equals, the fresher and more covered one leads.
+Outlets are publishers (briefing.clean.outlets), so a feed's twenty items from twenty sites count twenty, and two
+pages of one site count once. Length is capped: a 7,800-word listicle is not more important than a 700-word report.
 Ties keep input order, so the brief is deterministic.
 """
 
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
-from briefing.compose.story_summary import DraftSentence, published_date
+from briefing.compose.story_summary import DraftSentence
 from briefing.records import Article
 from briefing.summarize.sentence_features import leans_on_context
 
@@ -25,8 +29,23 @@ SOURCES_WEIGHT = 1.0
 RECENCY_WEIGHT = 0.5
 COVERAGE_WEIGHT = 0.3
 UNDATED_RECENCY = 0.5
+COVERAGE_WORDS = 1200  # words of one article that count towards coverage
+SERVICE_PENALTY = 1.0  # as much as a second outlet is worth: service pages lead only when nothing else is reported
 BOTTOM_LINE_MAX = 5
-BULLET_MAX_WORDS = 40  # a bottom-line bullet longer than this gives way to the story's next-best shorter sentence
+FULL_STORIES_MIN = 5  # stories shown in full by default; more only when more are reported by several outlets
+BULLET_MAX_WORDS = 30  # a bottom-line bullet longer than this gives way to the story's next-best shorter sentence
+
+# Service journalism, not news: "10 best…", "7 ways to…", "today's best deals", "How to…", "% off", "coupon".
+# Not "deal" alone: a trade deal or a nuclear deal is news.
+_SERVICE_TITLE = re.compile(
+    r"^\s*(?:the\s+)?\d{1,3}\s+(?:best|top|things|ways|reasons|tips|tricks|signs|facts|places|photos|pictures|"
+    r"of the best|must|easy|simple|great|amazing|ideas)\b|^\s*how to\b|\b(?:best|top|today's|daily|early)\s+deals?\b"
+    r"|\bdeals? of the (?:day|week)\b|\b(?:black friday|cyber monday|prime day)\b|\bcoupons?\b|\bpromo codes?\b"
+    r"|\d+\s?% off\b|\bbest\b.{0,40}\b(?:to buy|for 20\d\d|right now|on sale|deals?)\b|\bbuying guide\b",
+    re.IGNORECASE,
+)
+_NUMBERED_ITEM = re.compile(r"^\s*\d{1,3}\s*[.)]\s+\S")
+LISTICLE_ITEMS = 5  # sentences opening "1." "2)" … that make a page a list, whatever its language
 
 
 @dataclass(frozen=True)
@@ -40,33 +59,42 @@ class DraftStory:
     centroid: np.ndarray
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
-    published: str | None = None
+    published: dt.date | None = None
     truncated: bool = False
     score: float = 0.0
     status: Literal["new", "update"] = "new"
-    previously_briefed: str | None = None
+    previously_briefed: dt.date | None = None
     new_members: tuple[int, ...] = ()
 
 
-def latest_published(members: Sequence[int], articles: Sequence[Article]) -> str | None:
-    dates = [d for d in (published_date(articles[m].published) for m in members) if d is not None]
-    return max(dates).isoformat() if dates else None
+def latest_published(members: Sequence[int], articles: Sequence[Article]) -> dt.date | None:
+    dates = [day for m in members if (day := articles[m].published) is not None]
+    return max(dates) if dates else None
 
 
 def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
     """Distinct outlets: two articles from one site count once; an article of unknown site counts on its own."""
-    sites = {articles[m].site.lower() for m in members if articles[m].site}
+    sites = {site.lower() for m in members if (site := articles[m].site)}
     return len(sites) + sum(1 for m in members if not articles[m].site)
 
 
+def is_service_page(article: Article) -> bool:
+    """A listicle, a deal or a how-to page: by its title, or by a body that is a numbered list."""
+    if _SERVICE_TITLE.search(article.title):
+        return True
+    return sum(1 for sentence in article.sentences if _NUMBERED_ITEM.match(sentence)) >= LISTICLE_ITEMS
+
+
 def importance(story: DraftStory, articles: Sequence[Article], brief_date: dt.date) -> float:
-    latest = published_date(story.published)
+    latest = story.published
     recency = UNDATED_RECENCY if latest is None else 1.0 / (1.0 + max(0, (brief_date - latest).days))
-    words = sum(articles[m].word_count for m in story.members)
+    words = sum(min(articles[m].word_count, COVERAGE_WORDS) for m in story.members)
+    service = all(is_service_page(articles[m]) for m in story.members)
     return (
         SOURCES_WEIGHT * math.log2(1 + outlet_count(story.members, articles))
         + RECENCY_WEIGHT * recency
         + COVERAGE_WEIGHT * math.log10(1 + words) / 4
+        - (SERVICE_PENALTY if service else 0.0)
     )
 
 
@@ -105,3 +133,21 @@ def best_sentence(story: DraftStory) -> DraftSentence | None:
 def bottom_line_stories(ranked: Sequence[DraftStory]) -> list[DraftStory]:
     """The leading stories that get a bottom-line bullet: up to five, one each."""
     return [s for s in ranked if s.sentences][:BOTTOM_LINE_MAX]
+
+
+def full_and_also_noted(
+    ranked: Sequence[DraftStory], articles: Sequence[Article], top: int | None
+) -> tuple[list[DraftStory], list[DraftStory]]:
+    """Which stories are shown in full and which are one line under "Also noted", each list in rank order.
+
+    `--top N`: the N most important in full. By default the FULL_STORIES_MIN most important, and after them every
+    story several outlets report; the single-source minor stories are listed under "Also noted".
+    """
+    if top is not None:
+        return list(ranked[:top]), list(ranked[top:])
+    full: list[DraftStory] = []
+    also: list[DraftStory] = []
+    for story in ranked:
+        leading = len(full) < FULL_STORIES_MIN
+        (full if leading or outlet_count(story.members, articles) > 1 else also).append(story)
+    return full, also

@@ -7,8 +7,10 @@ they arrive already checked by the faithfulness guard, `flagged` when unverified
   corroboration   how closely the story's other articles say the same thing (facts several outlets report matter),
 then picked greedily with Maximal Marginal Relevance under a word budget, so a fact told by five outlets appears once.
 Every picked sentence cites its own article, plus every other article of the story with a sentence that says the same
-thing (encoder similarity >= CITE_SIMILARITY and most of its content words shared). Unverified sentences cite only
-their own article and rank below verified ones.
+thing: encoder similarity >= CITE_SIMILARITY and most of its content words shared make it a sentence *about* the same
+thing, and `agreement.compare` decides whether it *says* the same (same numbers with their units, dates, negation,
+names in the same order). A close sentence that disagrees is not cited; the difference becomes a disagreement of the
+sentence ("Sources differ"). Unverified sentences cite only their own article and rank below verified ones.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefing.compose.agreement import Difference, DraftDisagreement, compare, disagreements_of
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article, Summary
 from briefing.text import words
@@ -45,6 +48,8 @@ class DraftSentence:
     flagged: bool
     score: float
     day: dt.date | None = None  # the day its own article was published, when known
+    reason: str | None = None  # why the guard flagged it
+    disagreements: tuple[DraftDisagreement, ...] = ()  # close sentences of other sources that state other values
 
 
 @dataclass(frozen=True)
@@ -54,16 +59,7 @@ class Candidate:
     vector: np.ndarray
     position: int  # first cited article sentence (or rank in the summary when it cites none)
     flagged: bool
-
-
-def published_date(value: str | None) -> dt.date | None:
-    """The date part of an ISO date or timestamp; anything else is treated as undated."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    reason: str | None = None
 
 
 def content_words(text: str) -> set[str]:
@@ -76,7 +72,7 @@ def candidates_of(members: Sequence[int], summaries: Sequence[Summary], vectors:
         for rank, sentence in enumerate(summaries[member].sentences):
             position = min(sentence.citations) if sentence.citations else rank
             vector = vectors[member].summary[rank]
-            found.append(Candidate(sentence.text, member, vector, position, sentence.flagged))
+            found.append(Candidate(sentence.text, member, vector, position, sentence.flagged, sentence.reason))
     return found
 
 
@@ -126,23 +122,35 @@ def select_sentences(candidates: Sequence[Candidate], matrix: np.ndarray, scores
 
 def corroborating_articles(
     candidate: Candidate, members: Sequence[int], articles: Sequence[Article], vectors: Sequence[ArticleVectors]
-) -> list[int]:
-    """The story's other articles that contain a sentence saying the same thing as `candidate`."""
+) -> tuple[list[int], tuple[DraftDisagreement, ...]]:
+    """The story's other articles with a sentence that says what `candidate` says, and what the others that say it
+    differently disagree on."""
     if candidate.flagged:
-        return []
+        return [], ()
     own_words = content_words(candidate.text)
     found = []
+    differing: list[tuple[int, str, Difference]] = []
     for member in members:
-        if member == candidate.article or not len(vectors[member].sentences):
+        if member == candidate.article or not len(vectors[member].sentences) or not own_words:
             continue
         similarity = vectors[member].sentences @ candidate.vector
-        best = int(np.argmax(similarity))
-        if similarity[best] < CITE_SIMILARITY:
+        close = [
+            int(i)
+            for i in np.argsort(-similarity)
+            if similarity[i] >= CITE_SIMILARITY
+            and len(own_words & content_words(articles[member].sentences[i])) / len(own_words) >= CITE_WORD_SHARE
+        ]
+        if not close:
             continue
-        shared = own_words & content_words(articles[member].sentences[best])
-        if own_words and len(shared) / len(own_words) >= CITE_WORD_SHARE:
+        differences = [compare(candidate.text, articles[member].sentences[i]) for i in close]
+        if any(difference is None for difference in differences):
             found.append(member)
-    return found
+        # The closest sentence is the one that speaks to it: when it states another value, the source disputes it,
+        # even if elsewhere it also says what the candidate says (then it is cited and listed under both values).
+        # One that only leaves a value out is not cited for it, and disputes nothing.
+        if (difference := differences[0]) is not None and difference.disputed:
+            differing.append((member, articles[member].sentences[close[0]], difference))
+    return found, disagreements_of(candidate.article, candidate.text, differing, found)
 
 
 def summarize_story(
@@ -161,7 +169,7 @@ def summarize_story(
     # Reading order: earlier article sentences first (the lead facts, then detail), ties in the story's article order.
     # This reads better than score order and scores better on ROUGE-L (bench/brief.py). A story told over several
     # days reads newest day first (undated articles last): "found safe" before "the search goes on".
-    day_of = {m: published_date(articles[m].published) for m in members}
+    day_of = {m: articles[m].published for m in members}
     multi_day = len(set(day_of.values()) - {None}) > 1
 
     def newest_first(member: int) -> int:
@@ -180,7 +188,7 @@ def summarize_story(
     drafts = []
     for index in chosen:
         candidate = candidates[index]
-        others = corroborating_articles(candidate, members, articles, vectors)
+        others, disagreements = corroborating_articles(candidate, members, articles, vectors)
         drafts.append(
             DraftSentence(
                 candidate.text,
@@ -188,6 +196,8 @@ def summarize_story(
                 candidate.flagged,
                 float(scores[index]),
                 day_of[candidate.article],
+                candidate.reason,
+                disagreements,
             )
         )
     return drafts

@@ -18,9 +18,11 @@ from briefing.errors import SourceError
 from briefing.ingest import sniff
 from briefing.ingest.decode import declared_charset, decode
 from briefing.ingest.feeds import FollowLink, feed_items
+from briefing.ingest.opml import looks_like_opml, opml_feeds
 from briefing.ingest.records import json_documents, jsonl_documents
 from briefing.ingest.web import Fetched, Fetcher, check_url
 from briefing.records import RawDocument, Skipped
+from briefing.shown import for_terminal, without_userinfo
 
 Item = RawDocument | Skipped
 log = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ def guarded(source: str, items: Iterable[Item]) -> Iterator[Item]:
     except SourceError as error:
         yield Skipped(error.source or source, error.reason)
     except Exception as error:
-        log.warning("unexpected error while reading %s", source, exc_info=True)
+        log.warning("unexpected error while reading %s", for_terminal(source), exc_info=True)
         yield Skipped(source, unexpected_reason(error))
 
 
@@ -124,6 +126,10 @@ def documents_from_bytes(
     elif kind == "jsonl":
         lines = enumerate(text.lstrip("\ufeff").splitlines(), start=1)
         yield from bounded(ctx, jsonl_documents(source, lines))
+    elif kind == "opml":
+        if url is not None:  # a fetched page never leads to more fetching than its own feed items
+            raise SourceError(source, "OPML is read from a local file (or briefing.toml), not fetched")
+        yield from opml_documents(ctx, source, text)
     elif kind == "urls" and url is None:  # only a local list is fetched: a fetched page never leads to more pages
         yield from url_list_documents(ctx, source, text)
     elif kind == "html":
@@ -135,6 +141,8 @@ def documents_from_bytes(
 
 
 def _resolve_kind(source: str, hint: str, text: str) -> str:
+    if hint == "opml" or (hint in ("", "xml", "text") and looks_like_opml(text)):
+        return "opml"
     if hint == "feed" or (hint in ("", "xml", "text") and sniff.looks_like_feed(text)):
         return "feed"
     if hint == "xml":
@@ -221,32 +229,41 @@ def url_list_documents(ctx: IngestContext, source: str, text: str) -> Iterator[I
         yield from fetched_documents(ctx, result, follow=True)
 
 
+def opml_documents(ctx: IngestContext, source: str, text: str) -> Iterator[Item]:
+    """An OPML subscription list: every feed it names is fetched and read as a feed URL given on its own."""
+    listed = opml_feeds(source, text)
+    yield from listed.skipped
+    for result in ctx.fetcher().fetch_many(list(listed.urls)):
+        yield from fetched_documents(ctx, result, follow=True)
+
+
 def url_documents(ctx: IngestContext, url: str) -> Iterator[Item]:
     yield from fetched_documents(ctx, ctx.fetcher().fetch_many([url])[0], follow=True)
 
 
 def fetched_documents(ctx: IngestContext, result: Fetched | SourceError, follow: bool) -> Iterator[Item]:
     if isinstance(result, SourceError):
-        yield Skipped(result.source, result.reason)
+        yield Skipped(without_userinfo(result.source), result.reason)
         return
     hint = MEDIA_HINTS.get(result.media_type, "")
+    label = without_userinfo(result.url)  # a password in a URL was for the fetch: it is never shown or stored
     documents = documents_from_bytes(
         ctx,
-        result.url,
+        label,
         result.data,
         hint=hint,
         charset=result.charset,
-        url=result.final_url,
+        url=without_userinfo(result.final_url),
         size=result.size,
         follow=follow,
     )
-    yield from guarded(result.url, documents)
+    yield from guarded(label, documents)
 
 
 def _feed_documents(ctx: IngestContext, source: str, text: str, url: str | None, follow: bool) -> Iterator[Item]:
-    items = feed_items(source, text, ctx.settings.feed_items, base_url=url)
+    items = feed_items(source, text, ctx.settings.max_items_per_feed, base_url=url)
     links = [item for item in items if isinstance(item, FollowLink)] if follow else []
-    fetched = ctx.fetcher().fetch_many([link.url for link in links]) if links else []
+    fetched = ctx.fetcher().fetch_many([link.url for link in links], discovered=True) if links else []
     pages = {id(link): page for link, page in zip(links, fetched, strict=True)}
     for item in items:
         if isinstance(item, RawDocument):

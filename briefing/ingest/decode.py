@@ -62,11 +62,11 @@ def decode(source: str, data: bytes, declared: str | None = None, partial: bool 
         return _decode_with(data, "utf-8", "strict", partial)
     except UnicodeDecodeError:
         pass
-    encoding = _codec_name(declared)
+    declared_codec = _codec_name(declared)
     # A UTF-16/32 declaration without a BOM is a mistake browsers ignore too (it would "decode" ASCII as CJK).
-    if encoding and not encoding.startswith(("utf_8", "utf_16", "utf_32")):
+    if declared_codec and not declared_codec.startswith(("utf_8", "utf_16", "utf_32")):
         try:
-            return _decode_with(data, encoding, "strict", partial)
+            return _decode_with(data, declared_codec, "strict", partial)
         except UnicodeDecodeError:
             pass  # the declaration is wrong: fall through to what the bytes show
     if _has_utf8_sequences(data):

@@ -18,6 +18,7 @@ from typing import Any
 from briefing.errors import SourceError
 from briefing.ingest.records import iso_date
 from briefing.records import RawDocument, Skipped
+from briefing.shown import without_userinfo
 
 FULL_TEXT_WORDS = 150  # an item body shorter than this is a teaser: its page is fetched instead
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -49,8 +50,7 @@ def feed_items(source: str, text: str, max_items: int, base_url: str | None = No
 
     Raises SourceError (malformed, entity tricks, not a feed, no items) and nothing else.
     """
-    if _ENTITY_DECLARATION.search(text) or _DOCTYPE_WITH_SUBSET.search(text):
-        raise SourceError(source, "feed declares XML entities (<!ENTITY>, DTD subset): refused as an expansion attack")
+    refuse_entity_tricks(source, text, "feed")
     text = _DOCTYPE.sub("", _XML_DECLARATION.sub("", text, count=1), count=1)
     parsed = _parse(source, text, base_url)
     entries = list(parsed.get("entries") or [])
@@ -60,13 +60,25 @@ def feed_items(source: str, text: str, max_items: int, base_url: str | None = No
         if not parsed.get("version"):
             raise SourceError(source, "not an RSS or Atom feed")
         raise SourceError(source, "feed has no items")
-    site = _clean(parsed.get("feed", {}).get("title"))
+    # The feed's title is not the items' outlet (one feed carries many publishers): clean takes each item's outlet
+    # from its page's metadata or its URL's domain (briefing.clean.outlets).
+    site = None
     items: list[FeedItem] = [
         _item(source, number, entry, site) for number, entry in enumerate(entries[:max_items], start=1)
     ]
     if len(entries) > max_items:
-        items.append(Skipped(source, f"{len(entries) - max_items} more feed items not read (feed_items = {max_items})"))
+        items.append(
+            Skipped(source, f"{len(entries) - max_items} more feed items not read (max_items_per_feed = {max_items})")
+        )
     return items
+
+
+def refuse_entity_tricks(source: str, text: str, what: str) -> None:
+    """Entity declarations are how entity-expansion and external-entity attacks work; no feed or OPML needs them."""
+    if _ENTITY_DECLARATION.search(text) or _DOCTYPE_WITH_SUBSET.search(text):
+        raise SourceError(
+            source, f"{what} declares XML entities (<!ENTITY>, DTD subset): refused as an expansion attack"
+        )
 
 
 def _parse(source: str, text: str, base_url: str | None) -> Mapping[str, Any]:
@@ -99,8 +111,9 @@ def _item(source: str, number: int, entry: Mapping[str, Any], site: str | None) 
 
 
 def _http_link(value: object) -> str | None:
+    """An item's http(s) link, without any `user:password@` (a feed has no business handing out credentials)."""
     if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
-        return value.strip()
+        return without_userinfo(value.strip())
     return None
 
 

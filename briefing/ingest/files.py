@@ -7,11 +7,13 @@ up to MAX_JSON_BYTES. In a folder, hidden entries are ignored and files of other
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
+import stat
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +22,7 @@ from briefing.ingest.content import IngestContext, Item, bounded, documents_from
 from briefing.ingest.records import jsonl_documents
 from briefing.ingest.sniff import binary_kind
 from briefing.records import Skipped
+from briefing.shown import shown_path
 
 SUFFIX_HINTS = {
     ".txt": "text",
@@ -36,9 +39,10 @@ SUFFIX_HINTS = {
     ".rss": "feed",
     ".atom": "feed",
     ".urls": "urls",
+    ".opml": "opml",
 }
 MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON array must be parsed whole; bigger collections belong in JSONL
-_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls"  # the common ones; SUFFIX_HINTS has all
+_READABLE = ".txt .md .html .htm .json .jsonl .xml .rss .atom .urls .opml"  # the common ones; SUFFIX_HINTS has all
 
 
 def stdin_documents(ctx: IngestContext) -> Iterator[Item]:
@@ -47,12 +51,44 @@ def stdin_documents(ctx: IngestContext) -> Iterator[Item]:
 
 def path_documents(ctx: IngestContext, source: str) -> Iterator[Item]:
     path = Path(source)
-    if not path.exists():
-        raise SourceError(source, "no such file or folder")
-    if path.is_dir():
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise SourceError(shown_path(source), _stat_failure(path, error)) from None
+    if stat.S_ISDIR(status.st_mode):
         yield from folder_documents(ctx, path)
+    elif (refusal := _not_a_regular_file(status.st_mode)) is not None:
+        raise SourceError(shown_path(source), refusal)
     else:
         yield from file_documents(ctx, path, hint=suffix_hint(path) or "")
+
+
+def _stat_failure(path: Path, error: OSError) -> str:
+    """What really happened when a path cannot be looked at: a loop, a dangling link, a permission, or absence."""
+    if error.errno == errno.ELOOP:
+        return "symlink loop (too many levels of symbolic links); not read"
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return f"broken symlink (points at {shown_path(os.readlink(path))}, which does not exist)"
+    if error.errno == errno.ENOENT:
+        return "no such file or folder"
+    if error.errno == errno.ENOTDIR:
+        return "no such file or folder (a part of the path is a file)"
+    return f"cannot read ({error.strerror or error})"
+
+
+def _not_a_regular_file(mode: int) -> str | None:
+    """The reason a path must not be read (reading a FIFO, socket or device blocks or never ends); None for a file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds: tuple[tuple[Callable[[int], bool], str], ...] = (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"not a regular file ({kind}); not read (pipe it to `-` to read it from stdin)"
 
 
 def suffix_hint(path: Path) -> str | None:
@@ -64,30 +100,65 @@ def suffix_hint(path: Path) -> str | None:
 
 
 def folder_documents(ctx: IngestContext, folder: Path) -> Iterator[Item]:
+    for entry in folder_files(folder):
+        if isinstance(entry, Skipped):
+            yield entry
+        else:
+            path, hint = entry
+            yield from guarded(shown_path(path), file_documents(ctx, path, hint))
+
+
+def folder_files(folder: Path) -> Iterator[tuple[Path, str] | Skipped]:
+    """The files a folder source reads, in reading order, each with its hint; files of other types as Skipped.
+
+    Raises SourceError (after the walk) when the folder holds no article file. The Ray executor hands these files
+    to its workers one by one; folder_documents reads them here.
+    """
     files_seen = 0
     articles_tried = 0
-    for directory, subfolders, names in os.walk(folder, followlinks=False):
+    unlistable: list[OSError] = []
+    for directory, subfolders, names in os.walk(folder, followlinks=False, onerror=unlistable.append):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
                 continue
             files_seen += 1
             path = Path(directory) / name
+            shown = shown_path(path)
+            try:
+                status = path.stat()
+            except OSError as error:
+                yield Skipped(shown, _stat_failure(path, error))
+                continue
+            refusal = _not_a_regular_file(status.st_mode)
+            if refusal is not None:  # before anything opens it: opening a FIFO with no writer blocks for ever
+                yield Skipped(shown, refusal)
+                continue
             hint = suffix_hint(path)
             if hint is None:
-                yield Skipped(str(path), _unsupported_reason(path))
+                yield Skipped(shown, _unsupported_reason(path))
                 continue
             articles_tried += 1
-            yield from guarded(str(path), file_documents(ctx, path, hint))
+            yield path, hint
+    for listing_error in unlistable:
+        where = shown_path(listing_error.filename or folder)
+        if Path(where) != folder or files_seen:  # a subfolder (or the top, if it listed anything after all)
+            reason = f"cannot list the folder ({listing_error.strerror or listing_error}); its files not read"
+            yield Skipped(where, reason)
     if articles_tried == 0:
+        top_error = next((e for e in unlistable if Path(e.filename or "") == folder), None)
+        if top_error is not None and files_seen == 0:
+            raise SourceError(shown_path(folder), f"cannot list the folder ({top_error.strerror or top_error})")
         what = "no files" if files_seen == 0 else "no article files"
-        raise SourceError(str(folder), f"folder holds {what} (briefing reads {_READABLE}, also gzip'd)")
+        raise SourceError(shown_path(folder), f"folder holds {what} (briefing reads {_READABLE}, also gzip'd)")
 
 
 def _unsupported_reason(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             kind = binary_kind(handle.read(64))
+    except SourceError as error:
+        return error.reason
     except OSError as error:
         return f"cannot read ({error.strerror or error})"
     suffix = "".join(path.suffixes[-2:]) or "no suffix"
@@ -96,12 +167,28 @@ def _unsupported_reason(path: Path) -> str:
     return f"not an article file type ({suffix}); not read"
 
 
-def file_documents(ctx: IngestContext, path: Path, hint: str) -> Iterator[Item]:
-    source = str(path)
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading without ever blocking: O_NONBLOCK for the open, then refused unless a regular file
+    (the file may have been swapped for a FIFO since it was looked at)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
     try:
-        size = path.stat().st_size
+        refusal = _not_a_regular_file(os.fstat(descriptor).st_mode)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if refusal is not None:
+        os.close(descriptor)
+        raise SourceError(shown_path(path), refusal)
+    return os.fdopen(descriptor, "rb")
+
+
+def file_documents(ctx: IngestContext, path: Path, hint: str) -> Iterator[Item]:
+    source = shown_path(path)
+    try:
         compressed = path.name.lower().endswith(".gz")
-        with path.open("rb") as raw:
+        with _open_regular(path) as raw:
+            size = os.fstat(raw.fileno()).st_size
             handle: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
             yield from _stream_documents(ctx, source, handle, hint, None if compressed else size)
     except OSError as error:

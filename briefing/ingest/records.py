@@ -7,6 +7,7 @@ under `articles` or `items`. In JSONL a broken line is skipped with its line num
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import json
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from briefing.errors import SourceError
 from briefing.ingest.sniff import looks_like_html
 from briefing.records import RawDocument, Skipped
+from briefing.shown import for_terminal, usable_url
 
 BODY_FIELDS = ("text", "article", "content", "body")
 MAX_REPORTED_BROKEN_LINES = 10  # beyond this, one summary line: a mislabelled binary file would flood the report
@@ -51,7 +53,7 @@ def jsonl_documents(source: str, lines: Iterable[tuple[int, str | None]]) -> Ite
             continue
         read += 1
         try:
-            yield record_document(where, value)
+            yield from record_documents(where, value)
         except SourceError as error:
             yield Skipped(error.source, error.reason)
     if broken > MAX_REPORTED_BROKEN_LINES:
@@ -79,11 +81,20 @@ def json_documents(source: str, text: str) -> Iterator[RawDocument | Skipped]:
             raise SourceError(source, "JSON list is empty: no records")
         for number, item in enumerate(value, start=1):
             try:
-                yield record_document(f"{source}[{number}]", item)
+                yield from record_documents(f"{source}[{number}]", item)
             except SourceError as error:
                 yield Skipped(error.source, error.reason)
         return
-    yield record_document(source, value)
+    yield from record_documents(source, value)
+
+
+def record_documents(where: str, item: object) -> Iterator[RawDocument | Skipped]:
+    """The record's document, after a note when its `url` is unusable: the article is kept, the URL dropped."""
+    document = record_document(where, item)
+    if document.url is not None and not usable_url(document.url):
+        yield Skipped(document.source, f"url {for_terminal(document.url, 80)!r} is malformed; article kept without it")
+        document = dataclasses.replace(document, url=None)
+    yield document
 
 
 def record_document(where: str, item: object) -> RawDocument:

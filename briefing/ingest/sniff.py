@@ -106,10 +106,6 @@ def looks_like_feed(text: str) -> bool:
     return match is not None and (match.group(1) != "feed" or "xmlns" in head[:400] or "<entry" in head)
 
 
-def looks_like_xml(text: str) -> bool:
-    return _head(text).startswith("<?xml")
-
-
 def looks_like_html(text: str) -> bool:
     head = _head(text, 4096)
     if head.startswith(("<!doctype html", "<html")):

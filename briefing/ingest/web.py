@@ -23,6 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 from briefing.config import Settings
 from briefing.errors import SourceError
+from briefing.ingest.addresses import refuse_private_target
+from briefing.shown import for_terminal
 
 if TYPE_CHECKING:
     import httpx
@@ -77,12 +79,15 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch_many(self, urls: Sequence[str]) -> list[Fetched | SourceError]:
-        """Fetch several URLs a few at a time; results in the order given, failures as SourceError values."""
+    def fetch_many(self, urls: Sequence[str], discovered: bool = False) -> list[Fetched | SourceError]:
+        """Fetch several URLs a few at a time; results in the order given, failures as SourceError values.
+
+        `discovered`: the links come from a feed or page, not from the user, so private targets are refused.
+        """
 
         def attempt(url: str) -> Fetched | SourceError:
             try:
-                return self.fetch(url)
+                return self.fetch(url, discovered)
             except SourceError as error:
                 return error
 
@@ -91,14 +96,17 @@ class Fetcher:
         with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_FETCHES, len(urls))) as pool:
             return list(pool.map(attempt, urls))
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, discovered: bool = False) -> Fetched:
         import httpx
 
         settings = self.settings
         deadline = time.monotonic() + settings.fetch_deadline
         current = check_url(url)
         visited = [current]
+        check_target = discovered and not settings.allow_private_urls
         for _hop in range(settings.max_redirects + 1):
+            if check_target:  # every hop: a public link may redirect to a private address
+                refuse_private_target(current, url)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SourceError(url, f"took longer than {settings.fetch_deadline:g} s in total (fetch_deadline)")
@@ -106,12 +114,17 @@ class Fetcher:
             try:
                 with self._client.stream("GET", current, timeout=httpx.Timeout(wait)) as response:
                     if response.is_redirect:
-                        current = self._redirect_target(url, current, response.headers["location"], visited)
+                        location = response.headers.get("location", "").strip()
+                        if not location:  # a 3xx that says nowhere to go (304 Not Modified, a broken server)
+                            raise SourceError(
+                                url, f"server answered {response.status_code} {_phrase(response)} with no Location"
+                            )
+                        current = self._redirect_target(url, current, location, visited)
                         continue
                     if response.status_code >= 400:
-                        raise SourceError(url, f"server answered {response.status_code} {response.reason_phrase}")
+                        raise SourceError(url, f"server answered {response.status_code} {_phrase(response)}")
                     if not 200 <= response.status_code < 300:
-                        raise SourceError(url, f"unexpected answer {response.status_code} {response.reason_phrase}")
+                        raise SourceError(url, f"unexpected answer {response.status_code} {_phrase(response)}")
                     data = self._read_capped(url, response, deadline)
                     content_type = response.headers.get("content-type", "")
                     length = response.headers.get("content-length", "")
@@ -192,6 +205,12 @@ class _Inflater:
             raise SourceError(self.url, f"corrupt {self.encoding} body ({error})") from None
 
 
+def _phrase(response: httpx.Response) -> str:
+    """The reason phrase, which is the server's free text: one capped line, control characters escaped."""
+    return for_terminal(" ".join(response.reason_phrase.split()), limit=80)
+
+
 def _short(error: object) -> str:
+    """A server's words (an error, a reason phrase) as one short line with no control characters."""
     text = " ".join(str(error).split()) or type(error).__name__
-    return text[:160]
+    return for_terminal(text, limit=160)

@@ -9,18 +9,21 @@ The pieces live in `briefing/render/`; this module is the stage's entry and the 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import ConfigError
-from briefing.records import Brief
+from briefing.errors import ConfigError, OutputError
+from briefing.records import Article, Brief, Summary
 from briefing.render.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json
 from briefing.render.escape import escape_markdown, safe_url
 from briefing.render.view import build_view
+from briefing.shown import shown_path
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,6 +36,7 @@ __all__ = [
     "escape_markdown",
     "render",
     "render_document",
+    "render_summaries",
     "safe_url",
     "write_brief",
 ]
@@ -42,9 +46,12 @@ _DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class OutputFormat(str, Enum):
+    """Every output format: a brief is md, html or json; per-article summaries (`summarize`) also jsonl."""
+
     md = "md"
     html = "html"
     json = "json"
+    jsonl = "jsonl"
 
 
 def render(brief: Brief, output_format: OutputFormat) -> str:
@@ -52,6 +59,19 @@ def render(brief: Brief, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.json:
         return brief_to_json(brief)
     return render_document(brief_to_dict(brief), output_format)
+
+
+def render_summaries(articles: Sequence[Article], summaries: Sequence[Summary], output_format: OutputFormat) -> str:
+    """`summarize` output: per article its title and summary sentences with their citations, in one format."""
+    from briefing.render import records
+
+    if output_format is OutputFormat.jsonl:
+        return records.json_lines([records.summary_record(a, s) for a, s in zip(articles, summaries, strict=True)])
+    if output_format is OutputFormat.json:
+        return records.json_list([records.summary_record(a, s) for a, s in zip(articles, summaries, strict=True)])
+    if output_format is OutputFormat.html:
+        return records.summaries_page(articles, summaries)
+    return records.summaries_markdown(articles, summaries)
 
 
 def render_document(document: dict[str, Any], output_format: OutputFormat) -> str:
@@ -79,16 +99,29 @@ def write_brief(brief: Brief, out_dir: Path) -> list[Path]:
         "brief.md": render_document(document, OutputFormat.md),
         "brief.html": render_document(document, OutputFormat.html),
     }
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{shown_path(folder)}: cannot create the day folder ({error.strerror or error})") from None
     paths = [contained_path(folder, name) for name in BRIEF_FILES]
+    # All three targets are checked before anything is renamed: a rename that fails after another succeeded would
+    # leave a brief.json of today beside a brief.md of yesterday.
+    for path in paths:
+        if path.is_dir():
+            raise OutputError(f"{shown_path(path)} is a folder, not a file; nothing written (move it away)")
     # Stage all three (written and fsynced) before the first rename, so the renames follow back to back: a kill
     # leaves old and new files side by side only in the microseconds between them, and the next run rewrites all.
     staged: list[Path] = []
+    renamed = 0
     try:
         for path in paths:
             staged.append(_stage(path, texts[path.name]))
         for temp, path in zip(staged, paths, strict=True):
             os.replace(temp, path)
+            renamed += 1
+    except OSError as error:
+        kept = "the previous brief is untouched" if renamed == 0 else f"only {renamed} of 3 files replaced; run again"
+        raise OutputError(_write_failure(folder, error, kept)) from None
     finally:
         for temp in staged:
             temp.unlink(missing_ok=True)  # only left when something failed before its rename
@@ -119,14 +152,44 @@ def contained_path(root: Path, *parts: str) -> Path:
 
 
 def atomic_write(path: Path, content: str) -> None:
-    """Write to a temp file beside `path`, fsync, then rename over it: readers never see half a file."""
-    temp = _stage(path, content)
+    """Write to a temp file beside `path`, fsync, then rename over it: readers never see half a file.
+
+    OutputError (one line) when the folder is missing, `path` is a folder, or the disk is full; `path` is then as it
+    was.
+    """
+    check_writable_target(path)
+    try:
+        temp = _stage(path, content)
+    except OSError as error:
+        raise OutputError(_write_failure(path, error, "the previous file is untouched")) from None
     try:
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as error:
         temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(_write_failure(path, error, "the previous file is untouched")) from None
         raise
     _fsync_folder(path.parent)
+
+
+def check_writable_target(path: Path) -> None:
+    """OutputError unless `path` can be written as a file: its folder exists and it is not itself a folder.
+
+    Called before the work that makes the content, so a long run never ends in "no such folder"."""
+    if path.is_dir():
+        raise OutputError(f"{shown_path(path)} is a folder; give a file name to write to")
+    if not path.parent.is_dir():
+        raise OutputError(f"{shown_path(path.parent)}: no such folder to write {path.name} in")
+
+
+def _write_failure(target: Path, error: OSError, consequence: str) -> str:
+    if error.errno == errno.ENOSPC:
+        what = "the disk is full (no space left on device)"
+    elif error.errno == errno.EDQUOT:
+        what = "the disk quota is exceeded"
+    else:
+        what = error.strerror or str(error)
+    return f"{shown_path(target)}: cannot write ({what}); {consequence}"
 
 
 def _stage(path: Path, content: str) -> Path:

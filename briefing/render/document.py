@@ -21,7 +21,8 @@ from typing import Any
 
 from briefing.records import Brief
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: provenance.intake, provenance.history.already_covered, sentence `reason`, story
+# `disagreements`
 
 
 def _plain(value: Any) -> Any:

@@ -77,7 +77,7 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in _ALLOWED_SCHEMES or not hostname:
         return None
-    netloc = parts.netloc
+    netloc = parts.netloc.rpartition("@")[2]  # `user:password@` is never shown: a link in a brief carries no secret
     if not netloc.isascii():
         try:
             netloc = hostname.encode("idna").decode("ascii") + (f":{port}" if port else "")

@@ -96,8 +96,34 @@ def _environment() -> jinja2.Environment:
     )
 
 
+_QUOTES_OPEN = re.compile(r"(<li>(?:(?!</li>).)*?)\n?<ul>\n", re.DOTALL)
+
+
+def _fold_quotes(section: str) -> str:
+    """In the Sources section, each source's list of quoted sentences goes into a closed <details>.
+
+    Runs on sanitised output: the only lists inside a source item are the template's quote lists (input text
+    reaches here escaped, so no `<ul>` of its own).
+    """
+    section = _QUOTES_OPEN.sub(r"\1\n<details><summary>Quoted in this brief</summary>\n<ul>\n", section)
+    return section.replace("</ul>\n</li>", "</ul>\n</details>\n</li>")
+
+
+def _fold_source_quotes(body: str) -> str:
+    start = body.find('<h2 id="sources"')
+    if start < 0:
+        return body
+    end = body.find("<h2", start + 1)
+    end = len(body) if end < 0 else end
+    head, sources = body[:start], body[start:end]
+    list_start = sources.find("<ol>")
+    if list_start < 0:
+        return body
+    return head + sources[:list_start] + _fold_quotes(sources[list_start:]) + body[end:]
+
+
 def render_page(view: BriefView, markdown_for_html: str) -> str:
-    body = sanitize(markdown_to_html(markdown_for_html))
+    body = _fold_source_quotes(sanitize(markdown_to_html(markdown_for_html)))
     return _environment().get_template("brief.html.j2").render(v=view, body=Markup(_sections(body)))
 
 

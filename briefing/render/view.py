@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.render.escape import plain_text, safe_url
+from briefing.text import MAX_SHOWN_SENTENCE_CHARS, MAX_TITLE_CHARS, shorten
 
+MAX_SHOWN_CITATIONS = 10
 HASH_PREFIX = 12  # hex digits of a weights hash shown in the footer: enough to tell builds apart at a glance
 
 
@@ -25,6 +27,30 @@ class SentenceView:
     flagged: bool = False
     reason: str = ""
     label: str = ""  # a lead-in shown before the text, e.g. the story headline of an "Also noted" line
+
+    @property
+    def shown_sources(self) -> tuple[int, ...]:
+        """The citation marks printed after the sentence: the first MAX_SHOWN_CITATIONS."""
+        return self.sources[:MAX_SHOWN_CITATIONS]
+
+    @property
+    def more_sources(self) -> int:
+        """How many citations are not printed ("+N"): 500 near-duplicates must not give a sentence 500 marks."""
+        return max(0, len(self.sources) - MAX_SHOWN_CITATIONS)
+
+
+@dataclass(frozen=True)
+class ReadingView:
+    value: str
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    """A "Sources differ" line: what is disputed, and each value with the sources that state it."""
+
+    about: str
+    readings: tuple[ReadingView, ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +68,7 @@ class StoryView:
     new_sources: tuple[int, ...]  # for an update: the sources earlier briefs did not have
     published: str
     truncated: bool
+    disagreements: tuple[DisagreementView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +97,14 @@ class SkippedView:
 
 
 @dataclass(frozen=True)
+class CoveredView:
+    """A story `--new-only` left out: an earlier brief covered it and nothing new came in."""
+
+    headline: str
+    first_briefed: str  # ISO date of the earlier brief
+
+
+@dataclass(frozen=True)
 class BriefView:
     title: str
     date: str  # ISO, as in the folder name
@@ -82,6 +117,8 @@ class BriefView:
     counts: str  # "5 stories · 9 sources · 1 input skipped"
     provenance: tuple[str, ...]  # footer items, e.g. "model embedded (sha256 1a2b3c4d5e6f)"
     unverified: int  # sentences marked unverified, anywhere in the brief
+    already_covered: tuple[CoveredView, ...] = ()
+    intake_notes: tuple[str, ...] = ()  # what the date window and language left out, e.g. "12 older articles…"
 
 
 def build_view(document: Mapping[str, Any]) -> BriefView:
@@ -96,15 +133,21 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
     )
     also_noted = tuple(s for s in (_sentence(item, known) for item in _mappings(document.get("also_noted"))) if s.text)
     quotes = _quotes_by_source(stories, also_noted)
-    sources = tuple(_source(n, source, quotes.get(n, ())) for n, source in sorted(sources_by_number.items()))
+    provenance = _mapping(document.get("provenance"))
+    intake = _mapping(provenance.get("intake"))
+    undated = "undated" if intake.get("window") else ""  # with a window, an article of unknown date is marked
+    sources = tuple(_source(n, source, quotes.get(n, ()), undated) for n, source in sorted(sources_by_number.items()))
     skipped = tuple(
-        SkippedView(plain_text(item.get("source")), plain_text(item.get("reason")))
+        SkippedView(
+            shorten(plain_text(item.get("source")), MAX_TITLE_CHARS),
+            shorten(plain_text(item.get("reason")), MAX_SHOWN_SENTENCE_CHARS),
+        )
         for item in _mappings(document.get("skipped"))
     )
     bottom_line = tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line")))
     date_text = plain_text(document.get("date"))
     return BriefView(
-        title=plain_text(document.get("title")) or "Brief",
+        title=shorten(plain_text(document.get("title")), MAX_TITLE_CHARS) or "Brief",
         date=date_text,
         long_date=_long_date(date_text),
         bottom_line=bottom_line,
@@ -113,9 +156,37 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         sources=sources,
         skipped=skipped,
         counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
-        provenance=_provenance(_mapping(document.get("provenance"))),
+        provenance=_provenance(provenance),
         unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
+        already_covered=_already_covered(_mapping(provenance.get("history"))),
+        intake_notes=_intake_notes(intake),
     )
+
+
+def _already_covered(history: Mapping[str, Any]) -> tuple[CoveredView, ...]:
+    return tuple(
+        CoveredView(plain_text(item.get("headline")), plain_text(item.get("first_briefed")))
+        for item in _mappings(history.get("already_covered"))
+        if plain_text(item.get("headline"))
+    )
+
+
+def _intake_notes(intake: Mapping[str, Any]) -> tuple[str, ...]:
+    """What the window and the language left out, as the run reported it (`briefing.window.Intake.report`)."""
+    notes = []
+    window, first_day = plain_text(intake.get("window")), plain_text(intake.get("first_day"))
+    for key, text in (
+        ("older", f"older {{}} left out (window {window}: published before {first_day})"),
+        ("later", "{} dated after the brief date left out"),
+        ("other_language", "{} in another language left out"),
+    ):
+        count = len(intake.get(key) or []) if isinstance(intake.get(key), list) else 0
+        if count:
+            notes.append(f"{count} " + text.format("article" if count == 1 else "articles"))
+    undated = _int(intake.get("undated_kept"))
+    if undated:
+        notes.append(f"{_plural(undated, 'undated article', 'undated articles')} kept (marked undated)")
+    return tuple(notes)
 
 
 def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> StoryView:
@@ -126,7 +197,7 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
     return StoryView(
         number=position,
         anchor=f"story-{position}",
-        headline=plain_text(story.get("headline")) or f"Story {position}",
+        headline=shorten(plain_text(story.get("headline")), MAX_TITLE_CHARS) or f"Story {position}",
         sentences=tuple(s for s in (_sentence(item, known) for item in _mappings(story.get("sentences"))) if s.text),
         sources=numbers,
         sites=sites,
@@ -137,7 +208,23 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
         new_sources=tuple(n for n in _ints(story.get("new_sources")) if n in known),
         published=plain_text(story.get("published")),
         truncated=bool(story.get("truncated")),
+        disagreements=_disagreements(story.get("disagreements"), known),
     )
+
+
+def _disagreements(value: Any, known: frozenset[int]) -> tuple[DisagreementView, ...]:
+    """The Sources differ lines; a reading without a known source, or a line left with fewer than two, is dropped."""
+    lines = []
+    for item in _mappings(value):
+        readings = tuple(
+            ReadingView(text, numbers)
+            for reading in _mappings(item.get("readings"))
+            if (text := plain_text(reading.get("value")))
+            and (numbers := tuple(n for n in _ints(reading.get("sources")) if n in known))
+        )
+        if len(readings) >= 2:
+            lines.append(DisagreementView(plain_text(item.get("about")), readings))
+    return tuple(lines)
 
 
 def _update_note(story: Mapping[str, Any]) -> str:
@@ -154,11 +241,11 @@ def _update_note(story: Mapping[str, Any]) -> str:
 def _sentence(item: Mapping[str, Any], known_sources: frozenset[int]) -> SentenceView:
     """A cited sentence; a citation of a number not in the Sources list is dropped rather than left dangling."""
     return SentenceView(
-        text=plain_text(item.get("text") or item.get("headline")),
+        text=shorten(plain_text(item.get("text") or item.get("headline")), MAX_SHOWN_SENTENCE_CHARS),
         sources=tuple(n for n in _ints(item.get("sources")) if n in known_sources),
         flagged=bool(item.get("flagged")),
         reason=plain_text(item.get("reason")),
-        label=plain_text(item.get("label")),
+        label=shorten(plain_text(item.get("label")), MAX_TITLE_CHARS),
     )
 
 
@@ -187,14 +274,15 @@ def _unique_quotes(quotes: Iterable[QuoteView]) -> list[QuoteView]:
     return kept
 
 
-def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...]) -> SourceView:
+def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...], undated: str) -> SourceView:
     return SourceView(
         number=number,
         anchor=f"source-{number}",
-        title=plain_text(source.get("title")) or plain_text(source.get("source")) or f"Source {number}",
+        title=shorten(plain_text(source.get("title")) or plain_text(source.get("source")), MAX_TITLE_CHARS)
+        or f"Source {number}",
         url=safe_url(source.get("url")),
         site=plain_text(source.get("site")),
-        published=plain_text(source.get("published")),
+        published=plain_text(source.get("published")) or undated,
         author=plain_text(source.get("author")),
         location=plain_text(source.get("source")),
         quotes=quotes,

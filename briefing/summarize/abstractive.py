@@ -136,6 +136,19 @@ class HybridSummarizer(_GenerativeSummarizer):
         ]
         drafts = condense(model, selections, self.settings, first="rewrite")
         return [
-            build_summary(article, draft.text, chosen, self.settings, self.name, model.name)
-            for article, chosen, draft in zip(articles, picks, drafts, strict=True)
+            top_up(
+                build_summary(article, draft.text, chosen, self.settings, self.name, model.name), extract, self.settings
+            )
+            for article, chosen, draft, extract in zip(articles, picks, drafts, extracted, strict=True)
         ]
+
+
+def top_up(summary: Summary, extracted: Summary, settings: Settings) -> Summary:
+    """Hybrid: when the model wrote fewer sentences than --sentences, the extracted sentences it did not rewrite
+    (none of its sentences cites them) fill the summary up, in article order after the rewritten ones."""
+    missing = settings.sentences - len(summary.sentences)
+    if missing <= 0:
+        return summary
+    used = {index for sentence in summary.sentences for index in sentence.citations}
+    extra = [s for s in extracted.sentences if not used.intersection(s.citations)][:missing]
+    return replace(summary, sentences=summary.sentences + tuple(extra))

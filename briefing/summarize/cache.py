@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefing.config import EMBEDDED_MODEL, Affects, Method, Settings
+from briefing.config import EMBEDDED_MODEL, OPENAI_PREFIX, Affects, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
 
 log = logging.getLogger(__name__)
@@ -230,6 +230,9 @@ def model_fingerprint(settings: Settings) -> str:
 
     if settings.model == EMBEDDED_MODEL:
         return f"sha256:{EMBEDDED_SHA256}"
+    if settings.model.startswith(OPENAI_PREFIX):
+        # The weights live on the server; its URL and the served name are what we can know of them.
+        return f"server:{settings.endpoint}"
     path = Path(settings.model).expanduser()
     if path.is_file():  # a .gguf file
         return _file_fingerprint(path)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from briefing.config import ReduceMode, Settings
 from briefing.errors import ModelError
 from briefing.records import Article, Chunk
+from briefing.summarize.base import TextGenerator
 from briefing.summarize.chunk import chunk
-from briefing.summarize.generative import GenerationOptions, GenerativeModel
+from briefing.summarize.generative import GenerationOptions
 from briefing.summarize.prompts import load_template
 
 MAX_TITLE_WORDS = 30  # a scraped "title" can be a whole paragraph; the prompt needs only the headline
@@ -30,9 +31,7 @@ class Draft:
     reduce_rounds: int = 0  # map-reduce: merge rounds run; refine: refine steps run
 
 
-def condense(
-    model: GenerativeModel, articles: Sequence[Article], settings: Settings, first: str = "map"
-) -> list[Draft]:
+def condense(model: TextGenerator, articles: Sequence[Article], settings: Settings, first: str = "map") -> list[Draft]:
     """One Draft per article. `first` names the template for the map step ("map", or "rewrite" for hybrid)."""
     if not articles:
         return []
@@ -47,14 +46,14 @@ def _values(article: Article, settings: Settings) -> dict[str, object]:
 
 
 def _chunks(
-    model: GenerativeModel, article: Article, settings: Settings, template: str, reserve: int = 0
+    model: TextGenerator, article: Article, settings: Settings, template: str, reserve: int = 0
 ) -> tuple[Chunk, ...]:
     options = GenerationOptions.from_settings(settings)
-    budget = model.input_budget(load_template(template), options, reserve=reserve, **_values(article, settings))
+    budget = model.input_budget(load_template(template), options, _values(article, settings), reserve=reserve)
     return tuple(chunk(article, model.count_tokens, budget, settings.chunk_overlap))
 
 
-def _map_reduce(model: GenerativeModel, articles: Sequence[Article], settings: Settings, first: str) -> list[Draft]:
+def _map_reduce(model: TextGenerator, articles: Sequence[Article], settings: Settings, first: str) -> list[Draft]:
     options = GenerationOptions.from_settings(settings)
     map_template, reduce_template = load_template(first), load_template("reduce")
     chunked = [_chunks(model, article, settings, first) for article in articles]
@@ -91,10 +90,10 @@ def _map_reduce(model: GenerativeModel, articles: Sequence[Article], settings: S
     ]
 
 
-def _pack(model: GenerativeModel, article: Article, parts: list[str], settings: Settings) -> list[list[str]]:
+def _pack(model: TextGenerator, article: Article, parts: list[str], settings: Settings) -> list[list[str]]:
     """Consecutive partial summaries grouped so that each group, newline-joined, fits one reduce prompt."""
     options = GenerationOptions.from_settings(settings)
-    budget = model.input_budget(load_template("reduce"), options, **_values(article, settings))
+    budget = model.input_budget(load_template("reduce"), options, _values(article, settings))
     groups: list[list[str]] = [[]]
     for part in parts:
         candidate = [*groups[-1], part]
@@ -111,7 +110,7 @@ def _pack(model: GenerativeModel, article: Article, parts: list[str], settings: 
     return groups
 
 
-def _refine(model: GenerativeModel, articles: Sequence[Article], settings: Settings, first: str) -> list[Draft]:
+def _refine(model: TextGenerator, articles: Sequence[Article], settings: Settings, first: str) -> list[Draft]:
     options = GenerationOptions.from_settings(settings)
     map_template, refine_template = load_template(first), load_template("refine")
     # Room for the running summary (at most max_new_tokens) is kept free in every refine prompt.

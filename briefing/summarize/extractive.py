@@ -3,6 +3,8 @@
 1. Every sentence gets a score from position and surface features (`sentence_features.py`) and the weights shipped
    in `extractive_scorer.json`, trained on the development data by `scripts/train_scorer.py`. News is written lead
    first, so the score stays close to article order and mostly decides which weak lead sentences to pass over.
+   The trained weights are shipped only when they beat Lead-3 in every cross-validation fold on every dev set;
+   otherwise the shipped scorer is the lead itself (all weights 0), and the first N sentences are the summary.
 2. Candidates are taken best first; one whose embedding is too similar to a sentence already chosen (a caption
    repeating the first sentence, a quote restated) is skipped. Only the candidates the selection reaches are
    embedded (usually N per article), all articles in one encoder pass, so the cost does not grow with article length.
@@ -44,6 +46,11 @@ class Scorer:
 
     def score(self, sentences: Sequence[str]) -> np.ndarray:
         return sentence_features(sentences) @ self.weights
+
+    @property
+    def is_lead(self) -> bool:
+        """All weights 0 and no near-duplicate ever skipped: the first N sentences, in order (Lead-N)."""
+        return not self.weights.any() and self.redundancy_threshold > 1.0
 
     @classmethod
     def from_json(cls, path: Path) -> Scorer:
@@ -111,7 +118,14 @@ class ExtractiveSummarizer:
     def summarize(self, articles: Sequence[Article]) -> list[Summary]:
         limit = self.settings.sentences
         plans = [_Plan(candidate_order(self.scorer.score(article.sentences))) for article in articles]
-        open_plans = [(article, plan) for article, plan in zip(articles, plans, strict=True) if len(plan.order) > limit]
+        if self.scorer.is_lead:  # the lead needs no encoder: nothing is ranked or compared
+            for plan in plans:
+                plan.picked = list(range(min(limit, len(plan.order)))) if len(plan.order) > limit else None
+        open_plans = [
+            (article, plan)
+            for article, plan in zip(articles, plans, strict=True)
+            if len(plan.order) > limit and plan.picked is None
+        ]
         if open_plans:
             # float32 (the one encoder every stage shares), never int8: int8 dynamic quantization scales activations per
             # batch, so a sentence's vector would depend on the other articles in the run. compose finds these
@@ -123,11 +137,13 @@ class ExtractiveSummarizer:
             while open_plans:
                 self._embed_next(encoder, open_plans, limit)
                 for _, plan in open_plans:
+                    assert plan.vectors is not None  # embedded just above
                     plan.picked = pick_diverse(plan.vectors, limit, self.scorer.redundancy_threshold)
                 open_plans = [
                     (article, plan)
                     for article, plan in open_plans
-                    if len(plan.picked) < limit and len(plan.vectors) < len(plan.order)
+                    if len(plan.picked or ()) < limit
+                    and len(plan.vectors if plan.vectors is not None else ()) < len(plan.order)
                 ]
         summaries: list[Summary] = []
         for article, plan in zip(articles, plans, strict=True):

@@ -13,20 +13,25 @@ import contextlib
 import copy
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from briefing.config import Device, DType, Settings
-from briefing.encoder.resolve import EMBEDDED_NAME, ModelKind, ModelLocation, quiet_transformers, resolve_model
+from briefing.encoder.resolve import EMBEDDED_NAME, ModelLocation, quiet_transformers, resolve_model
 from briefing.errors import ModelError
 from briefing.summarize.prompts import PromptTemplate
+from briefing.summarize.repetition import NO_REPEAT_NGRAM, NoRepeatInOutput, repetition_settings
 
 if TYPE_CHECKING:
     import torch
 
+    from briefing.summarize.base import TextGenerator
+
 log = logging.getLogger(__name__)
+
+GenerativeKind = Literal["seq2seq", "causal"]  # the model kinds that write text
 
 MAX_CONTEXT = 4096  # longer contexts cost quadratic attention on CPU and small models lose the thread; we chunk instead
 DEFAULT_CONTEXT = 512  # neither config nor tokenizer gives a limit (T5's relative positions): its training length
@@ -69,7 +74,7 @@ class GenerativeModel:
         folder = str(location.folder)
         gguf = {"gguf_file": location.gguf_file} if location.gguf_file else {}
         config = self._attempt("config", lambda: AutoConfig.from_pretrained(folder, local_files_only=True, **gguf))
-        self.kind: ModelKind = model_kind(config, self.name)
+        self.kind: GenerativeKind = model_kind(config, self.name)
         self.tokenizer = self._attempt(
             "tokenizer", lambda: AutoTokenizer.from_pretrained(folder, local_files_only=True, **gguf)
         )
@@ -143,19 +148,10 @@ class GenerativeModel:
             return self.tokenizer.apply_chat_template(merged, tokenize=False, add_generation_prompt=True)
 
     def input_budget(
-        self, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
+        self, template: PromptTemplate, options: GenerationOptions, values: Mapping[str, object], reserve: int = 0
     ) -> int:
         """Tokens left for the `{text}` of one prompt: context minus the prompt around it, the output and `reserve`."""
-        empty = self.render(template, **{**values, "text": "", "summary": ""})
-        budget = self.context_tokens - self.prompt_tokens(empty) - PROMPT_MARGIN - reserve
-        if self.kind == "causal":  # a decoder-only model writes into the same context window
-            budget -= options.max_new_tokens
-        if budget < MIN_INPUT_TOKENS:
-            raise ModelError(
-                f"{self.name}: a context of {self.context_tokens} tokens leaves only {max(budget, 0)} for the "
-                f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
-            )
-        return budget
+        return input_budget(self, template, options, reserve, **values)
 
     # -- generation -----------------------------------------------------------------------------------------------
 
@@ -226,9 +222,16 @@ class GenerativeModel:
             early_stopping=options.num_beams > 1,
             pad_token_id=self.pad_token_id,
             eos_token_id=self.eos_token_ids or None,
+            **repetition_settings(config, self.kind),
         )
+        extra: dict[str, Any] = {}
+        if self.kind == "causal":  # the article is in the sequence: ban repeats in the generated part only
+            from transformers import LogitsProcessorList
+
+            prompt_length = encoded["input_ids"].shape[1]
+            extra["logits_processor"] = LogitsProcessorList([NoRepeatInOutput(NO_REPEAT_NGRAM, prompt_length)])
         with torch.inference_mode():
-            generated = self.model.generate(**encoded, generation_config=config)
+            generated = self.model.generate(**encoded, generation_config=config, **extra)
         if self.kind == "causal":  # left padding: every prompt ends at the same column
             generated = generated[:, encoded["input_ids"].shape[1] :]
         return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
@@ -245,6 +248,23 @@ class GenerativeModel:
             torch.mps.empty_cache()
 
 
+def input_budget(
+    model: TextGenerator, template: PromptTemplate, options: GenerationOptions, reserve: int = 0, **values: object
+) -> int:
+    """Tokens left for the `{text}` of one prompt of `model` (any backend): context minus the prompt around it, the
+    output and `reserve`."""
+    empty = model.render(template, **{**values, "text": "", "summary": ""})
+    budget = model.context_tokens - model.prompt_tokens(empty) - PROMPT_MARGIN - reserve
+    if model.kind == "causal":  # a decoder-only model writes into the same context window
+        budget -= options.max_new_tokens
+    if budget < MIN_INPUT_TOKENS:
+        raise ModelError(
+            f"{model.name}: a context of {model.context_tokens} tokens leaves only {max(budget, 0)} for the "
+            f"article once the prompt and {options.max_new_tokens} new tokens are counted; lower --max-new-tokens"
+        )
+    return budget
+
+
 def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool) -> GenerativeModel:
     """Resolve and load a generative model (`RunModels.generator` holds it for one run)."""
     location = resolve_model(model, allow_unsafe)
@@ -253,7 +273,7 @@ def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool
     return GenerativeModel(location, device, dtype, allow_unsafe)
 
 
-def model_kind(config: Any, name: str) -> ModelKind:
+def model_kind(config: Any, name: str) -> GenerativeKind:
     """seq2seq or causal, from the config; a model that cannot generate text is refused with its class named."""
     from transformers.models.auto.modeling_auto import (
         MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,

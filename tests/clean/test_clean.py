@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_wsj_text_dump_keeps_the_paywalled_excerpt_only(data_dir: Path):
     assert "developers keep updating their biggest hits" in text
     for junk in ("Dow Jones Newswires", "Subscribe Sign In", "Most Popular Videos", "To Read the Full Story"):
         assert junk not in text
-    assert article.published == "2019-11-19"
+    assert article.published == dt.date(2019, 11, 19)
     assert article.author == "Sarah E. Needleman"
     assert article.truncated  # the excerpt ends on "All..."
 
@@ -81,7 +82,7 @@ def test_wsj_html_page_body_and_metadata(data_dir: Path):
     assert "Gaming used to be so simple." in text
     assert "Most Popular Videos" not in text
     assert article.author == "Sarah E. Needleman"
-    assert article.published == "2019-11-19"
+    assert article.published == dt.date(2019, 11, 19)
     assert article.language == "en"
     assert article.url and article.url.startswith("https://www.wsj.com/articles/")
     assert article.site
@@ -110,7 +111,7 @@ def test_plain_html_article_without_trafilatura_hints_is_extracted():
     article = clean(RawDocument("bus.html", markup, "html"))
     assert article.sentences == tuple(paragraphs)
     assert article.title == "Council expands bus network"
-    assert (article.published, article.author, article.language) == ("2024-03-05", "Jane Roe", "en")
+    assert (article.published, article.author, article.language) == (dt.date(2024, 3, 5), "Jane Roe", "en")
     assert not article.truncated
 
 
@@ -128,7 +129,11 @@ def test_record_metadata_is_passed_through_and_dates_normalised():
         "feed.json:3", body, "record", title="Rates up", url="https://example.org/a", published="2024-06-13T08:00:00Z"
     )
     article = clean(document)
-    assert (article.published, article.site, article.url) == ("2024-06-13", "example.org", "https://example.org/a")
+    assert (article.published, article.site, article.url) == (
+        dt.date(2024, 6, 13),
+        "example.org",
+        "https://example.org/a",
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from briefing.clean.features import (
     BASE_FEATURES,
     _block_row,
     _furniture_phrase,
-    _has_separator,
     _urlish,
+    has_separator,
     tokens_lower,
 )
 from briefing.clean.html import html_blocks, parse
@@ -94,7 +94,7 @@ def test_url_and_separator_shortcuts_agree_with_their_single_regexes():
     texts += ["see example.com/page", "mail me@example.org", "Home | News", "» Next", "a / b", "3.5 / 10"]
     for text in texts:
         assert _urlish(text) == bool(urlish.search(text)), text
-        assert _has_separator(text) == bool(_SEPARATOR.search(text)), text
+        assert has_separator(text) == bool(_SEPARATOR.search(text)), text
 
 
 def test_four_grams_are_the_shingles_of_consecutive_tokens():
@@ -128,3 +128,60 @@ def test_html_blocks_number_each_block_element_as_its_own_container():
     assert markup[texts.index("First paragraph of the story."), 7] == 1.0  # in_article
     assert markup[texts.index("A reader comment."), 9] == 1.0  # in_comments
     assert markup[texts.index("Headline here"), 1] == 1.0  # tag_heading
+
+
+_PROSE = "The council voted on Tuesday to close the old bridge to traffic until the spring."
+
+
+def _top_variants() -> list[str]:
+    """Texts whose top holds 0-6 short lines (title, byline, furniture labels) before prose, and dumps cut anywhere."""
+    from pathlib import Path
+
+    short = ["Bridge to close", "By Jane Doe", "Advertisement", "Share", "Image copyright Reuters", "Menu", "Home"]
+    texts = []
+    for count in range(7):
+        for start in range(len(short)):
+            top = [short[(start + i) % len(short)] for i in range(count)]
+            texts.append("\n".join([*top, _PROSE, _PROSE]))
+            texts.append("\n\n".join([*top, _PROSE]))
+    dump = (Path(__file__).parent.parent / "data" / "panjshir-valley-scraped.txt").read_text(encoding="utf-8")
+    lines = dump.split("\n")
+    texts += ["\n".join(lines[start:]) for start in range(0, len(lines), 3)]
+    return texts
+
+
+def test_plain_precheck_never_refuses_what_the_full_check_accepts():
+    from briefing.clean import _normalise
+    from briefing.clean.furniture import drop_furniture_lines
+    from briefing.clean.plain import may_be_plain_article, read_plain_article
+
+    texts = [_normalise(text) for text in _top_variants()]
+    accepted = [text for text in texts if read_plain_article(drop_furniture_lines(text)) is not None]
+    assert accepted, "the variants must include plain articles, or the check proves nothing"
+    assert all(may_be_plain_article(text) for text in accepted)
+    assert not all(may_be_plain_article(text) for text in texts)  # it does refuse texts opened by a menu
+
+
+def test_c1_repair_shortcut_matches_the_table():
+    from briefing.text import _C1_REPAIR, repair_c1_controls
+
+    for text in ("plain text", "a\x97b \x93quoted\x94", "caf\u00e9 \x85", ""):
+        assert repair_c1_controls(text) == text.translate(_C1_REPAIR)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kevin Mazur/Getty Images",
+        "Getty Images / Kevin Mazur / Contributor",
+        "(Andy Kropa - GETTY IMAGES)",
+        "Reuters/Someone Here",
+        "A long caption that runs on and on about the scene in the square " * 3 + "/ Getty Images",
+        "He said on Tuesday, citing Reuters.",
+    ],
+)
+def test_credit_tail_search_matches_the_whole_line_search(line: str):
+    from briefing.clean import furniture
+
+    whole = re.compile(furniture._CREDIT_END.pattern + "|" + furniture._CREDIT_START.pattern)
+    assert furniture._is_credit(line) == bool(whole.search(line))

@@ -1,6 +1,6 @@
 from briefing.clean import clean
 from briefing.records import RawDocument
-from briefing.text import content_hash, normalize_text, split_sentences
+from briefing.text import content_hash, repair_c1_controls, split_sentences
 
 
 def test_split_sentences_keeps_abbreviations_and_quotes_together():
@@ -24,7 +24,7 @@ def test_content_hash_ignores_whitespace_differences():
 
 def test_cp1252_punctuation_decoded_as_latin1_is_repaired_not_glued():
     # Multi-News exports carry "\x97" where the page had an em dash: dropping it would glue two words together.
-    assert normalize_text("Obama\x97who won \x93the vote\x94\x85 \x81then") == "Obama—who won “the vote”… then"
+    assert repair_c1_controls("Obama\x97who won \x93the vote\x94\x85") == "Obama—who won “the vote”…"
 
 
 def test_cleaned_article_title_and_body_carry_no_c1_controls():

@@ -71,8 +71,11 @@ def test_every_brief_sentence_cites_existing_sources_of_its_story(brief: Brief, 
         assert sentence.sources, sentence
         assert all(n in by_number for n in sentence.sources)
         assert {by_number[n].story_id for n in sentence.sources} == {sentence.story_id}
-        # Extractive: the sentence is word for word in the first source it cites.
-        assert sentence.text in text_of[by_number[sentence.sources[0]].article_id]
+        if sentence.id.startswith("s"):  # a story bullet, extractive: word for word in the first source it cites
+            assert sentence.text in text_of[by_number[sentence.sources[0]].article_id]
+        else:  # a bottom-line line or an Also-noted headline: its sources' words, only deleted from
+            cited = " ".join(" ".join(text_of[by_number[n].article_id]) for n in sentence.sources)
+            assert set(words(sentence.text)) <= set(words(cited)), sentence
 
 
 def test_several_sources_saying_the_same_thing_are_all_cited(brief: Brief, articles: tuple[Article, ...]):
@@ -115,7 +118,7 @@ def test_top_keeps_n_stories_and_lists_the_rest_as_cited_one_liners(brief: Brief
     shown = {s.id for s in brief.stories}
     for item in brief.also_noted:
         assert item.story_id not in shown
-        assert item.label and item.sources
+        assert item.text and item.sources and len(item.text.split()) <= 16  # the story's headline, one line
 
 
 def test_bottom_line_has_one_cited_bullet_per_leading_story(brief: Brief):
@@ -135,14 +138,14 @@ def test_stories_name_their_actors_and_places(brief: Brief):
 
 def test_provenance_records_models_hashes_inputs_and_versions(brief: Brief, articles: tuple[Article, ...]):
     provenance = brief.provenance
-    assert provenance["models"]["encoder"]["weights"][0]["sha256"] == EMBEDDED_SHA256
-    ner = provenance["models"]["ner"]
+    assert provenance.models["encoder"]["weights"][0]["sha256"] == EMBEDDED_SHA256
+    ner = provenance.models["ner"]
     assert ner["available"] and all(len(w["sha256"]) == 64 for w in ner["weights"])
     expected = {a.source: hashlib.sha256(a.text.encode()).hexdigest() for a in articles}
-    assert {i["source"]: i["sha256"] for i in provenance["inputs"]} == expected
-    assert provenance["packages"]["spacy"] and provenance["packages"]["numpy"]
-    assert provenance["parameters"]["grouping"]["linkage"] == "average"
-    assert set(provenance["timings"]) >= {"embed", "entities", "group", "summarize_stories"}
+    assert {i.source: i.sha256 for i in provenance.inputs} == expected
+    assert provenance.packages["spacy"] and provenance.packages["numpy"]
+    assert provenance.parameters["grouping"]["linkage"] == "average"
+    assert set(provenance.timings) >= {"embed", "entities", "group", "summarize_stories"}
 
 
 def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_encoder, tmp_path: Path):
@@ -162,9 +165,11 @@ def test_unverified_sentences_stay_flagged_and_cite_only_their_article(embedded_
     settings = Settings(date=dt.date(2026, 11, 25), cache_dir=tmp_path)
     brief = compose([article], [summary], settings, RunModels(settings))
     story = brief.stories[0]
-    assert [s.flagged for s in story.sentences] == [False, True]
-    assert story.sentences[1].sources == (1,)
     assert brief.bottom_line[0].text == sentences[0]  # the bottom line prefers a verified sentence
+    # The story then says what the bottom line did not: the generated sentence, still marked, citing its article.
+    assert [(s.text, s.flagged, s.sources) for s in story.sentences] == [
+        ("The mayor resigned over the spill.", True, (1,))
+    ]
 
 
 def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():
@@ -174,22 +179,22 @@ def test_importance_ranks_outlets_then_recency_and_counts_one_site_once():
     day = dt.date(2026, 11, 25)
     body = ["A sentence long enough to count as coverage of the event in question here."] * 4
     articles = [
-        make_article(body, source="a1", site="Reuters", published="2026-11-20"),
-        make_article(body, source="a2", site="AP", published="2026-11-20T08:00:00Z"),
-        make_article(body, source="b1", site="BBC", published="2026-11-25"),
+        make_article(body, source="a1", site="Reuters", published=dt.date(2026, 11, 20)),
+        make_article(body, source="a2", site="AP", published=dt.date(2026, 11, 20)),
+        make_article(body, source="b1", site="BBC", published=dt.date(2026, 11, 25)),
         make_article(body, source="c1", site="CNN"),
-        make_article(body, source="d1", site="Le Monde", published="2026-11-25"),
-        make_article(body, source="d2", site="le monde", published="2026-11-25"),
+        make_article(body, source="d1", site="Le Monde", published=dt.date(2026, 11, 25)),
+        make_article(body, source="d2", site="le monde", published=dt.date(2026, 11, 25)),
     ]
 
-    def draft(name: str, members: tuple[int, ...], published: str | None) -> DraftStory:
+    def draft(name: str, members: tuple[int, ...], published: dt.date | None) -> DraftStory:
         return DraftStory(name, members, name, (), centroid=np.zeros(3), published=published)
 
     stories = [
         draft("undated", (3,), None),
-        draft("one-site-twice", (4, 5), "2026-11-25"),
-        draft("fresh", (2,), "2026-11-25"),
-        draft("two-outlets", (0, 1), "2026-11-20"),
+        draft("one-site-twice", (4, 5), dt.date(2026, 11, 25)),
+        draft("fresh", (2,), dt.date(2026, 11, 25)),
+        draft("two-outlets", (0, 1), dt.date(2026, 11, 20)),
     ]
     ranked = rank_stories(stories, articles, day)
     assert ranked[0].id == "two-outlets"  # two outlets beat one, even five days older
@@ -213,7 +218,7 @@ def test_story_summary_drops_repeated_facts_and_keeps_to_the_word_budget():
 
 
 def test_the_bottom_line_and_a_made_up_headline_prefer_a_sentence_that_stands_alone(embedded_encoder):
-    from briefing.compose import _headline
+    from briefing.compose.headlines import story_headline
     from briefing.compose.ranking import DraftStory, best_sentence
     from briefing.compose.story_summary import DraftSentence
     from briefing.compose.vectors import embed_articles
@@ -239,7 +244,8 @@ def test_the_bottom_line_and_a_made_up_headline_prefer_a_sentence_that_stands_al
     summaries = [first_sentences(a) for a in articles]
     vectors = embed_articles(articles, summaries, embedded_encoder)
     centroid = np.mean([v.document for v in vectors], axis=0)
-    assert _headline((0, 1), articles, vectors, centroid) == "NASA's Curiosity rover is due to land on Mars on…"
+    # Both titles were cut from a sentence: the headline is made again from a lead that stands alone.
+    assert story_headline((0, 1), articles, vectors, centroid) == "NASA's Curiosity rover is due to land on Mars"
 
 
 def test_the_bottom_line_reports_where_a_story_told_over_several_days_stands_now():
@@ -265,7 +271,7 @@ def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder)
             "Volunteers combed the woods along Highway 12 on Sunday.",
         ],
         source="older",
-        published="2026-04-15",
+        published=dt.date(2026, 4, 15),
     )
     newer = make_article(
         [
@@ -273,7 +279,7 @@ def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder)
             "The house belonged to a 26-year-old man, police said.",
         ],
         source="newer",
-        published="2026-04-18T09:05:00Z",
+        published=dt.date(2026, 4, 18),
     )
     articles = [older, newer]
     summaries = [first_sentences(a) for a in articles]
@@ -286,3 +292,40 @@ def test_a_story_told_over_several_days_reads_newest_day_first(embedded_encoder)
     undated = [older, replace(newer, published=None)]
     same = summarize_story((0, 1), undated, summaries, vectors, budget_words=200)
     assert same[0].articles[0] == 0  # one dated day only: lead order, the story's first article first
+
+
+def test_no_bottom_line_bullet_repeats_a_story_bullet(brief: Brief):
+    stories = {story.id: story for story in brief.stories}
+    for bullet in brief.bottom_line:
+        story = stories[bullet.story_id]
+        assert bullet.text not in [s.text for s in story.sentences]  # the story starts with what it did not say
+        assert len(bullet.text.split()) <= 31
+
+
+def test_listicles_and_deals_rank_below_news_and_minor_stories_go_to_also_noted():
+    from briefing.compose.ranking import DraftStory, full_and_also_noted, is_service_page, rank_stories
+    from tests.conftest import make_article
+
+    news = ["The council approved the new budget after a long debate on Tuesday night."] * 4
+    listicle = [f"{n}. Visit the old town square and try the local pastries." for n in range(1, 40)]
+    articles = [
+        make_article(listicle, title="Что посмотреть в Москве", source="l", site="travel.example"),
+        make_article(news, title="Council approves budget", source="n", site="Local Paper"),
+        *(make_article(news, title=f"Minor item {i}", source=f"m{i}", site=f"site{i}") for i in range(6)),
+        make_article(news, title="Two outlets report this", source="t1", site="Reuters"),
+        make_article(news, title="Two outlets report this", source="t2", site="AP"),
+    ]
+    assert is_service_page(articles[0]) and not is_service_page(articles[1])
+    assert is_service_page(make_article(news, title="The 10 best air fryers to buy right now"))
+
+    def draft(name: str, members: tuple[int, ...]) -> DraftStory:
+        return DraftStory(name, members, name, (), centroid=np.zeros(3), published=dt.date(2026, 11, 25))
+
+    drafts = [draft("listicle", (0,)), draft("news", (1,)), *(draft(f"m{i}", (2 + i,)) for i in range(6))]
+    drafts.append(draft("two", (8, 9)))
+    ranked = rank_stories(drafts, articles, dt.date(2026, 11, 25))
+    assert ranked[0].id == "two" and ranked[-1].id == "listicle"  # 7,800 words of list do not lead
+    full, also = full_and_also_noted(ranked, articles, None)
+    assert [s.id for s in full][:1] == ["two"] and len(full) == 5
+    assert {s.id for s in also} >= {"listicle"} and all(len(s.members) == 1 for s in also)
+    assert [len(part) for part in full_and_also_noted(ranked, articles, 2)] == [2, len(ranked) - 2]

@@ -142,7 +142,8 @@ def test_a_folder_without_articles_says_so(tmp_path: Path):
     (pictures / "a.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(16))
     why = reasons(ingest([str(empty), str(pictures)], Settings()))
     assert why[str(empty)] == (
-        "folder holds no files (briefing reads .txt .md .html .htm .json .jsonl .xml .rss .atom .urls, also gzip'd)"
+        "folder holds no files (briefing reads .txt .md .html .htm .json .jsonl .xml .rss .atom .urls .opml, "
+        "also gzip'd)"
     )
     assert why[str(pictures)].startswith("folder holds no article files")
     assert why[str(pictures / "a.jpg")] == "binary file (JPEG image), not an article; not read"
@@ -270,7 +271,7 @@ def test_the_one_argument_call_still_works_and_limits_are_validated(tmp_path: Pa
     path.write_text(FRENCH)
     assert only_document(ingest([str(path)], Settings())).content == FRENCH
     for bad in ({"max_input_mb": 0}, {"fetch_timeout": 0}, {"fetch_deadline": 1, "fetch_timeout": 5},
-                {"max_redirects": 50}, {"feed_items": 0}, {"user_agent": "evil\r\nX-Injected: 1"}):  # fmt: skip
+                {"max_redirects": 50}, {"max_items_per_feed": 0}, {"user_agent": "evil\r\nX-Injected: 1"}):  # fmt: skip
         with pytest.raises(ConfigError):
             Settings(**bad)
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = (
@@ -189,6 +189,12 @@ PAGE_FACTS = """(() => {
     textWidth: document.querySelector('main').getBoundingClientRect().width,
     overflowX: document.documentElement.scrollWidth > document.documentElement.clientWidth,
     darkBackground: getComputedStyle(document.documentElement).backgroundColor,
+    headlines: [...document.querySelectorAll('section.story h2')].map(h => h.textContent.replace(/^\\d+\\.\\s*/, '')),
+    blufLines: [...document.querySelectorAll('section.bluf li')].map(li => li.textContent),
+    firstBullets: [...document.querySelectorAll('section.story ul')].map(ul => ul.querySelector('li')?.textContent),
+    folded: document.querySelectorAll('section.sources details').length,
+    openFolds: document.querySelectorAll('section.sources details[open]').length,
+    sourceItems: document.querySelectorAll('section.sources > ol > li').length,
   };
 })()"""
 
@@ -214,6 +220,14 @@ def test_brief_html_in_chromium(devtools: DevTools, tmp_path: Path, data_dir: Pa
     assert facts["missing"] == [], "in-page links without an anchor"
     assert all(href.startswith(("https://", "http://")) for href in facts["external"])
     assert not facts["overflowX"]
+    # A morning brief: headlines are short and whole, the bottom line is short and never a story's first bullet,
+    # and each source's quoted sentences are folded away.
+    assert facts["headlines"] and all(
+        not h.endswith(("…", "...")) and len(h.split()) <= 16 for h in facts["headlines"]
+    ), facts["headlines"]
+    assert facts["bluf"] >= 1 and all(len(line.split()) <= 36 for line in facts["blufLines"]), facts["blufLines"]
+    assert not set(facts["blufLines"]) & set(filter(None, facts["firstBullets"]))
+    assert facts["folded"] >= 1 and facts["openFolds"] == 0 and facts["folded"] <= facts["sourceItems"]
 
     shots = {
         "desktop-light": (1280, 1600, False, False),

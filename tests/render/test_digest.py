@@ -21,45 +21,61 @@ runner = CliRunner()
 
 
 class _Index(HTMLParser):
-    """Days as the reader sees them: each <article class="day"> with its heading link and bullet texts."""
+    """Days as the reader sees them: each <article class="day"> with its heading link, its story headlines
+    (<ol class="headlines">), its bottom-line bullet texts (<ul class="bottom-line">) and every link in them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.days: list[dict] = []
+        self._list: str | None = None
         self._in_li = False
         self._in_h2 = False
+        self._in_span = False
+        self._in_article = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "article":
-            self.days.append({"id": attributes.get("id"), "href": None, "bullets": [], "links": []})
+            self._in_article = True
+            self.days.append({"id": attributes.get("id"), "href": None, "bullets": [], "headlines": [], "links": []})
         elif tag == "h2" and self.days:
             self._in_h2 = True
-        elif tag == "a" and self.days:
+        elif tag in ("ol", "ul") and self.days:
+            self._list = {"headlines": "headlines", "bottom-line": "bullets"}.get(attributes.get("class") or "")
+        elif tag == "span":
+            self._in_span = True
+        elif tag == "a" and self._in_article:
             if self._in_h2:
                 self.days[-1]["href"] = attributes.get("href")
             else:
                 self.days[-1]["links"].append(attributes.get("href"))
-        elif tag == "li" and self.days:
+        elif tag == "li" and self.days and self._list:
             self._in_li = True
-            self.days[-1]["bullets"].append("")
+            self.days[-1][self._list].append("")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "li":
             self._in_li = False
         elif tag == "h2":
             self._in_h2 = False
+        elif tag == "article":
+            self._in_article = False
+        elif tag in ("ol", "ul"):
+            self._list = None
+        elif tag == "span":
+            self._in_span = False
 
     def handle_data(self, data: str) -> None:
-        if self._in_li:
-            self.days[-1]["bullets"][-1] += data
+        if self._in_li and self._list and not self._in_span:
+            self.days[-1][self._list][-1] += data
 
 
 def read_index(out: Path) -> list[dict]:
     parser = _Index()
     parser.feed((out / "index.html").read_text(encoding="utf-8"))
     for day in parser.days:
-        day["bullets"] = [re.sub(r"[ \t\r\n]+", " ", b).strip() for b in day["bullets"]]  # keeps no-break spaces
+        for key in ("bullets", "headlines"):  # keeps no-break spaces
+            day[key] = [re.sub(r"[ \t\r\n]+", " ", b).strip() for b in day[key]]
     return parser.days
 
 
@@ -87,7 +103,7 @@ def test_digest_lists_days_newest_first_with_their_bottom_lines(two_days: Path) 
     (two_days / "2026-13-01").mkdir()  # looks dated, is not a date: ignored
     result = runner.invoke(app, ["digest", "--out", str(two_days)])
     assert result.exit_code == 0, result.output
-    assert f"wrote {two_days / 'index.html'} (2 briefs, newest first)" in result.stderr
+    assert f"wrote {two_days / 'index.html'} and {two_days / 'feed.xml'} (2 briefs, newest first)" in result.stderr
     days = read_index(two_days)
     assert [d["id"] for d in days] == ["day-2026-11-25", "day-2026-11-24"]
     assert [d["href"] for d in days] == ["2026-11-25/brief.html", "2026-11-24/brief.html"]
@@ -96,6 +112,8 @@ def test_digest_lists_days_newest_first_with_their_bottom_lines(two_days: Path) 
         assert (two_days / day["href"]).is_file()
         expected = bottom_line_texts(folder)
         assert expected and [b.split("\u00a0[")[0] for b in day["bullets"]] == expected
+        document = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+        assert day["headlines"] == [plain_text(story["headline"]) for story in document["stories"]]
         # Each bullet's citation marks link into that day's brief, to an anchor that exists there.
         page = (folder / "brief.html").read_text(encoding="utf-8")
         for link in day["links"]:
@@ -125,9 +143,9 @@ def test_digest_shows_the_bottom_line_from_brief_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["digest", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     newer, older = read_index(tmp_path)
-    assert newer["bullets"] == ["Rover lands\u00a0[1]"]  # no bottom line: its leading headline stands in
+    assert newer["bullets"] == [] and newer["headlines"] == ["Rover lands"]  # no bottom line: its headlines only
     assert older["bullets"] == ["Curiosity is on Mars, NASA says.\u00a0[1]"]
-    assert older["links"] == ["2026-11-20/brief.html#source-1"]
+    assert older["links"] == ["2026-11-20/brief.html#story-1", "2026-11-20/brief.html#source-1"]
 
 
 def test_digest_skips_an_unreadable_brief_and_says_why(two_days: Path) -> None:

@@ -15,7 +15,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from briefing.errors import ConfigError
-from briefing.records import Brief, BriefSentence, Skipped, Source, Story
+from briefing.records import Brief, BriefSentence, InputRecord, Provenance, Skipped, Source, Story
 from briefing.render import (
     SCHEMA_VERSION,
     OutputFormat,
@@ -38,7 +38,9 @@ def sample_brief(**changes: object) -> Brief:
     """A brief using every field the renderer shows: two stories, bottom line, also noted, update, flag, excerpt."""
     sources = (
         Source(1, "a1", "Rover lands on Mars", "feeds/nasa.xml#3", url="https://example.org/rover", site="Agency"),
-        Source(2, "a2", "Curiosity is down", "wire.jsonl:2", site="Wire", published="2026-11-24", author="J. Doe"),
+        Source(
+            2, "a2", "Curiosity is down", "wire.jsonl:2", site="Wire", published=dt.date(2026, 11, 24), author="J. Doe"
+        ),
         Source(3, "a3", "Teen found safe", "local.txt"),
         Source(4, "a4", "Dollar gains", "markets.html", url="javascript:alert(1)"),
     )
@@ -76,14 +78,14 @@ def sample_brief(**changes: object) -> Brief:
         ),
         also_noted=(BriefSentence("The dollar rose against the euro.", (4,), id="also-1", label="Dollar gains"),),
         skipped=(Skipped("empty.txt", "empty file"),),
-        provenance={
-            "model": "embedded",
-            "weights_sha256": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab519d5e0",
-            "method": "extractive",
-            "seconds": 2.345,
-            "briefing_version": "0.1.0",
-            "inputs": [{"source": "a", "id": "1"}, {"source": "b", "id": "2"}],
-        },
+        provenance=Provenance(
+            model="embedded",
+            weights_sha256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab519d5e0",
+            method="extractive",
+            seconds=2.345,
+            briefing_version="0.1.0",
+            inputs=(InputRecord("a", "1"), InputRecord("b", "2")),
+        ),
     )
     return dataclasses.replace(brief, **changes)
 
@@ -248,14 +250,11 @@ def test_markdown_layout() -> None:
     assert "*1 source · **Update** (first briefed 2026-11-24; new: [3]) · excerpt*" in lines
     assert any(line.startswith("> *Excerpt:*") for line in lines)
     assert "- **Dollar gains** — The dollar rose against the euro.\u00a0[[4]](#source-4)" in lines
-    assert (
-        '1. <a id="source-1"></a>[Rover lands on Mars](https://example.org/rover) — Agency · from feeds/nasa.xml\\#3'
-        in lines
-    )
-    assert '2. <a id="source-2"></a>Curiosity is down — Wire · 2026-11-24 · by J. Doe · from wire.jsonl:2' in lines
-    assert '4. <a id="source-4"></a>Dollar gains · from markets.html' in lines  # javascript: URL not linked
-    assert "    - “Engineers cheered in mission control.” ([story 1](#story-1))" in lines
-    assert "    - “The dollar rose against the euro.” ([also noted](#also-noted))" in lines
+    # Sources are compact: outlet · date · link (or where it was read from); quotes are left to brief.json and the page.
+    assert '1. <a id="source-1"></a>Agency · [link](https://example.org/rover)' in lines
+    assert '2. <a id="source-2"></a>Wire · 2026-11-24 · wire.jsonl:2' in lines
+    assert '4. <a id="source-4"></a>markets.html' in lines  # javascript: URL not linked
+    assert not any("Engineers cheered in mission control.”" in line for line in lines)
     assert "- empty.txt — empty file" in lines
     assert lines[-3].startswith("*Provenance:* model embedded (sha256 53aa51172d14) · method extractive")
     assert lines[-1].startswith("*Unverified* marks a sentence the faithfulness check could not tie to its source")

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from briefing.cli import app
 from briefing.config import Settings
 from briefing.pipeline import load_articles
-from briefing.records import Article, Brief, BriefSentence, Skipped, Source, Story
+from briefing.records import Article, Brief, BriefSentence, InputRecord, Provenance, Skipped, Source, Story
 from briefing.render import OutputFormat, render
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -144,15 +144,15 @@ def _full_brief(articles: list[Article]) -> Brief:
             for i, (n, a) in enumerate(enumerate(noted, 6), 1)
         ),
         skipped=(Skipped("data/empty.txt", "empty file"),),
-        provenance={
-            "model": "embedded",
-            "weights_sha256": "0123456789abcdef" * 4,
-            "method": "extractive",
-            "seconds": 1.25,
-            "briefing_version": "0.1.0",
-            "generated_at": "2026-11-25T06:00:00+00:00",
-            "inputs": [{"source": a.source, "id": a.id} for a in ordered],
-        },
+        provenance=Provenance(
+            model="embedded",
+            weights_sha256="0123456789abcdef" * 4,
+            method="extractive",
+            seconds=1.25,
+            briefing_version="0.1.0",
+            generated_at="2026-11-25T06:00:00+00:00",
+            inputs=tuple(InputRecord(a.source, a.id) for a in ordered),
+        ),
     )
 
 

