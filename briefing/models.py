@@ -32,14 +32,14 @@ class RunModels:
         *,
         encoder: SentenceEncoder | None = None,
         ner: Any = _NOT_LOADED,
+        parser: Any = _NOT_LOADED,
         generator: TextGenerator | None = None,
-        syntax: Any = _NOT_LOADED,
     ) -> None:
         self.settings = settings
         self._encoder = encoder
         self._ner = ner
+        self._parser = parser
         self._generator = generator
-        self._syntax = syntax
         self._store: Store | None = _NOT_LOADED
 
     @property
@@ -72,13 +72,14 @@ class RunModels:
         return self._ner
 
     @property
-    def syntax(self) -> Any | None:
-        """spaCy's tagger and parser (headlines of untitled stories), or None when not installed."""
-        if self._syntax is _NOT_LOADED:
-            from briefing.compose.headlines import load_syntax_model
+    def parser(self) -> Any | None:
+        """spaCy's tagger, parser and lemmatizer (no NER) for the faithfulness guard and the
+        headlines of untitled stories, or None after one warning."""
+        if self._parser is _NOT_LOADED:
+            from briefing.summarize.guard.structure import load_parser_model
 
-            self._syntax = load_syntax_model()
-        return self._syntax
+            self._parser = load_parser_model()
+        return self._parser
 
     @property
     def generator(self) -> TextGenerator:
@@ -100,12 +101,12 @@ class RunModels:
     @property
     def loaded(self) -> tuple[str, ...]:
         """Which models this run has loaded so far (for tests and the provenance)."""
-        names = ("encoder", "ner", "generator", "syntax")
+        names = ("encoder", "ner", "parser", "generator")
         values = (
             self._encoder,
             None if self._ner is _NOT_LOADED else self._ner,
+            None if self._parser is _NOT_LOADED else self._parser,
             self._generator,
-            None if self._syntax is _NOT_LOADED else self._syntax,
         )
         return tuple(
             name
@@ -116,8 +117,8 @@ class RunModels:
     def close(self) -> None:
         self._encoder = None
         self._ner = _NOT_LOADED
+        self._parser = _NOT_LOADED
         self._generator = None
-        self._syntax = _NOT_LOADED
         if self._store is not _NOT_LOADED and self._store is not None:
             self._store.close()
         self._store = _NOT_LOADED

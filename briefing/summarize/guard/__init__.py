@@ -5,6 +5,7 @@ from briefing.summarize.guard.check import (
     SUPPORT_THRESHOLD,
     SentenceCheck,
     check_summaries,
+    guard_needs_parser,
     guard_summaries,
 )
 from briefing.summarize.guard.facts import ArticleFacts, Fact, sentence_facts
@@ -16,6 +17,7 @@ __all__ = [
     "Fact",
     "SentenceCheck",
     "check_summaries",
+    "guard_needs_parser",
     "guard_summaries",
     "sentence_facts",
 ]

@@ -114,8 +114,10 @@ def number_facts(text: str, with_scale_free: bool = False) -> list[Fact]:
     while i < len(tokens):
         start = i
         digit = _digit_value(tokens[i])
+        ambiguous = False
         if digit is not None:
             base, scale = digit
+            ambiguous = tokens[i].endswith("m") and scale == 1e6  # "198m": 198 million, or 198 metres
             i += 1
             if scale is None and i < len(tokens) and tokens[i] in _SCALE_WORDS:
                 scale = _SCALE_WORDS[tokens[i]]
@@ -129,7 +131,11 @@ def number_facts(text: str, with_scale_free: bool = False) -> list[Fact]:
         surface = " ".join(tokens[start:i]).rstrip(",")
         if surface not in _NOT_A_CLAIM or with_scale_free:
             # The claim is the full value: "6 billion" needs 6e9. An article's "5 million" also supports a bare "5".
-            keys = (_value_key(value), _value_key(base)) if with_scale_free and scale else (_value_key(value),)
+            keys = (
+                (_value_key(value), _value_key(base))
+                if (with_scale_free or ambiguous) and scale
+                else (_value_key(value),)
+            )
             facts.append(Fact("number", surface, keys))
     return facts
 
@@ -294,6 +300,10 @@ class ArticleFacts:
             # initials: "Gina Lord" is not the article's "Gary Locke".
             return "".join(token[0] for token in tokens) in self.acronyms
         return tokens[0] in self.acronyms or (written_as_acronym and tokens[0] in self.initials)
+
+    def has_word(self, token: str) -> bool:
+        """A lowercased word, or its plural, demonym or alias, is in the article."""
+        return self._has_word(token)
 
     def _has_word(self, token: str) -> bool:
         if any(variant in self.words for variant in _word_variants(token)):

