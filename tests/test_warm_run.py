@@ -14,7 +14,7 @@ import pytest
 DATA = Path(__file__).parent / "data"
 SOURCES = [str(DATA / "brief_articles.jsonl"), str(DATA / "cnn_sample.jsonl")]
 DATE = "2026-11-25"
-HEAVY = ("torch", "transformers", "spacy", "thinc")
+HEAVY = ("torch", "transformers", "spacy", "thinc", "sklearn")  # sklearn: 3 s of imports, training only
 
 # The real entry point, in-process, then what it imported: `python -m briefing` plus a look at sys.modules.
 WARM_RUN = """

@@ -59,6 +59,28 @@ def test_candidate_pairs_include_word_neighbours_the_encoder_misses():
     assert [0, 1] in pairs.tolist()
 
 
+def test_tfidf_matrix_is_scikit_learns_without_importing_it() -> None:
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    from briefing.compose.grouping import _STOPWORDS
+
+    texts = [
+        "Floods close the Danube bridges in Budapest; Budapest braces for more floods.",
+        "The Danube flood closes bridges",
+        "",
+        "a the of",
+        "Über-café naïve façade: 2024 año, año, año",
+        "Tax budget vote passes after the vote on the budget",
+    ]
+    reference = text.TfidfVectorizer(
+        sublinear_tf=True, token_pattern=r"(?u)\b\w\w\w+\b", stop_words=sorted(_STOPWORDS), dtype=np.float32
+    )
+    expected = reference.fit_transform(texts).toarray()
+    ours = tfidf_matrix(texts)
+    assert ours.dtype == np.float32 and ours.shape == expected.shape
+    np.testing.assert_allclose(ours.toarray(), expected, atol=1e-6)
+    assert tfidf_matrix(["", "a the"]).shape == (2, 1)  # no word at all: one empty column
+
+
 def test_mentioned_dates_and_figures():
     assert mentioned_dates("Talks on Oct. 16 and on 3 November, not in May.") == {(10, 16), (11, 3)}
     assert figures("It killed 1,200 people, up 76% to $1.13bn in 2019 on 5 roads.") == {"1200", "76%", "$1.13bn"}
