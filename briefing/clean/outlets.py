@@ -7,6 +7,7 @@ one feed can carry many publishers, and "Local test wire" says nothing of who wr
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,10 +45,19 @@ def _suffix_list() -> Any:
     return PublicSuffixList()
 
 
+# A Wayback Machine copy names the page it archived: its outlet is that page's, not archive.org.
+_WAYBACK = re.compile(r"^https?://(?:web\.)?archive\.org/web/\d{4,14}[a-z_]*/(?P<page>(?:https?://)?[^/\s]+.*)$", re.I)
+
+
 def registered_domain(url: str | None) -> str | None:
-    """`https://edition.cnn.com/x` -> `cnn.com`; an IP address or a one-label host (localhost) stays as it is."""
+    """`https://edition.cnn.com/x` -> `cnn.com`; an IP address or a one-label host (localhost) stays as it is; a
+    Wayback Machine copy (`web.archive.org/web/2015.../http://www.dailymail.co.uk/...`) -> `dailymail.co.uk`."""
     if not url:
         return None
+    archived = _WAYBACK.match(url)
+    if archived:
+        page = archived.group("page")
+        url = page if "://" in page else f"http://{page}"
     try:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
     except ValueError:

@@ -75,6 +75,14 @@ def test_outlet_is_the_registered_domain_or_its_usual_name() -> None:
     assert outlet_from_url("https://news.example.org/a") == "example.org"
 
 
+def test_a_wayback_copy_is_the_outlet_of_the_page_it_archived() -> None:
+    archived = "http://web.archive.org/web/20150403223948id_/http://www.dailymail.co.uk/sport/article-1.html"
+    assert registered_domain(archived) == "dailymail.co.uk"
+    assert outlet_from_url("https://web.archive.org/web/2015/https://edition.cnn.com/2015/a") == "CNN"
+    assert registered_domain("http://web.archive.org/web/20150403/www.theguardian.com/uk") == "theguardian.com"
+    assert registered_domain("https://archive.org/details/some-film") == "archive.org"  # archive.org's own pages
+
+
 @pytest.mark.parametrize(
     ("title", "url", "expected"),
     [
