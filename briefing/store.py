@@ -20,7 +20,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class Store:
             log.warning("stage cache disabled: cannot create %s (%s)", cache_dir, error.strerror or error)
             return None
         try:
-            return cls(_connect(path), path, max_bytes)
+            return cls(opened_with_retry(_connect, path), path, max_bytes)
         except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
             log.warning("stage cache disabled for this run: cannot open %s (%s)", path, error)
             return None
@@ -80,7 +80,7 @@ class Store:
             log.warning("stage cache %s is corrupt (%s); moved aside to %s.corrupt and rebuilt", path, error, path.name)
         move_aside(path)
         try:
-            return cls(_connect(path), path, max_bytes)
+            return cls(opened_with_retry(_connect, path), path, max_bytes)
         except sqlite3.DatabaseError as error:
             log.warning("stage cache disabled: cannot rebuild %s (%s)", path, error)
             return None
@@ -180,6 +180,24 @@ class Store:
         # A cache is an optimisation: one that fails mid-run is switched off for the run, never fatal.
         log.warning("stage cache %s: cannot %s (%s); going on without it", self.path, action, error)
         self.disabled = True
+
+
+def opened_with_retry(connect: Callable[[Path], sqlite3.Connection], path: Path) -> sqlite3.Connection:
+    """`connect(path)`, tried again while another process or thread holds the lock it needs at open.
+
+    Switching a new file to WAL takes an exclusive lock, and SQLite answers "database is locked" at once there
+    instead of waiting out the busy timeout, so several runs (or threads) opening the same new cache at the same
+    moment would all but one give up on their cache."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.01
+    while True:
+        try:
+            return connect(path)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

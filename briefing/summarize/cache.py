@@ -24,6 +24,7 @@ from typing import Any
 
 from briefing.config import EMBEDDED_MODEL, OPENAI_PREFIX, Affects, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
+from briefing.store import opened_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class SummaryCache:
             log.warning("summary cache disabled: cannot create %s (%s)", cache_dir, error.strerror or error)
             return None
         try:
-            return cls(_connect(path), path)
+            return cls(opened_with_retry(_connect, path), path)
         except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
             log.warning("summary cache disabled for this run: cannot open %s (%s)", path, error)
             return None
@@ -65,7 +66,7 @@ class SummaryCache:
             log.warning("summary cache %s is corrupt (%s); rebuilding it", path, error)
         _move_aside(path)
         try:
-            return cls(_connect(path), path)
+            return cls(opened_with_retry(_connect, path), path)
         except sqlite3.DatabaseError as error:
             log.warning("summary cache disabled: cannot rebuild %s (%s)", path, error)
             return None
