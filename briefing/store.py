@@ -20,7 +20,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -200,35 +200,59 @@ def opened_with_retry(connect: Callable[[Path], sqlite3.Connection], path: Path)
             delay = min(delay * 2, 0.5)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+def connect_cache(
+    path: Path,
+    main_table: str,
+    tables: Sequence[str],
+    schema_version: int,
+    *,
+    incremental_vacuum: bool = False,
+    shared_across_threads: bool = False,
+) -> sqlite3.Connection:
+    """A checked connection to a cache file in WAL mode: its pages verified, its `tables` (CREATE statements) made and
+    `main_table` readable, its schema version matched; sqlite3.DatabaseError when it is damaged or
+    of another version, so the caller moves it aside and starts afresh."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not shared_across_threads)
     try:
         # A damaged file can pass the header check and fail on a later read: check the pages once, at open.
         (integrity,) = connection.execute("PRAGMA quick_check").fetchone()
         if integrity != "ok":
             raise sqlite3.DatabaseError(f"integrity check failed: {integrity}")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file: before any table
+        if incremental_vacuum:
+            connection.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file: before any table
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         with connection:
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
-                "size INTEGER NOT NULL, used REAL NOT NULL, PRIMARY KEY (kind, key))"
-            )
-            connection.execute("CREATE INDEX IF NOT EXISTS entries_by_use ON entries (used)")
+            for statement in tables:
+                connection.execute(statement)
             connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             connection.execute(
-                "INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", (str(schema_version),)
             )
         (version,) = connection.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        if version != str(SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
-        connection.execute("SELECT key FROM entries LIMIT 1").fetchall()
+        if version != str(schema_version):
+            raise sqlite3.DatabaseError(f"schema version {version}, expected {schema_version}")
+        connection.execute(f"SELECT * FROM {main_table} LIMIT 1").fetchall()
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return connect_cache(
+        path,
+        "entries",
+        (
+            "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+            "size INTEGER NOT NULL, used REAL NOT NULL, PRIMARY KEY (kind, key))",
+            "CREATE INDEX IF NOT EXISTS entries_by_use ON entries (used)",
+        ),
+        SCHEMA_VERSION,
+        incremental_vacuum=True,
+        shared_across_threads=True,
+    )
 
 
 def move_aside(path: Path) -> None:

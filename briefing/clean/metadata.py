@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from briefing.clean.lexicon import STOPWORDS
 
-_MONTHS = {
+MONTH_NUMBERS = {  # month names and abbreviations, lower-cased -> 1..12 (compose/events.py reads them too)
     name: number
     for number, names in enumerate(
         (
@@ -37,7 +37,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _MONTH_FIRST = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
 _DAY_FIRST = re.compile(
@@ -69,11 +69,11 @@ def find_date(text: str) -> str | None:
         if date:
             candidates.append((match.start(), date))
     for match in _MONTH_FIRST.finditer(text):
-        date = _valid(int(match[3]), _MONTHS[match[1].lower()], int(match[2]))
+        date = _valid(int(match[3]), MONTH_NUMBERS[match[1].lower()], int(match[2]))
         if date:
             candidates.append((match.start(), date))
     for match in _DAY_FIRST.finditer(text):
-        date = _valid(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
+        date = _valid(int(match[3]), MONTH_NUMBERS[match[2].lower()], int(match[1]))
         if date:
             candidates.append((match.start(), date))
     for match in _US_NUMERIC.finditer(text):

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from briefing.clean.metadata import MONTH_NUMBERS
 from briefing.compose.entities import ArticleEntities
 from briefing.records import Article
 
@@ -25,28 +26,7 @@ PEOPLE = frozenset({"PERSON"})
 ORGANISATIONS = frozenset({"ORG"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month{n}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month{n}>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day{n}>[0-3]?\d)(?:st|nd|rd|th)?"
 # Matched against lower-cased text (three times faster than re.IGNORECASE over a big day).
 _DATE = re.compile(
@@ -93,7 +73,7 @@ def mentioned_dates(text: str) -> frozenset[tuple[int, int]]:
         month = (match.group("month1") or match.group("month2")).lower()
         day = int(match.group("day1") or match.group("day2"))
         if 1 <= day <= 31:
-            found.add((_MONTHS[month], day))
+            found.add((MONTH_NUMBERS[month], day))
     return frozenset(found)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from briefing.config import EMBEDDED_MODEL, OPENAI_PREFIX, Affects, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
-from briefing.store import opened_with_retry
+from briefing.store import connect_cache, move_aside, opened_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class SummaryCache:
             return None
         except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", an unknown schema
             log.warning("summary cache %s is corrupt (%s); rebuilding it", path, error)
-        _move_aside(path)
+        move_aside(path)
         try:
             return cls(opened_with_retry(_connect, path), path)
         except sqlite3.DatabaseError as error:
@@ -134,42 +134,15 @@ class SummaryCache:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        # A damaged file can pass the header check and fail on a later read: check the pages once, at open.
-        (integrity,) = connection.execute("PRAGMA quick_check").fetchone()
-        if integrity != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {integrity}")
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        with connection:
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, article_id TEXT NOT NULL, "
-                "model TEXT NOT NULL, method TEXT NOT NULL, created REAL NOT NULL, payload TEXT NOT NULL)"
-            )
-            connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            connection.execute(
-                "INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        (version,) = connection.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        if version != str(SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
-        connection.execute("SELECT key FROM summaries LIMIT 1").fetchall()
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _move_aside(path: Path) -> None:
-    """Keep the broken file for inspection (`*.corrupt`) and start afresh; WAL side files go with it."""
-    try:
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        path.replace(path.with_name(path.name + ".corrupt"))
-    except OSError:
-        pass  # the second open fails too, and the run goes on without a cache
+    return connect_cache(
+        path,
+        "summaries",
+        (
+            "CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, article_id TEXT NOT NULL, "
+            "model TEXT NOT NULL, method TEXT NOT NULL, created REAL NOT NULL, payload TEXT NOT NULL)",
+        ),
+        SCHEMA_VERSION,
+    )
 
 
 def _encode(summary: Summary) -> str:
