@@ -20,8 +20,7 @@ from briefing.pipeline import run_daily
 from briefing.records import Article, Summary
 from tests.conftest import FakeSummarizer, route_methods_to
 
-pytest.importorskip("ray.data")
-pytestmark = pytest.mark.slow
+pytest.importorskip("ray.data")  # in the test extra; skipped only where ray is not installed
 
 
 @pytest.fixture(scope="module")
