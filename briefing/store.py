@@ -65,25 +65,8 @@ class Store:
     @classmethod
     def open(cls, cache_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Store | None:
         """The store in `cache_dir`, rebuilt if corrupt; None (with a warning) when it cannot be used at all."""
-        path = cache_dir / STORE_NAME
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            log.warning("stage cache disabled: cannot create %s (%s)", cache_dir, error.strerror or error)
-            return None
-        try:
-            return cls(opened_with_retry(_connect, path), path, max_bytes)
-        except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
-            log.warning("stage cache disabled for this run: cannot open %s (%s)", path, error)
-            return None
-        except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", an unknown schema
-            log.warning("stage cache %s is corrupt (%s); moved aside to %s.corrupt and rebuilt", path, error, path.name)
-        move_aside(path)
-        try:
-            return cls(opened_with_retry(_connect, path), path, max_bytes)
-        except sqlite3.DatabaseError as error:
-            log.warning("stage cache disabled: cannot rebuild %s (%s)", path, error)
-            return None
+        opened = open_cache_file(cache_dir / STORE_NAME, _connect, "stage cache", log)
+        return cls(*opened, max_bytes) if opened else None
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
         """The stored values among `keys` (misses are absent)."""
@@ -180,6 +163,32 @@ class Store:
         # A cache is an optimisation: one that fails mid-run is switched off for the run, never fatal.
         log.warning("stage cache %s: cannot %s (%s); going on without it", self.path, action, error)
         self.disabled = True
+
+
+def open_cache_file(
+    path: Path, connect: Callable[[Path], sqlite3.Connection], what: str, logger: logging.Logger
+) -> tuple[sqlite3.Connection, Path] | None:
+    """`connect(path)`, the file moved aside (`*.corrupt`) and rebuilt when it is corrupt; None, after one warning
+    naming `what` ("stage cache", "summary cache"), when the cache cannot be used at all: a cache is an optimisation,
+    and a run without one still ends with its brief."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        logger.warning("%s disabled: cannot create %s (%s)", what, path.parent, error.strerror or error)
+        return None
+    try:
+        return opened_with_retry(connect, path), path
+    except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
+        logger.warning("%s disabled for this run: cannot open %s (%s)", what, path, error)
+        return None
+    except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", an unknown schema
+        logger.warning("%s %s is corrupt (%s); moved aside to %s.corrupt, rebuilding it", what, path, error, path.name)
+    move_aside(path)
+    try:
+        return opened_with_retry(connect, path), path
+    except sqlite3.DatabaseError as error:
+        logger.warning("%s disabled: cannot rebuild %s (%s)", what, path, error)
+        return None
 
 
 def opened_with_retry(connect: Callable[[Path], sqlite3.Connection], path: Path) -> sqlite3.Connection:

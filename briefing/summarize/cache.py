@@ -24,7 +24,7 @@ from typing import Any
 
 from briefing.config import EMBEDDED_MODEL, OPENAI_PREFIX, Affects, Method, Settings
 from briefing.records import Article, Summary, SummarySentence
-from briefing.store import connect_cache, move_aside, opened_with_retry
+from briefing.store import connect_cache, open_cache_file
 
 log = logging.getLogger(__name__)
 
@@ -51,25 +51,8 @@ class SummaryCache:
     @classmethod
     def open(cls, cache_dir: Path) -> SummaryCache | None:
         """The cache in `cache_dir`, rebuilt if corrupt; None (with a warning) when it cannot be used at all."""
-        path = cache_dir / DB_NAME
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            log.warning("summary cache disabled: cannot create %s (%s)", cache_dir, error.strerror or error)
-            return None
-        try:
-            return cls(opened_with_retry(_connect, path), path)
-        except sqlite3.OperationalError as error:  # locked past the timeout, read-only, no space: leave the file be
-            log.warning("summary cache disabled for this run: cannot open %s (%s)", path, error)
-            return None
-        except sqlite3.DatabaseError as error:  # "file is not a database", "malformed", an unknown schema
-            log.warning("summary cache %s is corrupt (%s); rebuilding it", path, error)
-        move_aside(path)
-        try:
-            return cls(opened_with_retry(_connect, path), path)
-        except sqlite3.DatabaseError as error:
-            log.warning("summary cache disabled: cannot rebuild %s (%s)", path, error)
-            return None
+        opened = open_cache_file(cache_dir / DB_NAME, _connect, "summary cache", log)
+        return cls(*opened) if opened else None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Summary]:
         """The cached summaries among `keys`; entries that no longer deserialise are treated as misses."""
