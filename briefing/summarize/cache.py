@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "summaries.sqlite3"
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000  # a second run waits this long for the other's write to finish
 FALLBACK_PROMPT_VERSION = "prompts-unversioned"
 HASHED_WEIGHT_LIMIT = 512 << 20  # weights up to this size are hashed; bigger ones are fingerprinted by size + mtime
 WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt")
