@@ -179,8 +179,8 @@ class SentenceEncoder:
                     missing.append(row)
                 else:
                     vectors[row] = cached
-            keys = self._from_store(unique, missing, vectors) if self.store is not None else {}
-            missing = [row for row in missing if row not in keys or keys[row] is None]
+            stored = self._from_store(unique, missing, vectors) if self.store is not None else set()
+            missing = [row for row in missing if row not in stored]
             if missing:
                 vectors[missing] = self._encode([unique[row] for row in missing])
                 if self.store is not None:
@@ -191,21 +191,20 @@ class SentenceEncoder:
         row_of = {text: row for row, text in enumerate(unique)}
         return vectors[[row_of[text] for text in texts]]
 
-    def _from_store(self, unique: list[str], missing: list[int], vectors: np.ndarray) -> dict[int, str | None]:
-        """Fill `vectors` rows of `missing` texts the store holds; row -> its key, or None where it holds none."""
+    def _from_store(self, unique: list[str], missing: list[int], vectors: np.ndarray) -> set[int]:
+        """Fill the `vectors` rows of the `missing` texts the store holds; the rows it filled."""
         assert self.store is not None
         keys = {row: entry_key(self.fingerprint, unique[row]) for row in missing}
         stored = self.store.get_many(VECTOR_KIND, keys.values())
-        found: dict[int, str | None] = {}
+        filled: set[int] = set()
         for row, key in keys.items():
             value = stored.get(key)
             if value is None or len(value) != 4 * self.dimension:  # absent, or written for another dimension
-                found[row] = None
                 continue
             vectors[row] = np.frombuffer(value, dtype=np.float32)
             self.cache.put(unique[row], vectors[row])
-            found[row] = key
-        return found
+            filled.add(row)
+        return filled
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Run the model over distinct texts (no cache)."""
