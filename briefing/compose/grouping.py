@@ -54,15 +54,16 @@ def tfidf_matrix(texts: Sequence[str]) -> Any:
     document_frequency: Counter[str] = Counter(word for counts in rows for word in counts)
     if not document_frequency:  # no word at all in any text
         return csr_matrix((len(texts), 1), dtype=np.float32)
-    vocabulary = {word: column for column, word in enumerate(sorted(document_frequency))}
-    frequency = np.array([document_frequency[word] for word in sorted(document_frequency)], dtype=np.float64)
+    words = sorted(document_frequency)
+    vocabulary = {word: column for column, word in enumerate(words)}
+    frequency = np.array([document_frequency[word] for word in words], dtype=np.float64)
     idf = np.log((1 + len(texts)) / (1 + frequency)) + 1.0
     indptr, indices, values = [0], [], []
     for counts in rows:
         columns = sorted(vocabulary[word] for word in counts)
-        row = np.array([counts[word] for word in sorted(counts, key=vocabulary.__getitem__)], dtype=np.float64)
-        weights = (np.log(row) + 1.0) * idf[columns] if len(columns) else row
-        norm = float(np.sqrt(weights @ weights)) if len(columns) else 0.0
+        term_counts = np.array([counts[words[column]] for column in columns], dtype=np.float64)
+        weights = (np.log(term_counts) + 1.0) * idf[columns]
+        norm = float(np.sqrt(weights @ weights))  # 0 for a text without a word: its row stays empty
         indices.extend(columns)
         values.extend((weights / norm if norm else weights).tolist())
         indptr.append(len(indices))
