@@ -29,7 +29,6 @@ from briefing.summarize.sentence_features import leans_on_context
 
 log = logging.getLogger(__name__)
 
-SYNTAX_PACKAGE = PARSER_PACKAGE  # the run's one parser (RunModels.parser), shared with the guard
 LEAD_SENTENCES = 3  # where a headline may be found in an untitled article
 _FURNITURE = re.compile(
     r"^(?:(?:live|watch|video|photos?|pictures|gallery|breaking|update[sd]?|exclusive|opinion|analysis|explainer"
@@ -113,7 +112,7 @@ def headline_parse(models: RunModels) -> Parse:
 def _parse_fingerprint() -> str:
     """The parser package's version and the code that reads its parse (found without importing spaCy)."""
     try:
-        version = importlib.metadata.version(SYNTAX_PACKAGE)
+        version = importlib.metadata.version(PARSER_PACKAGE)
     except importlib.metadata.PackageNotFoundError:
         version = "absent"
-    return f"{SYNTAX_PACKAGE}-{version}-{code_fingerprint('compose/headlines.py')}"
+    return f"{PARSER_PACKAGE}-{version}-{code_fingerprint('compose/headlines.py')}"

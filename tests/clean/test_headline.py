@@ -127,14 +127,15 @@ MID_PHRASE_LEADS = [
 @pytest.fixture(scope="module")
 def parse():
     spacy = pytest.importorskip("spacy")
-    from briefing.compose.headlines import SYNTAX_PACKAGE, headline_parse
+    from briefing.compose.headlines import headline_parse
     from briefing.config import Settings
     from briefing.models import RunModels
+    from briefing.summarize.guard.structure import PARSER_PACKAGE
 
     try:
-        nlp = spacy.load(SYNTAX_PACKAGE, exclude=["ner", "lemmatizer"])
+        nlp = spacy.load(PARSER_PACKAGE, exclude=["ner", "lemmatizer"])
     except OSError:
-        pytest.skip(f"{SYNTAX_PACKAGE} is not installed")
+        pytest.skip(f"{PARSER_PACKAGE} is not installed")
     return headline_parse(RunModels(Settings(use_cache=False), parser=nlp)), nlp  # the parser, never the store
 
 
