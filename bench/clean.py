@@ -12,6 +12,9 @@ Sections (each table carries its anchors; speeds are CPU time of the cleaning ca
    The first six rows are the rows this benchmark printed before; the others are anchors added with them.
 4. `extraction-trafilatura/` (883 pages, many languages and site kinds): trafilatura's snippet scoring (every
    must-keep snippet found is a true positive, every must-drop snippet found a false positive).
+5. Inputs refused, per development set, with the reasons: the sets above, and the CNN/DailyMail and BBC records and
+   the Multi-News documents read as text files (as `bench/devsets.py` and the grouping benchmark read them). Every
+   one of these but the page notices of Multi-News (Twitter widgets, web-archive crawl notices) is a real article.
 
 "briefing (ours)" on HTML is the whole product path: the block model, trafilatura with fallbacks and readability-lxml
 as candidates, the most agreed one kept (`briefing/clean/candidates.py`).
@@ -40,6 +43,7 @@ from extractors import (  # noqa: E402
     ours,
     raw,
     readability_lxml,
+    refusal_reason,
     trafilatura_default,
     trafilatura_fast,
     trafilatura_no_comments,
@@ -57,6 +61,8 @@ FURNITURE_PHRASES = re.compile(
     re.MULTILINE,
 )
 _WORD = re.compile(r"\w+")
+# (set, inputs, refusal reasons counted): filled by each section, printed last.
+REFUSED: list[tuple[str, int, Counter[str]]] = []
 
 
 def _timed(method: Extractor, items: list[tuple[str, str | None]]) -> tuple[list[str], float]:
@@ -80,10 +86,13 @@ def _rate(seconds: float) -> str:
 def plain_section(data: Path) -> None:
     cases = plain_cases(data)
 
+    refusals: Counter[str] = Counter()
+
     def ours_plain(content: str) -> tuple[str, str] | None:
         try:
             article = clean(RawDocument("bench.txt", content, "text"))
-        except SourceError:
+        except SourceError as error:
+            refusals[refusal_reason(error.reason)] += 1
             return None
         return article.title, "\n".join(article.sentences)
 
@@ -100,17 +109,15 @@ def plain_section(data: Path) -> None:
             f"| {_rate(seconds)} |"
         )
     print()
+    REFUSED.append(("plain-text articles (3 layouts)", len(cases), refusals))
 
 
 def records_section(data: Path) -> None:
     path = data / "multidoc" / "multi_news_dev.jsonl"
     texts = [text for line in path.open(encoding="utf-8") for text in json.loads(line)["articles"]]
 
-    def ours_record(content: str, url: str | None) -> str:
-        try:
-            return "\n".join(clean(RawDocument("bench.jsonl", content, "record")).sentences)
-        except SourceError:
-            return ""
+    refusals: Counter[str] = Counter()
+    ours_record = ours("record", refusals)
 
     print(f"## JSON record text: {len(texts)} exported Multi-News dev records")
     print()
@@ -126,6 +133,7 @@ def records_section(data: Path) -> None:
         refused = sum(1 for output in outputs if not output)
         print(f"| {name} | {left} | {recall:.3f} | {refused} | {seconds * 1000:.1f} |")
     print()
+    REFUSED.append(("Multi-News documents as JSON records", len(texts), refusals))
 
 
 def _is_prose_line(line: str) -> bool:
@@ -144,13 +152,15 @@ def extraction_section(data: Path, limit: int) -> None:
         gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace") for key in keys
     ]
     rows: list[tuple[str, str, CorpusScore, float, int]] = []
+    dump_refusals: Counter[str] = Counter()
+    html_refusals: Counter[str] = Counter()
     for kind, name, method, contents in (
         ("text dump", "raw dump (no cleaning)", raw, dumps),
         ("text dump", "jusText on the dump's lines", justext_lines, dumps),
-        ("text dump", "briefing (ours)", ours("text"), dumps),
+        ("text dump", "briefing (ours)", ours("text", dump_refusals), dumps),
         ("HTML", "trafilatura extract(), defaults", trafilatura_default, pages),
         ("HTML", "trafilatura, include_comments=False", trafilatura_no_comments, pages),
-        ("HTML", "briefing (ours)", ours("html"), pages),
+        ("HTML", "briefing (ours)", ours("html", html_refusals), pages),
         ("HTML", "trafilatura fast=True (no fallbacks)", trafilatura_fast, pages),
         ("HTML", "readability-lxml", readability_lxml, pages),
         ("HTML", "jusText", justext_html, pages),
@@ -169,6 +179,8 @@ def extraction_section(data: Path, limit: int) -> None:
             f"| {_rate(seconds)} |"
         )
     print()
+    REFUSED.append(("extraction/ text dumps", len(keys), dump_refusals))
+    REFUSED.append(("extraction/ HTML", len(keys), html_refusals))
 
 
 def snippets_section(data: Path, limit: int) -> None:
@@ -182,19 +194,48 @@ def snippets_section(data: Path, limit: int) -> None:
     print()
     print("| method | precision | recall | F1 | ms/page (CPU) | pages/s |")
     print("|---|---:|---:|---:|---:|---:|")
+    refusals: Counter[str] = Counter()
     for name, method in (
         ("raw HTML text (anchor: everything kept)", _all_text),
         ("trafilatura extract(), defaults (with fallbacks)", trafilatura_default),
         ("trafilatura fast=True (no fallbacks)", trafilatura_fast),
         ("readability-lxml", readability_lxml),
         ("jusText", justext_html),
-        ("briefing (ours)", ours("html")),
+        ("briefing (ours)", ours("html", refusals)),
     ):
         outputs, seconds = _timed(method, pages)
         score = SnippetScore()
         for output, (_, entry) in zip(outputs, items, strict=True):
             score.add(output, entry["with"], entry["without"])
         print(f"| {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} | {_rate(seconds)} |")
+    print()
+    REFUSED.append(("extraction-trafilatura/ HTML", len(items), refusals))
+
+
+def dev_records_section(data: Path) -> None:
+    """The summarization sets' records and the Multi-News documents as text files: only refusals are counted."""
+    for name, path, kind in (
+        ("CNN/DailyMail records", data / "summarization" / "cnn_dailymail_dev.jsonl", "record"),
+        ("BBC News records", data / "summarization" / "bbc_news_dev.jsonl", "record"),
+        ("Multi-News documents as text files", data / "multidoc" / "multi_news_dev.jsonl", "text"),
+    ):
+        records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        texts = [text for record in records for text in record.get("articles", [record.get("article", "")])]
+        refusals: Counter[str] = Counter()
+        method = ours(kind, refusals)
+        for text in texts:
+            method(text, None)
+        REFUSED.append((name, len(texts), refusals))
+
+
+def refusals_table() -> None:
+    print("## Inputs refused, per development set")
+    print()
+    print("| set | inputs | refused | reasons |")
+    print("|---|---:|---:|---|")
+    for name, inputs, refusals in REFUSED:
+        reasons = "; ".join(f"{count} {reason}" for reason, count in refusals.most_common()) or "–"
+        print(f"| {name} | {inputs} | {sum(refusals.values())} | {reasons} |")
     print()
 
 
@@ -225,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     extraction_section(args.data / "extraction", args.limit)
     if not args.no_snippets:
         snippets_section(args.data / "extraction-trafilatura", args.limit)
+    dev_records_section(args.data)
+    refusals_table()
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,17 +19,28 @@ from briefing.records import RawDocument
 
 Extractor = Callable[[str, str | None], str]
 _WHITESPACE = re.compile(r"\s+")
+_COUNTS = re.compile(r"\s*\(\d+ words[^)]*\)")
 
 
-def ours(kind: str) -> Extractor:
+def ours(kind: str, refusals: Counter[str] | None = None) -> Extractor:
+    """The product's cleaner; each refusal's reason (its word count left out) is counted in `refusals`."""
+
     def run(content: str, url: str | None) -> str:
         try:
             article = clean(RawDocument(source="bench", content=content, kind=kind, url=url))  # type: ignore[arg-type]
-        except SourceError:
+        except SourceError as error:
+            if refusals is not None:
+                refusals[refusal_reason(error.reason)] += 1
             return ""
         return "\n".join(article.sentences)
 
     return run
+
+
+def refusal_reason(reason: str) -> str:
+    """A refusal's reason without its counts: "no article text found (12 words after cleaning)" -> "no article text
+    found"."""
+    return _COUNTS.sub("", reason).strip()
 
 
 def raw(content: str, url: str | None) -> str:

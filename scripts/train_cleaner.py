@@ -52,8 +52,10 @@ from briefing.clean.features import (
     blocks_from_dump,
     page_features,
 )
+from briefing.clean.furniture import is_furniture_line
 from briefing.clean.model import DUMP_MODEL_PATH, HTML_MODEL_PATH, BlockModel, LogisticStage
 from briefing.clean.shingles import block_shares, score_corpus, score_page
+from briefing.clean.span import refine_keep
 
 _TOKEN = re.compile(r"\w+")
 THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)
@@ -61,6 +63,7 @@ THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.05), 2)
 ADD_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 ANCHOR_THRESHOLDS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 PASSES = 2
+POOR_PAGE_F1 = 0.5  # the cross-validated pages scoring under this are listed by name
 REGULARISATION = 1.0  # inverse L2 strength of both passes; features are standardised first
 
 
@@ -76,6 +79,7 @@ class Page:
     labels: np.ndarray
     weights: np.ndarray
     reference: str  # the anchor extractor's text (trafilatura for HTML)
+    kind: str = "text"
 
 
 def label_blocks(texts: tuple[str, ...], gold: str) -> np.ndarray:
@@ -112,6 +116,7 @@ def load_pages(data: Path, kind: str) -> list[Page]:
                 labels,
                 np.sqrt(weights + 1),
                 reference,
+                kind,
             )
         )
     return pages
@@ -166,8 +171,16 @@ Thresholds = tuple[float, float | None]  # keep threshold, and the one for block
 
 
 def page_text(page: Page, probabilities: np.ndarray, thresholds: Thresholds) -> str:
+    """What the cleaner keeps of the page with these probabilities. A text dump goes the product's whole way: the
+    span checks (`span.py`) after the model's vote, and no furniture line in the body (as `clean_dump` and the
+    text cleaner do); an HTML page is the block model's choice alone."""
     rule = BlockModel((), thresholds[0], anchor_threshold=thresholds[1])
-    return "\n".join(select_blocks(page.blocks, rule.keep(probabilities, page.extra), page.title).body)
+    keep = rule.keep(probabilities, page.extra)
+    if page.kind != "text":
+        return "\n".join(select_blocks(page.blocks, keep, page.title).body)
+    keep = refine_keep(page.blocks, page.features, keep, page.title)
+    body = select_blocks(page.blocks, keep, page.title).body
+    return "\n".join(line for line in body if not is_furniture_line(line))
 
 
 def evaluate(pages: list[Page], probabilities: list[np.ndarray], thresholds: Thresholds) -> tuple[float, float, float]:
@@ -225,6 +238,12 @@ def train(
         sites = len({page.site for page in held})
         print(f"  fold {fold:2d} ({len(held):2d} pages, {sites:2d} sites) P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
     print(f"  cross-validated  P {cv[0]:.3f} R {cv[1]:.3f} F1 {cv[2]:.3f}  (pooled over the folds' pages)")
+    for page, probabilities in zip(pages, oof, strict=True):
+        score = score_page(page.gold, page_text(page, probabilities, threshold))
+        if score.f1 < POOR_PAGE_F1:
+            print(
+                f"  page under F1 {POOR_PAGE_F1}: {page.key} ({page.site}) P {score.precision:.3f} R {score.recall:.3f}"
+            )
     if baseline is not None:
         base = score_corpus(score_page(p.gold, baseline(p)) for p in pages)
         print(f"  baseline         P {base.precision:.3f} R {base.recall:.3f} F1 {base.f1:.3f}")

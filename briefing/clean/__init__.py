@@ -11,6 +11,9 @@
 - "record": JSON/JSONL/feed record text: article text, less its furniture lines (captions, credits, player and
   share widgets: `briefing/clean/furniture.py`).
 
+Whatever the kind, a text that is only a page's notice (a Twitter widget, a web archive's crawl notice, a cookie
+wall, a missing page: `briefing/clean/notice.py`) is refused as no article.
+
 Models are retrained with `python scripts/train_cleaner.py` (see that module).
 """
 
@@ -33,6 +36,7 @@ from briefing.clean.metadata import (
     site_from_url,
     without_site_name,
 )
+from briefing.clean.notice import page_notice
 from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
@@ -74,6 +78,9 @@ def clean(document: RawDocument) -> Article:
     body = "\n".join(_normalise(paragraph) for paragraph in found.paragraphs)
     sentences = tuple(split_sentences(body))
     word_count = _word_count(body)
+    notice = page_notice(body)
+    if notice is not None:  # a scraped page that held no article: a widget, a crawl notice, a cookie wall
+        raise SourceError(document.source, f"not an article: {notice}, no article prose ({word_count} words)")
     if word_count < MIN_ARTICLE_WORDS:
         if document.kind == "html":
             raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")

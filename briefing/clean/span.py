@@ -3,7 +3,9 @@
 Two failure modes of a per-block vote are fixed here from what the page shows:
 - short list lines inside the article (recipe quantities, schedules, product lists) dropped because each alone looks
   like a menu item: a short gap of dropped lines between two kept blocks, none of them furniture, repeated outside
-  the article or a link, is part of the article;
+  the article or a link, is part of the article; so is a longer gap of such lines when most of them repeat lines
+  elsewhere in the article (a meal plan or a schedule that lists the same items day after day: the article's own
+  structure, where a list of other stories' headlines repeats nothing);
 - teasers for other stories (a headline glued to its summary reads like prose) kept far from the article, with
   many dropped lines between: a run of kept blocks cut off from the others that shares no word with the headline,
   while another run does, is another story (a run sharing under half the headline words the best run shares).
@@ -12,6 +14,7 @@ Two failure modes of a per-block vote are fixed here from what the page shows:
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 
 import numpy as np
@@ -22,6 +25,11 @@ from briefing.clean.lexicon import ALL_STOPWORDS, FURNITURE_PHRASE
 
 SEGMENT_GAP = 6  # this many dropped blocks in a row separate two runs of kept blocks
 MAX_LIST_GAP = 12  # at most this many dropped lines between two kept blocks are filled in as a list
+MAX_ECHO_GAP = 80  # a longer gap is filled only when most of its lines repeat lines of the article outside it
+MIN_ECHO_SHARE = 0.5
+_DIGITS = re.compile(r"\d+")
+_NUMBER = re.compile(r"(?<![\w.])0(?![\w.])")  # a number of its own (digits are masked to 0 first), not "0pm", "0.0"
+MIN_ROW_NUMBERS = 3
 MIN_TOPIC_WORDS = 2  # a run must share this many headline words before runs are told apart by them
 _COLUMN = {name: index for index, name in enumerate(BASE_FEATURES)}
 
@@ -80,10 +88,13 @@ def _fill_list_gaps(blocks: Blocks, page: PageFeatures, keep: np.ndarray) -> np.
     # A line repeated inside the article (each day of a meal plan lists the same items) is content; one repeated
     # above or below it (a menu, a share bar) is not.
     outside = Counter(text.lower() for index, text in enumerate(blocks.texts) if index < kept[0] or index > kept[-1])
+    span = [_DIGITS.sub("0", text.lower()) for text in blocks.texts[kept[0] : kept[-1] + 1]]
     refined = keep.copy()
     for left, right in itertools.pairwise(kept):
         gap = range(int(left) + 1, int(right))
-        if not 0 < len(gap) <= MAX_LIST_GAP:
+        if not 0 < len(gap) <= MAX_ECHO_GAP:
+            continue
+        if len(gap) > MAX_LIST_GAP and not _echoes_article(span, gap.start - int(kept[0]), gap.stop - int(kept[0])):
             continue
         if all(
             _is_list_line(blocks.texts[index], page.rows[index], blocks.texts[index].lower() in outside)
@@ -91,3 +102,12 @@ def _fill_list_gaps(blocks: Blocks, page: PageFeatures, keep: np.ndarray) -> np.
         ):
             refined[list(gap)] = True
     return refined
+
+
+def _echoes_article(span: list[str], start: int, stop: int) -> bool:
+    """Most lines of span[start:stop] (a gap of dropped lines) repeat a line of the span outside the gap (numbers
+    aside) or are table rows (MIN_ROW_NUMBERS numbers or more): the article's own repeated structure, a results
+    table, a schedule."""
+    elsewhere = set(span[:start]) | set(span[stop:])
+    echoed = sum(1 for line in span[start:stop] if line in elsewhere or len(_NUMBER.findall(line)) >= MIN_ROW_NUMBERS)
+    return echoed >= MIN_ECHO_SHARE * (stop - start)
