@@ -65,13 +65,18 @@ _WORD = re.compile(r"\w+")
 REFUSED: list[tuple[str, int, Counter[str]]] = []
 
 
-def _timed(method: Extractor, items: list[tuple[str, str | None]]) -> tuple[list[str], float]:
-    """Outputs and CPU seconds per item; the first call is a warm-up (imports, model loading) and not counted."""
+def _timed(
+    method: Extractor, items: list[tuple[str, str | None]], refusals: Counter[str] | None = None
+) -> tuple[list[str], float]:
+    """Outputs and CPU seconds per item; the first call is a warm-up (imports, model loading) and not counted, nor
+    is its refusal, if any, in `refusals`."""
     outputs = []
     cpu = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         method(*items[0])
+        if refusals is not None:
+            refusals.clear()
         for content, url in items:
             started = time.process_time()
             outputs.append(method(content, url))
@@ -126,7 +131,7 @@ def records_section(data: Path) -> None:
     prose = [" ".join(line.split()) for text in texts for line in text.split("\n") if _is_prose_line(line)]
     wanted = Counter(word for line in prose for word in _WORD.findall(line.lower()))
     for name, method in (("raw record text (anchor)", raw), ("briefing (ours)", ours_record)):
-        outputs, seconds = _timed(method, [(text, None) for text in texts])
+        outputs, seconds = _timed(method, [(text, None) for text in texts], refusals)
         left = sum(len(FURNITURE_PHRASES.findall("\n".join(output.split("\n")))) for output in outputs)
         found = Counter(word for output in outputs for word in _WORD.findall(output.lower()))
         recall = sum((wanted & found).values()) / max(1, sum(wanted.values()))
@@ -154,18 +159,20 @@ def extraction_section(data: Path, limit: int) -> None:
     rows: list[tuple[str, str, CorpusScore, float, int]] = []
     dump_refusals: Counter[str] = Counter()
     html_refusals: Counter[str] = Counter()
+    dump_cleaner, html_cleaner = ours("text", dump_refusals), ours("html", html_refusals)
     for kind, name, method, contents in (
         ("text dump", "raw dump (no cleaning)", raw, dumps),
         ("text dump", "jusText on the dump's lines", justext_lines, dumps),
-        ("text dump", "briefing (ours)", ours("text", dump_refusals), dumps),
+        ("text dump", "briefing (ours)", dump_cleaner, dumps),
         ("HTML", "trafilatura extract(), defaults", trafilatura_default, pages),
         ("HTML", "trafilatura, include_comments=False", trafilatura_no_comments, pages),
-        ("HTML", "briefing (ours)", ours("html", html_refusals), pages),
+        ("HTML", "briefing (ours)", html_cleaner, pages),
         ("HTML", "trafilatura fast=True (no fallbacks)", trafilatura_fast, pages),
         ("HTML", "readability-lxml", readability_lxml, pages),
         ("HTML", "jusText", justext_html, pages),
     ):
-        outputs, seconds = _timed(method, list(zip(contents, urls, strict=True)))
+        refusals = dump_refusals if method is dump_cleaner else html_refusals if method is html_cleaner else None
+        outputs, seconds = _timed(method, list(zip(contents, urls, strict=True)), refusals)
         scores = [score_page(gold, output) for gold, output in zip(golds, outputs, strict=True)]
         below = sum(1 for score in scores if score.f1 < 0.5)
         rows.append((kind, name, score_corpus(scores), seconds, below))
@@ -203,7 +210,7 @@ def snippets_section(data: Path, limit: int) -> None:
         ("jusText", justext_html),
         ("briefing (ours)", ours("html", refusals)),
     ):
-        outputs, seconds = _timed(method, pages)
+        outputs, seconds = _timed(method, pages, refusals)
         score = SnippetScore()
         for output, (_, entry) in zip(outputs, items, strict=True):
             score.add(output, entry["with"], entry["without"])

@@ -94,6 +94,15 @@ def test_a_story_about_the_web_is_no_notice():
     assert clean(RawDocument("story.txt", story, "text")).sentences
 
 
+def test_a_short_report_in_the_webs_own_words_is_no_notice():
+    """As dense in web words as a widget (0.35 of its content words), but it reports: someone said something."""
+    report = (
+        "Facebook said on Monday it would let users delete their location history from its app, after privacy "
+        "regulators in Europe questioned how long the company keeps the data."
+    )
+    assert page_notice(report) is None
+
+
 def test_a_refused_notice_is_stored_and_not_cleaned_again(tmp_path: Path):
     notice = _records("notice")[0]
     documents = [RawDocument(notice["id"], notice["text"], "record")]
