@@ -10,6 +10,7 @@ bottom line is then the compressed form, so the reader never meets the same sent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,5 +48,14 @@ def bottom_line(full: Sequence[DraftStory], parse: Parse | None = None) -> list[
     return items
 
 
+# A quotation that opens in the cut and does not close there: "…stabbed to death, 'I want her gone".
+_UNCLOSED_QUOTE = re.compile(r"[,;:—–-]?\s+(?:“[^”]*|\"[^\"]*|'(?![st]\b)[^']*|‘[^’]*)$")
+MIN_LINE_WORDS = 6  # what must be left when an unclosed quotation is cut off
+
+
 def _as_line(clause: str) -> str:
+    """The cut clause as a line: a quotation it opens but does not close is left out, and it ends on a stop."""
+    match = _UNCLOSED_QUOTE.search(clause)
+    if match and len(clause[: match.start()].split()) >= MIN_LINE_WORDS:
+        clause = clause[: match.start()].rstrip(" ,;:")
     return clause + "." if clause and clause[-1] not in ".!?\"'”’" else clause

@@ -93,3 +93,17 @@ def test_a_long_bottom_line_is_cut_where_its_parse_says_a_phrase_is_complete(par
     # The rule-based cut stops at the first modifier ("…measures demanded"); the parse keeps the whole main clause.
     assert parsed.startswith(ruled.rstrip(".")) and len(parsed) > len(ruled)
     assert "pension and wage cuts" in parsed
+
+
+QUOTED = (
+    "A 14-year-old Pennsylvania girl allegedly conspired with her 20-year-old soldier boyfriend to have her mother "
+    "killed, texting him hours before the woman was stabbed to death, 'I want her gone,' it emerged today."
+)
+
+
+def test_a_cut_line_leaves_out_a_quotation_it_opens_but_does_not_close(parse) -> None:
+    lines = bottom_line(
+        [story(DraftSentence(QUOTED, (0,), False, 0.9), DraftSentence("They deny it.", (0,), False, 0.1))], parse
+    )
+    assert lines[0].text.endswith("before the woman was stabbed to death."), lines[0].text
+    assert "'" not in lines[0].text and len(lines[0].text.split()) <= BULLET_MAX_WORDS
