@@ -14,8 +14,10 @@ Checks, per day: brief.md words (`len(text.split())`, as `wc -w` counts) and per
 ellipsis, over 16 words, or carrying furniture ("Image copyright", "Copy link", "Watch:"); headlines that end
 mid-phrase (on a preposition, determiner, adjective, conjunction, auxiliary, particle or possessive, as spaCy's
 tagger reads the headline alone); bottom-line lines that
-repeat a bullet of their story; story outlets named. The anchor, measured in the same run, is the same day rendered
-with the previous defaults (every story in full, 150 words per story): what the density changes bought.
+repeat a bullet of their story; story outlets named. brief.json keeps every story whole; the page shows the leading
+ones in full and lists the others (briefing.render.layout): the table counts both, and brief.html's words as shown
+(closed <details> folded). The anchor, measured in the same run, is the same day rendered with the previous
+defaults (every story in full, 150 words per story): what the density changes bought.
 """
 
 from __future__ import annotations
@@ -110,12 +112,27 @@ def check(brief: Brief) -> dict[str, int]:
     }
 
 
-def run(path: Path, out: Path, cache: Path, **overrides: object) -> tuple[Brief, str, float]:
+def html_words(page: str) -> int:
+    """Words brief.html shows before anything is unfolded: its text without the stylesheet and closed <details>."""
+    text = re.sub(r"<style>.*?</style>|<details>.*?</details>", " ", page, flags=re.DOTALL)
+    return len(re.sub(r"<[^>]+>", " ", text).split())
+
+
+def page_counts(markdown: str) -> tuple[int, int]:
+    """Stories in full on the page (a numbered heading) and stories listed one line each under "More stories"."""
+    listed = markdown.split('<a id="more-stories"></a>More stories', 1)
+    more = listed[1].split("\n## ", 1)[0].count('\n- <a id="story-') if len(listed) > 1 else 0
+    return len(re.findall(r"^## <a id=\"story-\d+\"></a>", markdown, flags=re.MULTILINE)), more
+
+
+def run(path: Path, out: Path, cache: Path, **overrides: object) -> tuple[Brief, str, float, int]:
     settings = Settings(date=dt.date(2026, 11, 25), out_dir=out, cache_dir=cache, quiet=True, **overrides)
     started = time.perf_counter()
     result = run_daily([str(path)], settings)
     seconds = time.perf_counter() - started
-    return result.brief, (out / "2026-11-25" / "brief.md").read_text(encoding="utf-8"), seconds
+    folder = out / "2026-11-25"
+    page = html_words((folder / "brief.html").read_text(encoding="utf-8"))
+    return result.brief, (folder / "brief.md").read_text(encoding="utf-8"), seconds, page
 
 
 def main() -> None:
@@ -130,22 +147,26 @@ def main() -> None:
         for name, path in days.items():
             print(f"{name}: running…", file=sys.stderr, flush=True)
             cache = folder / f"cache-{name[:3]}"
-            anchor, anchor_md, anchor_s = run(path, folder / "anchor", cache, top=10_000, story_words=150)
-            brief, markdown, seconds = run(path, folder / "out", cache)
-            rows.append((name, brief, markdown, seconds, anchor, anchor_md, anchor_s))
+            anchor, anchor_md, anchor_s, anchor_html = run(path, folder / "anchor", cache, top=10_000, story_words=150)
+            brief, markdown, seconds, html = run(path, folder / "out", cache)
+            rows.append((name, brief, markdown, seconds, html, anchor, anchor_md, anchor_s, anchor_html))
             print(f"{name}: brief.md {len(markdown.split())} words (anchor {len(anchor_md.split())})", file=sys.stderr)
             print(f"{name}: {check(brief)}", file=sys.stderr, flush=True)
-    print("| day | layout | stories in full | also noted | sources | brief.md words | per section | seconds |")
-    print("|---|---|---:|---:|---:|---:|---|---:|")
-    for name, brief, markdown, seconds, anchor, anchor_md, anchor_s in rows:
-        for label, b, md, s in (
-            ("anchor: all in full, 150 w", anchor, anchor_md, anchor_s),
-            ("**default**", brief, markdown, seconds),
+    print(
+        "| day | layout | stories (brief.json) | on the page in full | more stories | also noted | sources "
+        "| brief.md words | brief.html words shown | per section (brief.md) | seconds |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    for name, brief, markdown, seconds, html, anchor, anchor_md, anchor_s, anchor_html in rows:
+        for label, b, md, s, h in (
+            ("anchor: all in full, 150 w", anchor, anchor_md, anchor_s, anchor_html),
+            ("**default**", brief, markdown, seconds, html),
         ):
             parts = ", ".join(f"{k} {v}" for k, v in sections(md).items())
+            in_full, more = page_counts(md)
             print(
-                f"| {name} | {label} | {len(b.stories)} | {len(b.also_noted)} | {len(b.sources)} "
-                f"| {len(md.split())} | {parts} | {s:.1f} |"
+                f"| {name} | {label} | {len(b.stories)} | {in_full} | {more} | {len(b.also_noted)} | {len(b.sources)} "
+                f"| {len(md.split())} | {h} | {parts} | {s:.1f} |"
             )
     print()
     for name, brief, *_ in rows:

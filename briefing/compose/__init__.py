@@ -97,7 +97,7 @@ def compose_day(
     drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only, events)
     ranked = rank_stories(drafts, articles, settings.date)
     full, also = full_and_also_noted(ranked, articles, settings.top)
-    numbered = number_brief(full, also, articles)
+    numbered = number_brief(full, also, articles, parse)
     provenance = _provenance(articles, summaries, settings, models, groups, timings, started, history_note)
     brief = Brief(
         date=settings.date,

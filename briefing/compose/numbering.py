@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from briefing.clean.headline import Parse
 from briefing.compose.agreement import DraftDisagreement
 from briefing.compose.bottom_line import BottomLineItem, bottom_line
 from briefing.compose.ranking import DraftStory
@@ -72,9 +73,12 @@ class Citations:
         )
 
 
-def number_brief(full: Sequence[DraftStory], also: Sequence[DraftStory], articles: Sequence[Article]) -> NumberedBrief:
+def number_brief(
+    full: Sequence[DraftStory], also: Sequence[DraftStory], articles: Sequence[Article], parse: Parse | None = None
+) -> NumberedBrief:
+    """`parse`: the headlines' parse, for the bottom line's cut of a long sentence (compose.bottom_line)."""
     citations = Citations.of([*full, *also])
-    items = bottom_line(full)
+    items = bottom_line(full, parse)
     lines = tuple(
         citations.sentence(item.sentence, f"bluf-{index}", item.story.id, item.text)
         for index, item in enumerate(items, start=1)

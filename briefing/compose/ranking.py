@@ -44,6 +44,43 @@ _SERVICE_TITLE = re.compile(
     r"|\d+\s?% off\b|\bbest\b.{0,40}\b(?:to buy|for 20\d\d|right now|on sale|deals?)\b|\bbuying guide\b",
     re.IGNORECASE,
 )
+# What a sentence leans on beyond an opening pronoun (sentence_features.leans_on_context), read as the bottom line,
+# which stands first and alone on the page: a definite description of someone named before, as the subject of a
+# verb ("The two were…", "The 46-year-old recently offered…", but not "The 25-year-old cousin of Prince William…"),
+# "The former"/"The latter", a bare "One"/"Another"/"Both" ("One testified that…"), a surname with only a title
+# ("Mr Smith said"), adverbs that continue a thread ("Meanwhile", "Instead"), a first- or second-person opening, and
+# an opening quotation. For the bottom line only: the scorer's feature and the story bullets keep the narrower check.
+_REFERRING_HEAD = (
+    r"two|three|four|five|pair|couple|duo|trio|man|woman|men|women|boy|girl|boys|girls|teen|teenager|teens|"
+    r"youngster|child|children|baby|victim|victims|suspect|suspects|star|singer|actor|actress|player|pensioner|"
+    r"mother|father|mum|dad|son|daughter|wife|husband|family|company|firm|group|move|decision|incident|"
+    r"source|sources|official|officials|spokesman|spokeswoman|spokesperson|\d{1,3}-year-old"
+)
+_VERB = (  # what follows a subject: an auxiliary, a reporting verb, or a past tense that is not a modifier
+    r"(?:\w+ly\s+)?(?:is|was|were|are|has|had|have|will|would|could|can|may|might|must|should|did|does|do|said|says|"
+    r"told|tells|also|then|later|now|(?!(?:accused|charged|named|known|wanted|arrested|killed|found|shot|injured|"
+    r"jailed|held|detained|pictured|believed|involved|based)\b)\w+ed)\b"
+)
+_LEANS_AS_A_LINE = re.compile(
+    rf"^(?:the|both|all)\s+(?:former|latter|same)\b"
+    rf"|^the\s+(?:{_REFERRING_HEAD})(?:,\s+\d{{1,3}},)?\s+{_VERB}"
+    r"|^(?:one|another|others|both|neither|either|each)\s+(?!of\s+(?:the\s+)?(?:world|country|nation|most|best|"
+    r"biggest|largest|first)\b)(?!(?:person|man|woman|child|people|in\s+\d)\b)"
+    r"|^(?:mr|mrs|ms|miss|dr)\.?\s+(?-i:[A-Z])[\w'’-]+\s+(?!(?-i:[A-Z]))"
+    r"|^(?:such|here|meanwhile|instead|still|nevertheless|nonetheless|moreover|furthermore|additionally|otherwise|"
+    r"thus|hence|therefore|indeed|now|then|later|afterwards|separately)\b",
+    re.IGNORECASE,
+)
+_QUOTE_OR_FIRST_PERSON = re.compile(r"^[\"'‘“«]|^(?:i|we|you|him|them|us|our|my|your)\b", re.IGNORECASE)
+
+
+def leans_as_a_line(sentence: str) -> bool:
+    """Does the sentence point back to something said before it, or open on a quotation (a voice, not the fact the
+    bottom line states), read as a stand-alone bottom-line line?"""
+    text = sentence.strip()
+    return bool(leans_on_context(text) or _LEANS_AS_A_LINE.match(text) or _QUOTE_OR_FIRST_PERSON.match(text))
+
+
 _NUMBERED_ITEM = re.compile(r"^\s*\d{1,3}\s*[.)]\s+\S")
 LISTICLE_ITEMS = 5  # sentences opening "1." "2)" … that make a page a list, whatever its language
 
@@ -107,7 +144,8 @@ def rank_stories(stories: Sequence[DraftStory], articles: Sequence[Article], bri
 
 def best_sentence(story: DraftStory) -> DraftSentence | None:
     """The story's bottom-line sentence: its highest-scoring verified sentence that reads as one line and stands alone
-    (it does not open with "He", "That" or "But", which point back to a sentence the bullet does not show); failing
+    (`leans_as_a_line`: it does not open with "He", "The two" or "But", which point back to a sentence the bullet
+    does not show); failing
     that, a verified one up to twice as long that stands alone; then a short one that leans; then its best.
 
     When the story's articles were published on different days, a standing-alone sentence from the newest day comes
@@ -117,7 +155,7 @@ def best_sentence(story: DraftStory) -> DraftSentence | None:
         return None
     ranked = sorted(story.sentences, key=lambda s: (s.flagged, -s.score))
     verified = [s for s in ranked if not s.flagged]
-    alone = [s for s in verified if not leans_on_context(s.text) and len(s.text.split()) <= 2 * BULLET_MAX_WORDS]
+    alone = [s for s in verified if not leans_as_a_line(s.text) and len(s.text.split()) <= 2 * BULLET_MAX_WORDS]
     short = [s for s in verified if len(s.text.split()) <= BULLET_MAX_WORDS]
     short_alone = [s for s in alone if len(s.text.split()) <= BULLET_MAX_WORDS]
     days = {s.day for s in story.sentences if s.day is not None}

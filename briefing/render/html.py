@@ -31,6 +31,7 @@ _ALLOWED_ATTRIBUTES = {
 _SECTION_CLASSES = {
     "bottom-line": "bluf",
     "contents": "toc",
+    "more-stories": "also-noted",  # the same one-line list
     "also-noted": "also-noted",
     "sources": "sources",
     "skipped": "skipped",

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from briefing.render.escape import escape_for_python_markdown, escape_markdown
+from briefing.render.layout import page_layout, shown_sources, skipped_by_reason
 from briefing.render.view import BriefView
 
 
@@ -38,7 +39,10 @@ def _environment() -> jinja2.Environment:
 
 
 def render_markdown(view: BriefView, *, for_html: bool = False) -> str:
-    text = _environment().get_template("brief.md.j2").render(v=view, html=for_html)
+    template = _environment().get_template("brief.md.j2")
+    text = template.render(
+        v=view, page=page_layout(view), listed_cites=shown_sources, skipped_by_reason=skipped_by_reason, html=for_html
+    )
     # Templates leave runs of blank lines where optional parts are absent; one blank line is all Markdown needs.
     lines: list[str] = []
     for line in text.splitlines():

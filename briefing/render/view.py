@@ -119,6 +119,7 @@ class BriefView:
     unverified: int  # sentences marked unverified, anywhere in the brief
     already_covered: tuple[CoveredView, ...] = ()
     intake_notes: tuple[str, ...] = ()  # what the date window and language left out, e.g. "12 older articles…"
+    top: int | None = None  # the run's --top: that many stories asked for in full (briefing.render.layout)
 
     @property
     def source_groups(self) -> tuple[SourceGroup, ...]:
@@ -177,6 +178,7 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
         already_covered=_already_covered(_mapping(provenance.get("history"))),
         intake_notes=_intake_notes(intake),
+        top=_int(_mapping(provenance.get("parameters")).get("top")),
     )
 
 

@@ -229,23 +229,51 @@ def test_brief_html_in_chromium(devtools: DevTools, tmp_path: Path, data_dir: Pa
     assert not set(facts["blufLines"]) & set(filter(None, facts["firstBullets"]))
     assert facts["folded"] >= 1 and facts["openFolds"] == 0 and facts["folded"] <= facts["sourceItems"]
 
+    take_screenshots(devtools, tmp_path, "brief")
+
+
+def take_screenshots(devtools: DevTools, folder: Path, name: str) -> None:
+    """Desktop and phone, light and dark; on a phone nothing overflows sideways. BRIEFING_SCREENSHOTS=/tmp/shots
+    keeps them to look at."""
     shots = {
         "desktop-light": (1280, 1600, False, False),
         "desktop-dark": (1280, 1600, True, False),
         "phone-light": (390, 1400, False, True),
         "phone-dark": (390, 1400, True, True),
     }
-    for name, (width, height, dark, mobile) in shots.items():
-        path = tmp_path / f"brief-{name}.png"
+    for shot, (width, height, dark, mobile) in shots.items():
+        path = folder / f"{name}-{shot}.png"
         devtools.screenshot(path, width, height, dark, mobile)
-        assert path.read_bytes().startswith(b"\x89PNG"), name
+        assert path.read_bytes().startswith(b"\x89PNG"), shot
         if dark:
             # The dark scheme is really applied: the page background is dark, not the light paper colour.
             background = devtools.evaluate("getComputedStyle(document.documentElement).backgroundColor")
             assert background == "rgb(17, 20, 24)", background
         if mobile:
             assert not devtools.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    if keep := os.environ.get("BRIEFING_SCREENSHOTS"):  # e.g. /tmp/shots: keep the screenshots to look at them
+    if keep := os.environ.get("BRIEFING_SCREENSHOTS"):
         Path(keep).mkdir(parents=True, exist_ok=True)
-        for path in tmp_path.glob("brief-*.png"):
+        for path in folder.glob(f"{name}-*.png"):
             shutil.copy(path, Path(keep) / path.name)
+
+
+MORE_STORIES = "document.querySelectorAll('section.also-noted li a[id^=\"story-\"]').length"
+
+
+def test_a_day_of_many_stories_shows_the_leading_ones_in_full_and_lists_the_rest(devtools: DevTools, tmp_path: Path):
+    from briefing.render import write_brief
+    from briefing.render.layout import FULL_STORIES, SHORT_STORIES
+    from tests.render.test_page_layout import STORIES, many_story_brief
+
+    write_brief(many_story_brief(), tmp_path / "outputs")
+    url = (tmp_path / "outputs" / "2026-11-25" / "brief.html").resolve().as_uri()
+    devtools.open(url)
+    facts = devtools.evaluate(PAGE_FACTS)
+
+    assert devtools.console_errors() == []
+    assert [request for request in devtools.requests() if request != url] == []
+    assert facts["missing"] == [], "in-page links without an anchor"
+    assert facts["stories"] == FULL_STORIES + SHORT_STORIES
+    assert devtools.evaluate(MORE_STORIES) == STORIES - FULL_STORIES - SHORT_STORIES
+    assert not facts["overflowX"]
+    take_screenshots(devtools, tmp_path, "condensed")
