@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ANCHOR_MAX = 1000
+STEPS = ("vectors_cpu", "candidates_cpu", "pair_model_cpu", "leiden_cpu")
 DAY = dt.date(2026, 11, 25)
 RECORDS_PER_FILE = 400  # JSONL files stay under the 4 MB a file may hold (--max-input-mb)
 _FIGURE = re.compile(r"\d[\d,]*\d|\d")
@@ -123,21 +124,32 @@ def varied_day(count: int, seed: int = 0):
 def measure_grouping(count: int) -> dict[str, float]:
     from similarity_baseline import baseline_groups
 
-    from briefing.compose.grouping import group_articles
-    from briefing.compose.pair_model import shipped_pair_model
+    from briefing.compose.candidates import candidate_pairs
+    from briefing.compose.grouping import cluster_graph, day_vectors, group_articles
+    from briefing.compose.pair_model import pair_features, shipped_pair_model
 
     articles, vectors, entities = varied_day(count)
     model = shipped_pair_model()
     group_articles(articles[:50], vectors[:50], entities[:50], model)  # imports and first calls out of the clock
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     clock, cpu = time.perf_counter(), time.process_time()
-    stories = group_articles(articles, vectors, entities, model)
+    # group_articles, step by step (the same calls), so that each step's CPU time shows which one grows fastest.
+    day = day_vectors(articles, vectors, entities)
+    steps = {"vectors_cpu": time.process_time() - cpu}
+    pairs = candidate_pairs(day.documents, day.body_tfidf, model.neighbours)
+    steps["candidates_cpu"] = time.process_time() - cpu - sum(steps.values())
+    probabilities = model.probability(pair_features(day, pairs[:, 0], pairs[:, 1]))
+    steps["pair_model_cpu"] = time.process_time() - cpu - sum(steps.values())
+    stories = cluster_graph(count, pairs, probabilities, model)
+    steps["leiden_cpu"] = time.process_time() - cpu - sum(steps.values())
     seconds = time.perf_counter() - clock
     result = {
         "n": count,
         "seconds": seconds,
         "cpu_seconds": time.process_time() - cpu,
         "stories": len(stories),
+        "pairs": len(pairs),
+        **steps,
         "rss_before_mb": before,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -245,6 +257,17 @@ def print_grouping(rows: list[dict[str, float]]) -> None:
             f"{row['peak_rss_mb']:.0f} ({row['rss_before_mb']:.0f}) | {anchor} |"
         )
     print(f"\nGrowth exponent of grouping: wall time {_overall(rows)}; CPU time {_overall(rows, 'cpu_seconds')}")
+    print("\nCPU s per step of grouping (growth exponent between the first size >= 1,000 and the largest)\n")
+    print("| N | pairs | TF-IDF and vectors | candidate pairs | pair model | Leiden |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        cells = " | ".join(f"{row[key]:.2f}" for key in STEPS)
+        print(f"| {row['n']} | {row['pairs']} | {cells} |")
+    print(
+        f"| exponent | {_overall(rows, 'pairs').split()[0]} | "
+        + " | ".join(_overall(rows, k).split()[0] for k in STEPS)
+        + " |"
+    )
 
 
 def print_daily(rows: list[dict[str, float]]) -> None:

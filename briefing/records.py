@@ -146,6 +146,8 @@ class Story:
     rank: int = 0  # 1 = most important; Also-noted stories continue the numbering
     score: float = 0.0  # importance: sources, recency, length of coverage (see briefing.compose.ranking)
     published: dt.date | None = None  # the latest day among its sources, when known
+    first_published: dt.date | None = None  # the span of its sources' days (an event that runs for days: "since")
+    last_published: dt.date | None = None  # the same day as `published`
     previously_briefed: dt.date | None = None  # the day of the earlier brief that covered it (status "update")
     new_sources: tuple[int, ...] = ()  # for an "update": the sources that earlier briefs did not have
     disagreements: tuple[Disagreement, ...] = ()  # where its sources state different values for the same thing

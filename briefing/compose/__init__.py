@@ -20,7 +20,7 @@ import numpy as np
 from briefing import __version__
 from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
-from briefing.compose.events import event_profiles
+from briefing.compose.events import earliest_published, event_profiles
 from briefing.compose.grouping import group_articles
 from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
@@ -132,6 +132,7 @@ def _draft_story(
         sentences=tuple(summarize_story(members, articles, summaries, vectors, budget_words)),
         centroid=centroid,
         published=latest_published(members, articles),
+        first_published=earliest_published(members, articles),
         truncated=all(articles[m].truncated for m in members),
     )
 

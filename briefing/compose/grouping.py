@@ -1,7 +1,7 @@
 """Story grouping: articles about the same event, from any number of sources and days, become one story.
 
 1. Candidates: each article's nearest neighbours by encoder vector and by TF-IDF vector (briefing.compose.candidates;
-   blocked, never an n x n matrix).
+   never an n x n matrix: exact in blocks up to 2,000 articles, an HNSW graph and blocking on rare terms above).
 2. The pair model (briefing.compose.pair_model) gives each candidate pair the probability that both report the same
    event, from their event profiles (who, where, when, figures, lead words: briefing.compose.events) and vectors.
 3. Clustering on that sparse graph with Leiden (leidenalg) under the Constant Potts Model: a partition scores

@@ -116,6 +116,8 @@ def _story(
         rank=rank,
         score=story.score,
         published=story.published,
+        first_published=story.first_published,
+        last_published=story.published,
         previously_briefed=story.previously_briefed,
         new_sources=tuple(sorted(citations.number_of[m] for m in story.new_members)),
         disagreements=tuple(

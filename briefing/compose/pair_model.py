@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from briefing.compose.candidates import row_cosines
 from briefing.compose.events import EventProfile
 from briefing.errors import ModelError
 
@@ -71,8 +72,8 @@ def pair_features(day: DayVectors, first: np.ndarray, second: np.ndarray) -> np.
         return np.zeros((0, len(FEATURES)))
     encoder_document = np.einsum("ij,ij->i", day.documents[first], day.documents[second])
     encoder_lead = np.einsum("ij,ij->i", day.leads[first], day.leads[second])
-    tfidf_body = np.asarray(day.body_tfidf[first].multiply(day.body_tfidf[second]).sum(axis=1)).ravel()
-    tfidf_lead = np.asarray(day.lead_tfidf[first].multiply(day.lead_tfidf[second]).sum(axis=1)).ravel()
+    tfidf_body = row_cosines(day.body_tfidf, first, second)
+    tfidf_lead = row_cosines(day.lead_tfidf, first, second)
     names = np.zeros((count, 8))
     profiles = day.profiles
     for row, (i, j) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):

@@ -97,6 +97,7 @@ class DraftStory:
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     published: dt.date | None = None
+    first_published: dt.date | None = None  # the earliest day among its sources: with `published`, its span
     truncated: bool = False
     score: float = 0.0
     status: Literal["new", "update"] = "new"

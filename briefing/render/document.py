@@ -21,8 +21,8 @@ from typing import Any
 
 from briefing.records import Brief
 
-SCHEMA_VERSION = "1.2"  # 1.2: provenance.intake, provenance.history.already_covered, sentence `reason`, story
-# `disagreements`
+SCHEMA_VERSION = "1.3"  # 1.2: provenance.intake, provenance.history.already_covered, sentence `reason`, story
+# `disagreements`; 1.3: story `first_published` / `last_published` (its span)
 
 
 def _plain(value: Any) -> Any:

@@ -69,6 +69,7 @@ class StoryView:
     published: str
     truncated: bool
     disagreements: tuple[DisagreementView, ...] = ()
+    since: str = ""  # the first day of a story whose sources span several days; "" for a one-day story
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,15 @@ def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mappin
         published=plain_text(story.get("published")),
         truncated=bool(story.get("truncated")),
         disagreements=_disagreements(story.get("disagreements"), known),
+        since=_since(story),
     )
+
+
+def _since(story: Mapping[str, Any]) -> str:
+    """The first publication day of a story whose sources were published on different days, else ""."""
+    first = plain_text(story.get("first_published"))
+    last = plain_text(story.get("last_published")) or plain_text(story.get("published"))
+    return first if first and last and first != last else ""
 
 
 def _disagreements(value: Any, known: frozenset[int]) -> tuple[DisagreementView, ...]:
