@@ -23,7 +23,7 @@ def _escape_text(context: jinja2.runtime.Context, value: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("briefing.render", "templates"),
         autoescape=False,  # Markdown, not HTML: every input value goes through the `t` filter instead
@@ -38,7 +38,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_markdown(view: BriefView, *, for_html: bool = False) -> str:
-    text = _environment().get_template("brief.md.j2").render(v=view, html=for_html)
+    text = environment().get_template("brief.md.j2").render(v=view, html=for_html)
     # Templates leave runs of blank lines where optional parts are absent; one blank line is all Markdown needs.
     lines: list[str] = []
     for line in text.splitlines():
