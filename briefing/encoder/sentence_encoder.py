@@ -1,4 +1,6 @@
-"""The sentence encoder (all-MiniLM-L6-v2 by default), loaded with plain transformers from a local folder.
+"""The sentence encoder (all-MiniLM-L6-v2 by default), loaded from a local folder: a BERT folder with tokenizer.json
+through briefing.encoder.bert (plain torch + `tokenizers`, no transformers import), anything else, and the int8
+variant, through transformers.
 
 Mean pooling + L2 normalisation, as sentence-transformers does for this model, so cosine similarity is a dot product.
 Texts are deduplicated, sorted by token count and batched so that padding stays small; a batch of long texts holds
@@ -22,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from briefing.encoder.bert import BertEncoder
+from briefing.encoder.bert import supported as bert_supported
 from briefing.encoder.resolve import (
     EMBEDDED_NAME,
     EMBEDDED_SHA256,
@@ -113,13 +117,14 @@ class SentenceEncoder:
         self.pad_token_id = 0
         if dimension is None or not callable(folder):
             self._load()  # a folder given: load now, so a bad folder fails here as it always did
-            dimension = int(self.model.config.hidden_size)
+            dimension = self._hidden_size
         self.dimension = dimension
         # int8 vectors depend on their batch mates, so remembering them would make a vector depend on history too.
         self.cache = VectorCache(0 if quantize else cache_size, self.dimension)
         # Stored vectors are keyed by the weights (their sha256), this file's code and the truncation length.
         self.store = store if store is not None and weights_id and not quantize else None
-        self.fingerprint = f"{weights_id};{code_fingerprint('encoder/sentence_encoder.py')};{MAX_TOKENS}"
+        code = code_fingerprint("encoder/sentence_encoder.py", "encoder/bert.py")
+        self.fingerprint = f"{weights_id};{code};{MAX_TOKENS}"
         self._lock = threading.Lock()
 
     @property
@@ -137,16 +142,31 @@ class SentenceEncoder:
         self._load()
         return self._tokenizer
 
+    @property
+    def _hidden_size(self) -> int:
+        model = self.model
+        return model.hidden_size if isinstance(model, BertEncoder) else int(model.config.hidden_size)
+
     def _load(self) -> None:
         if self._model is not None:
             return
         import torch
-        from transformers import AutoModel, AutoTokenizer
 
         # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), usable_cpus())))
-        quiet_transformers()
         folder = self._locate()
+        if not self.quantized and bert_supported(folder):
+            try:
+                encoder = BertEncoder(folder, MAX_TOKENS)
+            except Exception as error:  # safetensors and tokenizers raise their own kinds; the user needs the reason
+                raise ModelError(f"{folder}: cannot load the encoder ({error.__class__.__name__}: {error})") from None
+            self.pad_token_id = encoder.pad_token_id
+            self._tokenizer = encoder.tokenizer
+            self._model = encoder
+            return
+        from transformers import AutoModel, AutoTokenizer
+
+        quiet_transformers()
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
             model = AutoModel.from_pretrained(str(folder), local_files_only=True, use_safetensors=True)
@@ -212,13 +232,20 @@ class SentenceEncoder:
 
         # Tokenize once without padding, then batch texts of similar token length so each batch is padded only to
         # its own longest member: on CPU the cost is the padded token count.
-        token_ids = self.tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        model = self.model
+        if isinstance(model, BertEncoder):
+            token_ids = model.token_ids(texts)
+        else:
+            token_ids = self.tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with torch.inference_mode():
             for batch in _batches(order, [len(ids) for ids in token_ids], self.batch_size, self.token_budget):
                 input_ids, attention_mask = self._pad([token_ids[i] for i in batch])
-                hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                if isinstance(model, BertEncoder):
+                    hidden = model(input_ids, attention_mask)
+                else:
+                    hidden = model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
                 vectors[batch] = _mean_pool(hidden, attention_mask).numpy()
         return vectors
 

@@ -87,11 +87,16 @@ def render_document(document: dict[str, Any], output_format: OutputFormat) -> st
     raise ValueError(f"render_document makes Markdown or HTML, not {output_format.value}")
 
 
-def write_brief(brief: Brief, out_dir: Path) -> list[Path]:
+def write_brief(brief: Brief, out_dir: Path, template_cache: Path | None = None) -> list[Path]:
     """Write brief.json, brief.md and brief.html into `out_dir/YYYY-MM-DD/`; each file appears whole or not at all.
 
     All three are rendered before the first is written, so a rendering error leaves the previous brief untouched.
+    With `template_cache` (the run's cache folder) the compiled templates are kept there for the next run.
     """
+    if template_cache is not None:
+        from briefing.render.template_cache import use_template_cache
+
+        use_template_cache(template_cache)
     folder = brief_folder(out_dir, brief.date)
     document = brief_to_dict(brief)
     texts = {

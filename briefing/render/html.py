@@ -87,7 +87,7 @@ def _sections(body: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("briefing.render", "templates"),
         autoescape=True,
@@ -125,9 +125,9 @@ def _fold_source_quotes(body: str) -> str:
 
 def render_page(view: BriefView, markdown_for_html: str) -> str:
     body = _fold_source_quotes(sanitize(markdown_to_html(markdown_for_html)))
-    return _environment().get_template("brief.html.j2").render(v=view, body=Markup(_sections(body)))
+    return environment().get_template("brief.html.j2").render(v=view, body=Markup(_sections(body)))
 
 
 def render_html_template(name: str, **values: object) -> str:
     """Any other page (the digest) from the same environment: autoescaped, same stylesheet."""
-    return _environment().get_template(name).render(**values)
+    return environment().get_template(name).render(**values)

@@ -24,7 +24,7 @@ def _escape_text(context: jinja2.runtime.Context, value: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("briefing.render", "templates"),
         autoescape=False,  # Markdown, not HTML: every input value goes through the `t` filter instead
@@ -39,7 +39,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_markdown(view: BriefView, *, for_html: bool = False) -> str:
-    template = _environment().get_template("brief.md.j2")
+    template = environment().get_template("brief.md.j2")
     text = template.render(
         v=view, page=page_layout(view), listed_cites=shown_sources, skipped_by_reason=skipped_by_reason, html=for_html
     )
