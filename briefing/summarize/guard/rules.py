@@ -42,9 +42,9 @@ RULES = (
 )
 # Chosen by the held-out table of `python -m bench.faithfulness` (see the README's guard section): a rule that
 # flagged one more true sentence than today's rules on either held-out set is left out.
-ADOPTED_RULES: frozenset[str] = frozenset(
-    {"negation", "negation_added", "roles", "arguments", "units", "clauses", "clause_words"}
-)
+# Negation parity and the added negation qualified on the tuning articles (CNN/DM 31-100, BBC 41-140: no extra true
+# sentence flagged, negation caught 15.7% -> 82.5% on CNN/DM) but flagged 1 and 2 more true held-out CNN/DM sentences.
+ADOPTED_RULES: frozenset[str] = frozenset({"roles", "arguments", "units", "clauses", "clause_words"})
 PARSE_RULES = frozenset(RULES) - {"window_facts"}  # the rules that read spaCy's parse
 CLAUSE_THRESHOLD = 0.22  # a clause this far from every article sentence is not said there
 MIN_RULE_CLAUSE_WORDS = 5  # ... when it is long enough to make a claim of its own
