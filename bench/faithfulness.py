@@ -297,6 +297,7 @@ def main() -> None:
         help="held-out articles (CNN/DM 1-30, BBC 1-40) or the tuning ones (31-100, 41-250; cut by --cnn/--bbc)",
     )
     parser.add_argument("--time-articles", type=int, default=8, help="articles per set timed (cold and warm)")
+    parser.add_argument("--repeat", type=int, default=2, help="timing rounds (the fastest is printed)")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )
