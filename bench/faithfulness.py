@@ -14,8 +14,9 @@ classifier never trains on them, the rules were tuned on `--part train`) and eve
 flagged for today's rules (a fact absent from the article, or encoder support < SUPPORT_THRESHOLD), the encoder
 similarity alone and the new check (today's rules + the adopted rules and classifier); then each sentence-level rule
 and the classifier added to today's rules alone (extra true sentences flagged, extra corruptions caught); ms per
-checked sentence for each from cold caches. Then the misattribution count on the three-wire-copies construction
-(`bench/attribution.py`).
+checked sentence for each, from cold caches (the article sentences encoded too) and with the article sentences' vectors
+already cached (as after the summarizer: the guard's own cost), next to the encoder alone on the same texts. Then the
+misattribution count on the three-wire-copies construction (`bench/attribution.py`).
 
 Rows: the extractive summaries as an anchor (verbatim article sentences: the guard must flag none of them), then for
 each generative method its raw output ("before"), the guard in flag mode (same text, unsupported sentences marked) and
@@ -289,8 +290,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026, help="corruption seed")
     parser.add_argument("--cnn", type=int, default=30, help="held-out CNN/DailyMail articles to corrupt")
     parser.add_argument("--bbc", type=int, default=40, help="held-out BBC articles to corrupt (0: none)")
-    parser.add_argument("--part", choices=("bench", "train"), default="bench", help="held-out or training articles")
-    parser.add_argument("--time-articles", type=int, default=8, help="articles per set timed from cold caches")
+    parser.add_argument(
+        "--part",
+        choices=("bench", "train"),
+        default="bench",
+        help="held-out articles (CNN/DM 1-30, BBC 1-40) or the tuning ones (31-100, 41-250; cut by --cnn/--bbc)",
+    )
+    parser.add_argument("--time-articles", type=int, default=8, help="articles per set timed (cold and warm)")
+    parser.add_argument("--repeat", type=int, default=2, help="timing rounds (the fastest is printed)")
     parser.add_argument(
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )

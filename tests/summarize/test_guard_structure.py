@@ -226,3 +226,39 @@ def test_a_sentence_the_article_says_word_for_word_fires_no_rule(
     for sentence in ARTICLE:
         result = check(article, sentence, embedded_encoder, parser)
         assert result.supported and result.findings is not None and not result.findings.reasons, result.reason
+
+
+def test_a_denial_is_bound_to_its_predicate(parser: Any) -> None:
+    assert set(structure(parser, "The driver failed to stop after the crash.").negated) == {"stop"}
+    assert set(structure(parser, "They left without paying the bill.").negated) == {"pay"}
+    assert "hurt" in structure(parser, "No one was hurt in the blast.").negated
+    # "not only", "not until now" and a neg-raising "I don't think" deny nothing of their own predicate.
+    assert structure(parser, "He is not only fast but strong.").negated == {}
+    assert structure(parser, "The men were not charged until this month.").negated == {}
+    assert "think" not in structure(parser, "I don't think she should stop.").negated
+    # ... but "does not believe X" denies X.
+    assert "close" in structure(parser, "She does not believe the team is close.").negated
+
+
+def test_a_denial_said_another_way_in_the_article_is_no_negation_problem(parser: Any) -> None:
+    failed = structure(parser, "The driver failed to stop after the crash.")
+    assert negation_problem(structure(parser, "The driver did not stop after the crash."), [failed]) is None
+    text = "Frank isn't an experienced sailor."
+    said = "Frank is an inexperienced sailor."
+    assert rules.negation_problems(structure(parser, text), [structure(parser, said)])[0] is not None
+    lexical = rules.negation_problems(
+        structure(parser, text), [structure(parser, said)], ArticleFacts.of(said).words, text
+    )
+    assert lexical == (None, None)
+
+
+def test_a_plain_not_the_matching_sentences_lack_is_added(parser: Any) -> None:
+    questioned = structure(parser, "Police questioned the man on Friday.")
+    paired, added = rules.negation_problems(
+        structure(parser, "Police did not question the man on Friday."), [questioned]
+    )
+    assert paired == "the article says 'questioned', not 'did not question'"
+    _, added = rules.negation_problems(structure(parser, "Police did not arrest the man."), [questioned])
+    assert added == "the article sentences that match say it without 'did not arrest'"
+    charged = structure(parser, "Police questioned the man but never charged him.")
+    assert rules.negation_problems(structure(parser, "Police did not arrest the man."), [charged]) == (None, None)

@@ -85,15 +85,22 @@ class ArticleEvidence:
         self.vectors = vectors
         self.parser = parser
         self.facts = ArticleFacts.of(article.title + "\n" + "\n".join(article.sentences))
-        self._sentence_facts: list[ArticleFacts] | None = None
+        self._sentence_facts: dict[int, ArticleFacts] = {}
+        self._title_facts = ArticleFacts.of(article.title)
         self.parsed: dict[int, Structure] = {}
         # The article's words in order, for "is this said word for word" (sentences and clauses).
         self.said = " ".join(" ".join(_WORDS.findall(sentence.lower())) for sentence in article.sentences)
 
     def sentence_facts(self, index: int) -> ArticleFacts:
-        if self._sentence_facts is None:
-            self._sentence_facts = [ArticleFacts.of(sentence) for sentence in self.article.sentences]
-        return self._sentence_facts[index]
+        """One article sentence's facts, computed once (windows of one article share most of their sentences)."""
+        facts = self._sentence_facts.get(index)
+        if facts is None:
+            facts = self._sentence_facts[index] = ArticleFacts.of(self.article.sentences[index])
+        return facts
+
+    def window_facts(self, indices: Sequence[int]) -> ArticleFacts:
+        """The facts of the title and these sentences together."""
+        return ArticleFacts.union([self._title_facts, *(self.sentence_facts(i) for i in indices)])
 
     def structures(self, indices: Sequence[int]) -> list[Structure]:
         """Parses of these article sentences (those not parsed yet, in one batch)."""
@@ -140,8 +147,7 @@ class ArticleEvidence:
         facts = sentence_facts(text)
         missing = tuple(fact for fact in facts if self.facts.missing(fact))
         window_text = "\n".join([self.article.title, *(self.article.sentences[i] for i in window.order)])
-        fact_text = "\n".join([self.article.title, *(self.article.sentences[i] for i in window.fact_order)])
-        window_facts = ArticleFacts.of(fact_text)
+        window_facts = self.window_facts(window.fact_order)
         window_structures = self.structures(window.order)
         findings = find_problems(
             facts,
@@ -150,7 +156,7 @@ class ArticleEvidence:
             structure,
             window_structures,
             self.facts.words,
-            ArticleFacts.of(window_text).words,
+            self.window_facts(window.order).words,
             window.clause_supports,
             [self.parsed[i] for i in window.clause_best] if self.parser is not None else (),
             text,

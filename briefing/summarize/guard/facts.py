@@ -9,6 +9,7 @@ freely: case, punctuation, possessives, "5" vs "five", "$5m" vs "5 million", "5%
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -283,6 +284,18 @@ class ArticleFacts:
         initials = frozenset("".join(token[0] for token in f.keys) for f in names if len(f.keys) >= 2)
         acronyms = frozenset(f.keys[0] for f in names if len(f.keys) == 1 and _is_acronym(f.text))
         return cls(words, numbers, dates, acronyms, initials)
+
+    @classmethod
+    def union(cls, parts: Sequence[ArticleFacts]) -> ArticleFacts:
+        """What several texts contain together (their facts computed once each: the guard's windows share
+        sentences). The words are exactly those of the joined text; a name split across two texts is not joined."""
+        return cls(
+            frozenset().union(*(p.words for p in parts)),
+            frozenset().union(*(p.numbers for p in parts)),
+            frozenset().union(*(p.dates for p in parts)),
+            frozenset().union(*(p.acronyms for p in parts)),
+            frozenset().union(*(p.initials for p in parts)),
+        )
 
     def missing(self, fact: Fact) -> bool:
         """True when the article does not contain the fact in any of its normalised forms."""

@@ -42,6 +42,8 @@ RULES = (
 )
 # Chosen by the held-out table of `python -m bench.faithfulness` (see the README's guard section): a rule that
 # flagged one more true sentence than today's rules on either held-out set is left out.
+# Negation parity and the added negation qualified on the tuning articles (CNN/DM 31-100, BBC 41-140: no extra true
+# sentence flagged, negation caught 15.7% -> 82.5% on CNN/DM) but flagged 1 and 2 more true held-out CNN/DM sentences.
 ADOPTED_RULES: frozenset[str] = frozenset({"roles", "arguments", "units", "clauses", "clause_words"})
 PARSE_RULES = frozenset(RULES) - {"window_facts"}  # the rules that read spaCy's parse
 CLAUSE_THRESHOLD = 0.22  # a clause this far from every article sentence is not said there
@@ -129,7 +131,7 @@ def find_problems(
             new_names.append(name)
         elif any(t not in window_words for t in tokens):
             local_names.append(name)
-    negation, negation_added = negation_problems(structure, window)
+    negation, negation_added = negation_problems(structure, window, window_words, text)
     role = role_problem(structure, window)
     unit = unit_problem(structure, window)
     reasons: list[tuple[str, str]] = [
@@ -185,27 +187,59 @@ def negation_problem(sentence: Structure, window: Sequence[Structure]) -> str | 
     return paired or added
 
 
-def negation_problems(sentence: Structure, window: Sequence[Structure]) -> tuple[str | None, str | None]:
-    """(a predicate denied here but affirmed in the window or the reverse; a negation the window lacks)."""
+# Too common to pair up across sentences: "is", "has", "did" say nothing of their own.
+_UNPAIRED = frozenset({"be", "have", "do", "get"})
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "dis")
+PAIR_WINDOW = 1  # the sentence that says this: the opposite polarity anywhere near it is often another event
+ADDED_WINDOW = 2  # a denial the two best-matching sentences lack (tuned on CNN/DM 31-100, BBC 41-140)
+
+
+def _lexical_negation(text: str, window_words: frozenset[str]) -> bool:
+    """The window says with a prefix what the sentence says with "not": "an inexperienced sailor" for "isn't an
+    experienced sailor" (and the reverse)."""
+    ours = set(_WORD.findall(text.lower()))
+    for word in ours:
+        for prefix in _NEGATING_PREFIXES:
+            if len(word) > len(prefix) + 3 and (
+                prefix + word in window_words or (word.startswith(prefix) and word[len(prefix) :] in window_words)
+            ):
+                return True
+    return False
+
+
+def negation_problems(
+    sentence: Structure, window: Sequence[Structure], window_words: frozenset[str] = frozenset(), text: str = ""
+) -> tuple[str | None, str | None]:
+    """(a predicate denied here but affirmed in the sentences that say this, or the reverse; a plain "not" where
+    the matching sentences deny nothing). The denial is bound to its predicate (`structure._negations`)."""
+    if sentence.question:
+        return None, None  # "aren't we too quick to judge?" asks; it denies nothing
+    if text and _lexical_negation(text, window_words):
+        return None, None
     paired = added = None
-    best = window[:1]  # the opposite polarity must be in the sentence that says this, not anywhere near it
+    best = window[:PAIR_WINDOW]
     for lemma, phrase in sentence.negated.items():
+        if lemma in _UNPAIRED:
+            continue
         affirmed = next((w.affirmed[lemma] for w in best if lemma in w.affirmed), None)
         if affirmed and not any(lemma in w.negated for w in window):
             paired = f"the article says '{affirmed}', not '{phrase}'"
             break
     if paired is None:
         for lemma, word in sentence.affirmed.items():
-            if lemma in ("be", "have", "say", "do"):
-                continue  # too common to pair up across sentences
-            denied = next((w.negated[lemma] for w in best if lemma in w.negated), None)
+            if lemma in _UNPAIRED or lemma == "say":
+                continue
+            # Only a plain "not" or "never" there: "fail to win", "no longer see" are too often conditions or
+            # changes of state the sentence paraphrases ("if they win", "now see").
+            denied = next((w.negated[lemma] for w in best if lemma in w.plain_negated), None)
             if denied and not any(lemma in w.affirmed for w in window):
                 paired = f"the article says '{denied}', not '{word}'"
                 break
-    if sentence.question:
-        return None, None  # "aren't we too quick to judge?" asks; it denies nothing
-    if sentence.negations and not any(w.negations for w in window):
-        phrase = next(iter(sentence.negated.values()), "not")
+    # A plain "not" or "never" where neither of the two sentences that match best denies anything (not even with
+    # "no", "without" or "failed to"). "No longer", "no one", "without" here are left to the pairing above: they
+    # are how writers paraphrase "forgotten", "unhurt", "empty".
+    if sentence.plain_negated and not any(w.negations for w in window[:ADDED_WINDOW]):
+        phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in sentence.plain_negated)
         added = f"the article sentences that match say it without '{phrase}'"
     return paired, added
 

