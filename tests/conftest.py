@@ -116,3 +116,18 @@ def make_article(sentences: Sequence[str], title: str = "A headline", source: st
         sentences=tuple(sentences),
         **extra,
     )
+
+
+@pytest.fixture(scope="session")
+def headline_parser():
+    """The headlines' parse over a real spaCy parser (never the store), and that parser; skipped without the model."""
+    spacy = pytest.importorskip("spacy")
+    from briefing.compose.headlines import headline_parse
+    from briefing.models import RunModels
+    from briefing.summarize.guard.structure import PARSER_PACKAGE
+
+    try:
+        nlp = spacy.load(PARSER_PACKAGE, exclude=["ner", "lemmatizer"])
+    except OSError:
+        pytest.skip(f"{PARSER_PACKAGE} is not installed")
+    return headline_parse(RunModels(Settings(use_cache=False), parser=nlp)), nlp

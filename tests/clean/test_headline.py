@@ -125,18 +125,8 @@ MID_PHRASE_LEADS = [
 
 
 @pytest.fixture(scope="module")
-def parse():
-    spacy = pytest.importorskip("spacy")
-    from briefing.compose.headlines import headline_parse
-    from briefing.config import Settings
-    from briefing.models import RunModels
-    from briefing.summarize.guard.structure import PARSER_PACKAGE
-
-    try:
-        nlp = spacy.load(PARSER_PACKAGE, exclude=["ner", "lemmatizer"])
-    except OSError:
-        pytest.skip(f"{PARSER_PACKAGE} is not installed")
-    return headline_parse(RunModels(Settings(use_cache=False), parser=nlp)), nlp  # the parser, never the store
+def parse(headline_parser):
+    return headline_parser
 
 
 @pytest.mark.parametrize("lead", MID_PHRASE_LEADS)

@@ -68,18 +68,8 @@ LONG = (
 
 
 @pytest.fixture(scope="module")
-def parse():
-    spacy = pytest.importorskip("spacy")
-    from briefing.compose.headlines import headline_parse
-    from briefing.config import Settings
-    from briefing.models import RunModels
-    from briefing.summarize.guard.structure import PARSER_PACKAGE
-
-    try:
-        nlp = spacy.load(PARSER_PACKAGE, exclude=["ner", "lemmatizer"])
-    except OSError:
-        pytest.skip(f"{PARSER_PACKAGE} is not installed")
-    return headline_parse(RunModels(Settings(use_cache=False), parser=nlp))
+def parse(headline_parser):
+    return headline_parser[0]
 
 
 def test_a_long_bottom_line_is_cut_where_its_parse_says_a_phrase_is_complete(parse) -> None:
