@@ -17,7 +17,11 @@ from briefing.clean.lexicon import ALL_STOPWORDS, FURNITURE_WORDS
 _WIDGET_OPENING = re.compile(
     r"^(?:media playback is (?:unsupported|not supported) on your device|media caption\b|image (?:copyright|caption|"
     r"source)\b|(?:photo|picture|image|video|photograph)s?(?: credit)?\s*:|credit\s*:|embed\b.*\bcopy this code\b|"
-    r"(?:scroll down|click|tap) (?:for|to (?:see|watch|view|play)) (?:the )?(?:video|photos?|gallery|image)s?\b)",
+    r"(?:scroll down|click|tap) (?:for|to (?:see|watch|view|play)) (?:the )?(?:video|photos?|gallery|image)s?\b|"
+    # A link's instruction ("Click here to see…", "Click image above to view graphic", "Click for more") and a
+    # player's JavaScript notice: an article's own sentence never opens with an imperative "click".
+    r"(?:click|tap)(?: here| (?:on )?(?:the )?(?:image|photo|picture|graphic|link|button)s?)?(?: above| below)?[:,]? "
+    r"(?:for|to)\b|click here\b|(?:please )?(?:enable|turn on) javascript\b|javascript is (?:disabled|required))",
     re.IGNORECASE,
 )
 # Photo agencies whose credit ends (or is) a caption line: "… Kevin Mazur/Getty Images", "(Andy Kropa - GETTY IMAGES)".

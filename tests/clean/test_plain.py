@@ -142,3 +142,29 @@ def test_clean_record_text_is_untouched():
 )
 def test_sentences_that_mention_photos_or_agencies_stay(line: str):
     assert not is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Click image above to view graphic",  # Multi-News dev records: lines that became headlines and bullets
+        "Click here to see the 50 least powerful people in the world.",
+        "Please enable Javascript to watch this video",
+        "Click on the photos above to learn how a grave digger has changed in the wake of Ebola.",
+        "Click for more from the article",
+    ],
+)
+def test_link_instructions_and_player_notices_are_furniture(line: str):
+    assert is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Users who click on the link are taken to a fake login page, the researchers said.",
+        "The Click Frenzy sale crashed the retailer's website within minutes of opening.",
+        "Investigators said the site's JavaScript had been altered to steal card numbers.",
+    ],
+)
+def test_sentences_about_clicks_and_javascript_stay(line: str):
+    assert not is_furniture_line(line)
