@@ -54,9 +54,11 @@ _CLAUSE_END = re.compile(
     r"\s*(?:;|:\s|\s[—–-]\s|\s--\s|,\s+(?:but|and|while|as|after|before|when|because|although|though|amid|despite"
     r"|with|following|prompting|leaving|saying|making|sparking|raising|even|in a|in an|which)\b)"
 )
+# A day named as a possessive ("Tuesday's closing session", "yesterday's vote") belongs to the phrase: kept.
 _WEEKDAY = re.compile(
     r"\s+(?:(?:late|early)\s+)?(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"(?:\s+(?:morning|afternoon|evening|night))?\b|\s+(?:yesterday|today|last night|this week|last week)\b",
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b(?!['’]s\b)"
+    r"|\s+(?:yesterday|today|last night|this week|last week)\b(?!['’]s\b)",
 )
 _MODIFIER_START = re.compile(
     r"\s(?=(?:in|at|on|for|from|with|over|after|during|near|amid|since|by|following|before|under|across)\s)"

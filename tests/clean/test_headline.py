@@ -185,3 +185,13 @@ def test_a_stored_parse_needs_no_parser_and_gives_the_same_headline(parse, tmp_p
     assert stored_headline == headline_from_sentence(lead, parse=parse_text)
     with RunModels(Settings(use_cache=False), parser=None) as unparsed:  # so the store is what gave it: without
         assert headline_from_sentence(lead, parse=headline_parse(unparsed)) != stored_headline  # it, the rule cut
+
+
+def test_a_day_named_as_a_possessive_stays_with_its_phrase() -> None:
+    lead = (
+        "Shares in the country's largest lender fell sharply in Tuesday's closing session after regulators said the "
+        "bank had understated its losses on property loans by several billion dollars."
+    )
+    headline = headline_from_sentence(lead)
+    assert "in's" not in headline
+    assert "on Tuesday" not in headline_from_sentence(lead.replace("in Tuesday's closing session", "on Tuesday"))
