@@ -21,6 +21,7 @@ from briefing import __version__
 from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.events import earliest_published, event_profiles
+from briefing.compose.generated_headline import with_generated_headlines
 from briefing.compose.grouping import group_articles
 from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
@@ -97,6 +98,7 @@ def compose_day(
     drafts, history_note = _apply_history(drafts, articles, earlier, settings.new_only, events)
     ranked = rank_stories(drafts, articles, settings.date)
     full, also = full_and_also_noted(ranked, articles, settings.top)
+    full = with_generated_headlines(full, articles, settings, models)
     numbered = number_brief(full, also, articles, parse)
     provenance = _provenance(articles, summaries, settings, models, groups, timings, started, history_note)
     brief = Brief(

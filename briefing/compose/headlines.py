@@ -58,7 +58,7 @@ def story_headline(
         # workers), so near-ties go to the earlier article.
         return (-round(float(vectors[member].document @ centroid) / HEADLINE_TIE), member)
 
-    titled = [m for m in members if not _made_up(articles[m])]
+    titled = [m for m in members if not has_made_up_title(articles[m])]
     if titled:
         return without_furniture(articles[min(titled, key=closeness)].title)
     for member in sorted(members, key=closeness):
@@ -76,7 +76,8 @@ def lead_sentence(article: Article) -> str | None:
     return None
 
 
-def _made_up(article: Article) -> bool:
+def has_made_up_title(article: Article) -> bool:
+    """Whether the article's title was cut from its first sentence when it was cleaned (the input gave none)."""
     return not article.sentences or is_made_up_title(article.title, article.sentences[0])
 
 
