@@ -3,7 +3,8 @@
 The view reads the document defensively (missing keys take defaults, unknown keys are ignored), so a brief.json
 written by an older or newer minor schema version still renders, and templates can use strict undefined checking
 on a shape that never changes. It also derives what the reader needs but the records do not hold directly: the
-contents list, each source's quoted sentences, and the provenance footer.
+contents list and each source's quoted sentences; the run's own report (intake notes, what the history left out,
+the provenance footer) is read by `briefing.render.run_notes`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.render.escape import plain_text, safe_url
+from briefing.render.reading import mapping, mappings, plural, positive_int, positive_ints, texts, unique
+from briefing.render.run_notes import CoveredView, already_covered, intake_notes, provenance_footer
 from briefing.text import MAX_SHOWN_SENTENCE_CHARS, MAX_TITLE_CHARS, shorten
 
 MAX_SHOWN_CITATIONS = 10
-HASH_PREFIX = 12  # hex digits of a weights hash shown in the footer: enough to tell builds apart at a glance
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,6 @@ class SkippedView:
 
 
 @dataclass(frozen=True)
-class CoveredView:
-    """A story `--new-only` left out: an earlier brief covered it and nothing new came in."""
-
-    headline: str
-    first_briefed: str  # ISO date of the earlier brief
-
-
-@dataclass(frozen=True)
 class BriefView:
     title: str
     date: str  # ISO, as in the folder name
@@ -143,17 +137,17 @@ class SourceGroup:
 def build_view(document: Mapping[str, Any]) -> BriefView:
     """The view of one brief.json document."""
     sources_by_number = {
-        number: source for source in _mappings(document.get("sources")) if (number := _int(source.get("number")))
+        number: source for source in mappings(document.get("sources")) if (number := positive_int(source.get("number")))
     }
     known = frozenset(sources_by_number)
     stories = tuple(
         _story(position, story, sources_by_number)
-        for position, story in enumerate(_mappings(document.get("stories")), start=1)
+        for position, story in enumerate(mappings(document.get("stories")), start=1)
     )
-    also_noted = tuple(s for s in (_sentence(item, known) for item in _mappings(document.get("also_noted"))) if s.text)
+    also_noted = tuple(s for s in (_sentence(item, known) for item in mappings(document.get("also_noted"))) if s.text)
     quotes = _quotes_by_source(stories, also_noted)
-    provenance = _mapping(document.get("provenance"))
-    intake = _mapping(provenance.get("intake"))
+    provenance = mapping(document.get("provenance"))
+    intake = mapping(provenance.get("intake"))
     undated = "undated" if intake.get("window") else ""  # with a window, an article of unknown date is marked
     sources = tuple(_source(n, source, quotes.get(n, ()), undated) for n, source in sorted(sources_by_number.items()))
     skipped = tuple(
@@ -161,9 +155,9 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
             shorten(plain_text(item.get("source")), MAX_TITLE_CHARS),
             shorten(plain_text(item.get("reason")), MAX_SHOWN_SENTENCE_CHARS),
         )
-        for item in _mappings(document.get("skipped"))
+        for item in mappings(document.get("skipped"))
     )
-    bottom_line = tuple(_sentence(item, known) for item in _mappings(document.get("bottom_line")))
+    bottom_line = tuple(_sentence(item, known) for item in mappings(document.get("bottom_line")))
     date_text = plain_text(document.get("date"))
     return BriefView(
         title=shorten(plain_text(document.get("title")), MAX_TITLE_CHARS) or "Brief",
@@ -175,57 +169,31 @@ def build_view(document: Mapping[str, Any]) -> BriefView:
         sources=sources,
         skipped=skipped,
         counts=_counts(len(stories), len(also_noted), len(sources), len(skipped)),
-        provenance=_provenance(provenance),
+        provenance=provenance_footer(provenance),
         unverified=sum(s.flagged for s in (*bottom_line, *also_noted, *(s for t in stories for s in t.sentences))),
-        already_covered=_already_covered(_mapping(provenance.get("history"))),
-        intake_notes=_intake_notes(intake),
-        top=_int(_mapping(provenance.get("parameters")).get("top")),
+        already_covered=already_covered(mapping(provenance.get("history"))),
+        intake_notes=intake_notes(intake),
+        top=positive_int(mapping(provenance.get("parameters")).get("top")),
     )
-
-
-def _already_covered(history: Mapping[str, Any]) -> tuple[CoveredView, ...]:
-    return tuple(
-        CoveredView(plain_text(item.get("headline")), plain_text(item.get("first_briefed")))
-        for item in _mappings(history.get("already_covered"))
-        if plain_text(item.get("headline"))
-    )
-
-
-def _intake_notes(intake: Mapping[str, Any]) -> tuple[str, ...]:
-    """What the window and the language left out, as the run reported it (`briefing.window.Intake.report`)."""
-    notes = []
-    window, first_day = plain_text(intake.get("window")), plain_text(intake.get("first_day"))
-    for key, text in (
-        ("older", f"older {{}} left out (window {window}: published before {first_day})"),
-        ("later", "{} dated after the brief date left out"),
-        ("other_language", "{} in another language left out"),
-    ):
-        count = len(intake.get(key) or []) if isinstance(intake.get(key), list) else 0
-        if count:
-            notes.append(f"{count} " + text.format("article" if count == 1 else "articles"))
-    undated = _int(intake.get("undated_kept"))
-    if undated:
-        notes.append(f"{_plural(undated, 'undated article', 'undated articles')} kept (marked undated)")
-    return tuple(notes)
 
 
 def _story(position: int, story: Mapping[str, Any], sources: Mapping[int, Mapping[str, Any]]) -> StoryView:
     known = frozenset(sources)
-    numbers = tuple(n for n in _ints(story.get("sources")) if n in known)
-    sites = _unique(plain_text(sources.get(n, {}).get("site")) for n in numbers)
+    numbers = tuple(n for n in positive_ints(story.get("sources")) if n in known)
+    sites = unique(plain_text(sources.get(n, {}).get("site")) for n in numbers)
     status = plain_text(story.get("status")).lower()
     return StoryView(
         number=position,
         anchor=f"story-{position}",
         headline=shorten(plain_text(story.get("headline")), MAX_TITLE_CHARS) or f"Story {position}",
-        sentences=tuple(s for s in (_sentence(item, known) for item in _mappings(story.get("sentences"))) if s.text),
+        sentences=tuple(s for s in (_sentence(item, known) for item in mappings(story.get("sentences"))) if s.text),
         sources=numbers,
         sites=sites,
-        actors=_texts(story.get("actors")),
-        places=_texts(story.get("places")),
+        actors=texts(story.get("actors")),
+        places=texts(story.get("places")),
         is_update=status == "update",
         update_note=_update_note(story),
-        new_sources=tuple(n for n in _ints(story.get("new_sources")) if n in known),
+        new_sources=tuple(n for n in positive_ints(story.get("new_sources")) if n in known),
         published=plain_text(story.get("published")),
         truncated=bool(story.get("truncated")),
         disagreements=_disagreements(story.get("disagreements"), known),
@@ -243,12 +211,12 @@ def _since(story: Mapping[str, Any]) -> str:
 def _disagreements(value: Any, known: frozenset[int]) -> tuple[DisagreementView, ...]:
     """The Sources differ lines; a reading without a known source, or a line left with fewer than two, is dropped."""
     lines = []
-    for item in _mappings(value):
+    for item in mappings(value):
         readings = tuple(
             ReadingView(text, numbers)
-            for reading in _mappings(item.get("readings"))
+            for reading in mappings(item.get("readings"))
             if (text := plain_text(reading.get("value")))
-            and (numbers := tuple(n for n in _ints(reading.get("sources")) if n in known))
+            and (numbers := tuple(n for n in positive_ints(reading.get("sources")) if n in known))
         )
         if len(readings) >= 2:
             lines.append(DisagreementView(plain_text(item.get("about")), readings))
@@ -270,7 +238,7 @@ def _sentence(item: Mapping[str, Any], known_sources: frozenset[int]) -> Sentenc
     """A cited sentence; a citation of a number not in the Sources list is dropped rather than left dangling."""
     return SentenceView(
         text=shorten(plain_text(item.get("text") or item.get("headline")), MAX_SHOWN_SENTENCE_CHARS),
-        sources=tuple(n for n in _ints(item.get("sources")) if n in known_sources),
+        sources=tuple(n for n in positive_ints(item.get("sources")) if n in known_sources),
         flagged=bool(item.get("flagged")),
         reason=plain_text(item.get("reason")),
         label=shorten(plain_text(item.get("label")), MAX_TITLE_CHARS),
@@ -317,52 +285,14 @@ def _source(number: int, source: Mapping[str, Any], quotes: tuple[QuoteView, ...
     )
 
 
-def _provenance(provenance: Mapping[str, Any]) -> tuple[str, ...]:
-    """The footer: what made this brief, in a line. Every value is optional."""
-    items = []
-    model = provenance.get("model")
-    model_name = plain_text(model.get("id") or model.get("name")) if isinstance(model, Mapping) else plain_text(model)
-    weights_hash = _weights_hash(provenance)
-    if model_name:
-        items.append(f"model {model_name}" + (f" (sha256 {weights_hash[:HASH_PREFIX]})" if weights_hash else ""))
-    if method := plain_text(provenance.get("method")):
-        items.append(f"method {method}")
-    if isinstance(provenance.get("inputs"), list):
-        count = len(provenance["inputs"])
-        items.append(f"{count} input{'' if count == 1 else 's'}")
-    seconds = provenance.get("seconds", provenance.get("elapsed_seconds"))
-    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
-        items.append(f"{seconds:.1f} s")
-    if version := plain_text(provenance.get("briefing_version")):
-        items.append(f"briefing {version}")
-    if generated := plain_text(provenance.get("generated_at")):
-        items.append(f"generated {generated}")
-    return tuple(items)
-
-
-def _weights_hash(provenance: Mapping[str, Any]) -> str:
-    model = provenance.get("model")
-    candidates = [provenance.get(k) for k in ("weights_sha256", "model_sha256", "weights_hash", "model_hash")]
-    if isinstance(model, Mapping):
-        candidates += [model.get("sha256"), model.get("weights_sha256")]
-    weights = provenance.get("weights")
-    if isinstance(weights, Mapping):
-        candidates += [weights.get("sha256")]
-    return next((plain_text(c) for c in candidates if isinstance(c, str) and c.strip()), "")
-
-
 def _counts(stories: int, also_noted: int, sources: int, skipped: int) -> str:
-    parts = [_plural(stories, "story", "stories")]
+    parts = [plural(stories, "story", "stories")]
     if also_noted:
         parts.append(f"{also_noted} also noted")
-    parts.append(_plural(sources, "source", "sources"))
+    parts.append(plural(sources, "source", "sources"))
     if skipped:
-        parts.append(_plural(skipped, "input", "inputs") + " skipped")
+        parts.append(plural(skipped, "input", "inputs") + " skipped")
     return " · ".join(parts)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def _long_date(iso_date: str) -> str:
@@ -371,36 +301,3 @@ def _long_date(iso_date: str) -> str:
     except ValueError:
         return iso_date
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-# --- tolerant readers -------------------------------------------------------------------------------------------
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _mappings(value: Any) -> list[Mapping[str, Any]]:
-    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, (list, tuple)) else []
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
-
-
-def _ints(value: Any) -> tuple[int, ...]:
-    if not isinstance(value, (list, tuple)):
-        return ()
-    return tuple(dict.fromkeys(n for v in value if (n := _int(v)) is not None))
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    """Names as strings; entity records (`{"text": ...}` or `{"name": ...}`) are read too."""
-    if not isinstance(value, (list, tuple)):
-        return ()
-    names = (plain_text(v.get("text") or v.get("name")) if isinstance(v, Mapping) else plain_text(v) for v in value)
-    return _unique(names)
-
-
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v))
