@@ -23,7 +23,7 @@ from briefing.errors import BriefingError
 from briefing.models import RunModels
 from briefing.records import Article, Summary, SummarySentence
 from briefing.store import code_fingerprint, entry_key
-from briefing.text import content_hash, split_sentences
+from briefing.text import content_hash
 
 if TYPE_CHECKING:
     from briefing.summarize.prompts import PromptTemplate
@@ -48,9 +48,9 @@ def with_generated_headlines(
     wanted = [i for i, story in enumerate(stories) if _made_from_lead(story, articles) and story.sentences]
     if settings.method not in GUARDED_METHODS or not wanted:
         return list(stories)
-    texts = {i: " ".join(s.text for s in stories[i].sentences[:STORY_SENTENCES]) for i in wanted}
+    openings = {i: tuple(s.text for s in stories[i].sentences[:STORY_SENTENCES]) for i in wanted}
     result = list(stories)
-    for i, headline in _checked_headlines(texts, settings, models).items():
+    for i, headline in _checked_headlines(openings, settings, models).items():
         if headline:
             result[i] = replace(stories[i], headline=headline)
     return result
@@ -72,9 +72,10 @@ def _made_from_lead(story: DraftStory, articles: Sequence[Article]) -> bool:
     return all(has_made_up_title(articles[m]) for m in story.members)
 
 
-def _checked_headlines(texts: dict[int, str], settings: Settings, models: RunModels) -> dict[int, str]:
-    """Each text's headline as checked ("" when the model gave none the guard supports): from the stage store, or
-    asked of the model in one batch and checked now. A model that failed is not stored: the next run asks again."""
+def _checked_headlines(openings: dict[int, tuple[str, ...]], settings: Settings, models: RunModels) -> dict[int, str]:
+    """Each story opening's headline as checked ("" when the model gave none the guard supports): from the stage
+    store, or asked of the model in one batch and checked now. A model that failed is not stored: the next run asks
+    again."""
     from briefing.summarize.cache import model_fingerprint
     from briefing.summarize.prompts import load_template
 
@@ -87,6 +88,7 @@ def _checked_headlines(texts: dict[int, str], settings: Settings, models: RunMod
             code_fingerprint("compose/generated_headline.py", "summarize/guard/*.py"),
         )
     )
+    texts = {i: " ".join(sentences) for i, sentences in openings.items()}
     keys = {i: entry_key(fingerprint, text) for i, text in texts.items()}
     store = models.store
     stored = store.get_many(GENERATED_KIND, keys.values()) if store is not None else {}
@@ -95,7 +97,7 @@ def _checked_headlines(texts: dict[int, str], settings: Settings, models: RunMod
     answers = _generate([texts[i] for i in missing], settings, models, template) if missing else None
     if answers is not None:
         fresh = dict(zip(missing, answers, strict=True))
-        supported = set(_supported({i: a for i, a in fresh.items() if a}, texts, models))
+        supported = set(_supported({i: a for i, a in fresh.items() if a}, openings, models))
         checked = {i: fresh[i] if i in supported else "" for i in missing}
         headlines.update(checked)
         if store is not None:
@@ -120,21 +122,22 @@ def _generate(texts: list[str], settings: Settings, models: RunModels, template:
     return [headline_from_answer(output) or "" for output in outputs]
 
 
-def _supported(answers: dict[int, str], texts: dict[int, str], models: RunModels) -> list[int]:
+def _supported(answers: dict[int, str], openings: dict[int, tuple[str, ...]], models: RunModels) -> list[int]:
     """The stories whose answer the guard supports against the sentences the model read."""
     if not answers:
         return []
-    from briefing.summarize.guard import check_summaries
+    from briefing.summarize.guard import check_summaries, guard_needs_parser
 
     # The guard reads a capitalised word at a sentence's start as no name; a headline opens with its subject, so
     # every capitalised word of it must be a word of what the model read ("Manchester mayor resigns…" is refused).
-    answers = {i: a for i, a in answers.items() if _capitalised_words_in(a, texts[i])}
+    answers = {i: a for i, a in answers.items() if _capitalised_words_in(a, " ".join(openings[i]))}
     if not answers:
         return []
     order = sorted(answers)
-    sources = [Article(f"story-{i}", "story", "", tuple(split_sentences(texts[i]))) for i in order]
+    sources = [Article(f"story-{i}", "story", "", openings[i]) for i in order]
     summaries = [Summary(f"story-{i}", (SummarySentence(answers[i], ()),), "hybrid", "headline") for i in order]
-    checked = check_summaries(sources, summaries, models.encoder, parser=models.parser)
+    parser = models.parser if guard_needs_parser() else None  # the guard's own decision, as in a run's guard
+    checked = check_summaries(sources, summaries, models.encoder, parser=parser)
     return [i for i, (_, checks, _) in zip(order, checked, strict=True) if checks and all(c.supported for c in checks)]
 
 
