@@ -59,7 +59,7 @@ def check_examples(
         item = corruption_set.items[article_index]
         articles.append(item.article)
         sentences = tuple(SummarySentence(corruption_set.examples[i].text, ()) for i in indices)
-        summaries.append(Summary(item.article.id, sentences, "bench", None))
+        summaries.append(Summary(item.article.id, sentences, "bench", "reference"))
         order.extend(indices)
     started = time.perf_counter()
     results = check_summaries(articles, summaries, encoder, parser=parser, model=model)

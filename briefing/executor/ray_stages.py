@@ -17,7 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +40,10 @@ CLEAN_BATCH = 4  # sources read and cleaned per task: small, so that a slow site
 SUMMARY_BATCH = 8  # articles per actor call: enough to batch the encoder, few enough to spread over the pool
 LOCAL_START_TRIES = 3  # a local raylet must register within Ray's fixed 30 s: a loaded machine can miss that once
 RETRIES = 3  # restarts of a dead actor, retries of its batch (tasks: Ray's default of 3 retries)
+# Ray 2.60 deprecates retry counts passed to map_batches (`ray_remote_args`) but names no replacement for them, and
+# without them an actor that dies (out of memory) is restarted for ever: keep the bounded counts, silence the notice
+# (pyproject pins ray below 2.64, which removes them).
+_RETRY_ARGS_DEPRECATED = r"`ray_remote_args` is deprecated"
 Batch = dict[str, np.ndarray]
 T = TypeVar("T")
 
@@ -122,21 +128,22 @@ def ingest_and_clean_on_ray(
     if units:
         workers = worker_count(ray, settings)
         blocks = workers * 4
-        ingested = ray.data.from_items(units, override_num_blocks=min(len(units), blocks)).map_batches(
-            _ingest,
-            fn_kwargs={"settings": settings},
-            batch_size=CLEAN_BATCH,
-            batch_format="numpy",
-            compute=ray.data.TaskPoolStrategy(size=workers),
-            max_retries=RETRIES,
-        )
-        cleaned = ingested.repartition(blocks).map_batches(
-            _clean,
-            batch_size=CLEAN_BATCH,
-            batch_format="numpy",
-            compute=ray.data.TaskPoolStrategy(size=workers),
-            max_retries=RETRIES,
-        )
+        with _bounded_retries():
+            ingested = ray.data.from_items(units, override_num_blocks=min(len(units), blocks)).map_batches(
+                _ingest,
+                fn_kwargs={"settings": settings},
+                batch_size=CLEAN_BATCH,
+                batch_format="numpy",
+                compute=ray.data.TaskPoolStrategy(size=workers),
+                max_retries=RETRIES,
+            )
+            cleaned = ingested.repartition(blocks).map_batches(
+                _clean,
+                batch_size=CLEAN_BATCH,
+                batch_format="numpy",
+                compute=ray.data.TaskPoolStrategy(size=workers),
+                max_retries=RETRIES,
+            )
         for row in _ray_errors(cleaned.iter_rows()):
             kind, item = pickle.loads(row["payload"])
             done[int(row["unit"])].append((int(row["seq"]), kind, item))
@@ -200,15 +207,16 @@ def summarize_on_ray(
     workers = min(worker_count(ray, settings), max(1, -(-len(missing) // SUMMARY_BATCH)))
     rows = [{"index": index, "payload": pickle.dumps(articles[index])} for index in missing]
     dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), workers * 4))
-    summarized = dataset.map_batches(
-        SummarizeActor,
-        fn_constructor_kwargs={"settings": settings, "summarizer_class": summarizer_class},
-        batch_size=SUMMARY_BATCH,
-        batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
-        max_restarts=RETRIES,
-        max_task_retries=RETRIES,
-    )
+    with _bounded_retries():
+        summarized = dataset.map_batches(
+            SummarizeActor,
+            fn_constructor_kwargs={"settings": settings, "summarizer_class": summarizer_class},
+            batch_size=SUMMARY_BATCH,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=workers),
+            max_restarts=RETRIES,
+            max_task_retries=RETRIES,
+        )
     for batch in _ray_errors(summarized.iter_batches(batch_size=None, batch_format="numpy")):
         outcomes = [pickle.loads(payload) for payload in batch["payload"]]
         failure = next((outcome for outcome in outcomes if isinstance(outcome, WorkerError)), None)
@@ -248,6 +256,14 @@ class SummarizeActor:
             log.warning("summarizer failed on %s", articles[0].source, exc_info=True)
             detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
             return [Skipped(articles[0].source, f"could not be summarized ({detail}); the summarizer failed on it")]
+
+
+@contextmanager
+def _bounded_retries() -> Iterator[None]:
+    """Passing Ray our bounded retry counts without its deprecation notice on every run (see RETRIES)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_RETRY_ARGS_DEPRECATED)
+        yield
 
 
 def _ray_errors(results: Iterable[T]) -> Iterator[T]:

@@ -33,3 +33,17 @@ def test_a_ray_address_needs_the_ray_executor():
     with pytest.raises(ConfigError, match="--ray-address needs --executor ray"):
         Settings(ray_address="ray://head:10001")
     assert Settings(executor=Executor.ray, ray_address="ray://head:10001").ray_address == "ray://head:10001"
+
+
+def test_ray_retry_notice_is_silenced_and_other_warnings_pass() -> None:
+    """Ray 2.60 warns on every run about the bounded retry counts we pass on purpose; only that notice is hidden."""
+    import warnings
+
+    from briefing.executor import ray_stages
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ray_stages._bounded_retries():
+            warnings.warn("`ray_remote_args` is deprecated and will be removed in Ray 2.64.", DeprecationWarning)
+            warnings.warn("something else", UserWarning)
+    assert [str(warning.message) for warning in caught] == ["something else"]
