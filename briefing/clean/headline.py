@@ -176,11 +176,12 @@ def syntactic_cut(text: str, words: Sequence[ParsedWord], limit: int) -> str | N
     """The longest prefix of `text` (at most `limit` words, else `limit` + 2, else HEADLINE_MAX_WORDS) that is a
     complete phrase of its parse, or None when no prefix of at least MIN_HEADLINE_WORDS words is. When none keeps
     every needed object, the prefix need only keep every kept word's head and not end on an open word."""
+    lowered = _word_texts(text, words)
     for strict in (True, False):
         complete = [
             (len(text[: words[index].end].split()), words[index].end)
             for index in range(len(words))
-            if _is_complete(words, index, strict)
+            if _is_complete(words, lowered, index, strict)
         ]
         for cap in (limit, limit + 2, HEADLINE_MAX_WORDS):
             fitting = [end for count, end in complete if MIN_HEADLINE_WORDS <= count <= cap]
@@ -189,7 +190,16 @@ def syntactic_cut(text: str, words: Sequence[ParsedWord], limit: int) -> str | N
     return None
 
 
-def _is_complete(words: Sequence[ParsedWord], index: int, strict: bool) -> bool:
+def _word_texts(text: str, words: Sequence[ParsedWord]) -> list[str]:
+    """Each parsed word's text, lowercased (a stored parse keeps only where each word ends)."""
+    texts, start = [], 0
+    for word in words:
+        texts.append(text[start : word.end].strip().lower())
+        start = word.end
+    return texts
+
+
+def _is_complete(words: Sequence[ParsedWord], lowered: Sequence[str], index: int, strict: bool) -> bool:
     """Is words[: index + 1] a complete phrase: heads kept, the last word neither open nor missing what it needs
     (strict: no kept word misses what it needs)?"""
     if any(word.head > index for word in words[: index + 1]):
@@ -212,6 +222,8 @@ def _is_complete(words: Sequence[ParsedWord], index: int, strict: bool) -> bool:
         return False  # an object cut off
     if any(word.head == last and word.dep in _NEEDED_BY_LAST for word in dropped):
         return False  # never "…has revealed" or "…was arrested for"
+    if any(words[i].head == last and lowered[i] == "as" for i in range(last)) and any(w.head == last for w in dropped):
+        return False  # an equative needs its second half: not "…would return as soon" for "…as soon as possible"
     # A subordinate verb keeps its whole phrase: not "…it should come" for "…it should come as no surprise".
     return not (words[last].pos == "VERB" and words[last].head != last and any(w.head == last for w in dropped))
 

@@ -169,6 +169,22 @@ def test_a_cut_keeps_every_kept_words_head() -> None:
     assert syntactic_cut(text, words, 9) == text
 
 
+def test_an_equative_is_not_cut_after_its_first_half() -> None:
+    from briefing.clean.headline import ParsedWord, syntactic_cut
+
+    # spaCy's parse of the sentence: "as soon" hangs on "return", the second "as" on "soon".
+    text = "The president said he would return to the capital as soon as possible after the summit"
+    heads = [1, 2, 2, 5, 5, 2, 5, 8, 6, 10, 5, 10, 11, 5, 15, 13]
+    pos = ["DET", "NOUN", "VERB", "PRON", "AUX", "VERB", "ADP", "DET", "NOUN", "ADV", "ADV", "ADP", "ADJ", "ADP"]
+    pos += ["DET", "NOUN"]
+    deps = ["det", "nsubj", "ROOT", "nsubj", "aux", "ccomp", "prep", "det", "pobj", "advmod", "advmod", "prep"]
+    deps += ["amod", "prep", "det", "pobj"]
+    ends = [len(" ".join(text.split()[: i + 1])) for i in range(len(heads))]
+    words = [ParsedWord(e, h, p, "", d, True) for e, h, p, d in zip(ends, heads, pos, deps, strict=True)]
+    for limit in range(11, 16):
+        assert syntactic_cut(text, words, limit) == "The president said he would return to the capital", limit
+
+
 def test_a_stored_parse_needs_no_parser_and_gives_the_same_headline(parse, tmp_path) -> None:
     from briefing.compose.headlines import headline_parse
     from briefing.config import Settings

@@ -44,6 +44,7 @@ def test_ray_retry_notice_is_silenced_and_other_warnings_pass() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with ray_stages._bounded_retries():
-            warnings.warn("`ray_remote_args` is deprecated and will be removed in Ray 2.64.", DeprecationWarning)
-            warnings.warn("something else", UserWarning)
+            notice = "`ray_remote_args` is deprecated and will be removed in Ray 2.64."
+            warnings.warn(notice, DeprecationWarning, stacklevel=1)
+            warnings.warn("something else", UserWarning, stacklevel=1)
     assert [str(warning.message) for warning in caught] == ["something else"]
