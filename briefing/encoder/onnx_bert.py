@@ -57,25 +57,18 @@ class OnnxBertEncoder:
         threads: int,
         weights_sha256: str | None = None,
     ) -> None:
-        import onnxruntime
-
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.hidden_size = int(config["hidden_size"])
         self.tokenizer, self.pad_token_id = load_tokenizer(folder, config, max_tokens)
         graph = onnx_graph(folder, graph_dir, weights_sha256)
-        options = onnxruntime.SessionOptions()
-        # One process, one pool of `threads` (the usable CPUs): more only contends; a sequential graph and a fixed
-        # thread count give the same vectors on every run.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.log_severity_level = 3  # errors only: its optimiser's notes are not the user's business
-        # Idle pool threads spinning for work would take CPU from the run's other threads (spaCy, I/O) on 2 cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(
-            str(graph) if isinstance(graph, Path) else graph, options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            self.session = _session(graph, threads)
+        except Exception as error:  # onnxruntime's own kinds: a stored graph damaged on disk is built again
+            if not isinstance(graph, Path):
+                raise
+            log.warning("%s: cannot be loaded (%s); moved aside and built again", graph, error)
+            graph.replace(graph.with_name(graph.name + ".corrupt"))
+            self.session = _session(onnx_graph(folder, graph_dir, weights_sha256), threads)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         return token_ids(self.tokenizer, texts)
@@ -85,6 +78,23 @@ class OnnxBertEncoder:
         feed = {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}
         output = self.session.run(["vectors"], feed)[0]
         return np.asarray(output, dtype=np.float32)
+
+
+def _session(graph: Path | bytes, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One process, one pool of `threads` (the usable CPUs): more only contends; a sequential graph and a fixed
+    # thread count give the same vectors on every run.
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: its optimiser's notes are not the user's business
+    # Idle pool threads spinning for work would take CPU from the run's other threads (spaCy, I/O) on 2 cores.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    source = str(graph) if isinstance(graph, Path) else graph
+    return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
 
 def onnx_graph(folder: Path, graph_dir: Path | None, weights_sha256: str | None) -> Path | bytes:

@@ -149,3 +149,17 @@ def test_the_environment_chooses_the_backend(tiny_bert: Path, monkeypatch: pytes
     monkeypatch.setenv(BACKEND_VARIABLE, "tensorflow")
     with pytest.raises(ModelError, match=BACKEND_VARIABLE):
         SentenceEncoder(tiny_bert)
+
+
+def test_a_damaged_stored_graph_is_moved_aside_and_built_again(
+    tiny_bert: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _encoder(tiny_bert, "onnx", tmp_path).embed(TEXTS)
+    (graph,) = (tmp_path / onnx_bert.GRAPH_FOLDER).glob("bert-*.onnx")
+    graph.write_bytes(graph.read_bytes()[:1000])  # cut short, as by a full disk
+    with caplog.at_level(logging.WARNING):
+        again = _encoder(tiny_bert, "onnx", tmp_path)
+    assert again.backend == "onnx"
+    np.testing.assert_array_equal(again.embed(TEXTS), first)
+    assert (graph.parent / (graph.name + ".corrupt")).is_file() and graph.stat().st_size > 1000
+    assert any("moved aside" in record.getMessage() for record in caplog.records)
