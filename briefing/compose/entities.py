@@ -82,7 +82,7 @@ class ArticleEntities:
 def load_entity_model() -> Any | None:
     """The spaCy pipeline with only its NER component, or None (after one warning) when it is not installed."""
     try:
-        import spacy
+        spacy = _import_spacy_without_torch()
     except ImportError:
         log.warning("spaCy is not installed: stories get no actors or places (pip install -e . installs it)")
         return None
@@ -91,6 +91,24 @@ def load_entity_model() -> Any | None:
     except (OSError, ImportError) as error:
         log.warning("NER model %s unavailable (%s): stories get no actors or places", NER_PACKAGE, error)
         return None
+
+
+def _import_spacy_without_torch() -> Any:
+    """spaCy, imported without torch: thinc (spaCy's layers) imports torch when it is installed (~5 s of a cold run),
+    only for models that wrap PyTorch; en_core_web_sm runs on numpy, and the encoder no longer needs torch (ONNX)."""
+    import sys
+
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError while it is there
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]  # a later `import torch` (a generative model) works as usual
+    return spacy
 
 
 @dataclass

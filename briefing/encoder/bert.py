@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
+    from tokenizers import Tokenizer
 
 WEIGHTS_FILE = "model.safetensors"
 TOKENIZER_FILE = "tokenizer.json"
@@ -36,12 +37,42 @@ def supported(folder: Path) -> bool:
     )
 
 
+def needed_tensors(layers: int) -> list[str]:
+    """The tensors (names without a "bert." prefix) the inference path reads."""
+    names = [f"embeddings.{part}" for part in ("word_embeddings.weight", "position_embeddings.weight")]
+    names += ["embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]
+    for layer in range(layers):
+        prefix = f"encoder.layer.{layer}."
+        for part in ("attention.self.query", "attention.self.key", "attention.self.value"):
+            names += [prefix + part + ".weight", prefix + part + ".bias"]
+        for part in ("attention.output.dense", "attention.output.LayerNorm", "intermediate.dense"):
+            names += [prefix + part + ".weight", prefix + part + ".bias"]
+        names += [prefix + "output.dense.weight", prefix + "output.dense.bias"]
+        names += [prefix + "output.LayerNorm.weight", prefix + "output.LayerNorm.bias"]
+    return names
+
+
+def load_tokenizer(folder: Path, config: dict[str, Any], max_tokens: int) -> tuple[Tokenizer, int]:
+    """The folder's tokenizer.json, truncating to `max_tokens` and padding nothing, and the pad token's id."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+    tokenizer.no_padding()  # the encoder pads each batch itself, to its own longest member
+    tokenizer.enable_truncation(max_length=max_tokens)
+    pad = tokenizer.token_to_id("[PAD]")
+    return tokenizer, int(config.get("pad_token_id", pad if pad is not None else 0) or 0)
+
+
+def token_ids(tokenizer: Tokenizer, texts: list[str]) -> list[list[int]]:
+    """Each text's ids with [CLS] and [SEP], truncated (as `tokenizer(texts, truncation=True)` in transformers)."""
+    return [encoding.ids for encoding in tokenizer.encode_batch(texts)]
+
+
 class BertEncoder:
     """The last hidden state of a BERT model for padded token ids (`__call__`), and its tokenizer (`token_ids`)."""
 
     def __init__(self, folder: Path, max_tokens: int) -> None:
         from safetensors.torch import load_file
-        from tokenizers import Tokenizer
 
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.hidden_size = int(config["hidden_size"])
@@ -51,31 +82,14 @@ class BertEncoder:
         weights = load_file(str(folder / WEIGHTS_FILE))
         # Checkpoints saved from BertForX carry a "bert." prefix; the sentence-transformers ones do not.
         self.weights = {name.removeprefix("bert."): tensor for name, tensor in weights.items()}
-        missing = [name for name in self._needed() if name not in self.weights]
+        missing = [name for name in needed_tensors(self.layers) if name not in self.weights]
         if missing:
             raise ValueError(f"{WEIGHTS_FILE} lacks {missing[0]} ({len(missing)} tensors missing)")
-        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-        self.tokenizer.no_padding()  # the encoder pads each batch itself, to its own longest member
-        self.tokenizer.enable_truncation(max_length=max_tokens)
-        pad = self.tokenizer.token_to_id("[PAD]")
-        self.pad_token_id = int(config.get("pad_token_id", pad if pad is not None else 0) or 0)
-
-    def _needed(self) -> list[str]:
-        names = [f"embeddings.{part}" for part in ("word_embeddings.weight", "position_embeddings.weight")]
-        names += ["embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]
-        for layer in range(self.layers):
-            prefix = f"encoder.layer.{layer}."
-            for part in ("attention.self.query", "attention.self.key", "attention.self.value"):
-                names += [prefix + part + ".weight", prefix + part + ".bias"]
-            for part in ("attention.output.dense", "attention.output.LayerNorm", "intermediate.dense"):
-                names += [prefix + part + ".weight", prefix + part + ".bias"]
-            names += [prefix + "output.dense.weight", prefix + "output.dense.bias"]
-            names += [prefix + "output.LayerNorm.weight", prefix + "output.LayerNorm.bias"]
-        return names
+        self.tokenizer, self.pad_token_id = load_tokenizer(folder, config, max_tokens)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Each text's ids with [CLS] and [SEP], truncated to `max_tokens` (as `tokenizer(texts, truncation=True)`)."""
-        return [encoding.ids for encoding in self.tokenizer.encode_batch(texts)]
+        return token_ids(self.tokenizer, texts)
 
     def __call__(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         import torch

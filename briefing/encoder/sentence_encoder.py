@@ -14,6 +14,7 @@ compose reuse the sentence vectors the summarizer already computed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import warnings
@@ -24,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from briefing.encoder import onnx_bert
 from briefing.encoder.bert import BertEncoder
 from briefing.encoder.bert import supported as bert_supported
+from briefing.encoder.onnx_bert import OnnxBertEncoder
 from briefing.encoder.resolve import (
     EMBEDDED_NAME,
     EMBEDDED_SHA256,
@@ -39,6 +42,8 @@ from briefing.store import Store, code_fingerprint, entry_key
 if TYPE_CHECKING:
     import torch
 
+log = logging.getLogger(__name__)
+
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on 256-token inputs; longer ones are truncated (sentences rarely are)
 # Rows x padded width per forward pass. Attention holds rows x heads x width^2 floats per layer: 64 rows of 256 tokens
 # would be ~200 MB for the scores alone, 16 rows (the same 4,096 tokens) ~50 MB. Short sentences still go 64 at a time.
@@ -47,6 +52,9 @@ TOKEN_BUDGET = 4096
 # summarizer's picks of a thousand-article run to still be there when compose embeds the same sentences.
 VECTOR_CACHE_SIZE = 8192
 VECTOR_KIND = "vector"  # the stage store's kind for one text's float32 vector (dimension x 4 bytes)
+# Which runtime computes a BERT folder's vectors: "onnx" (ONNX Runtime, the default when it is installed) or "torch".
+# Both give the same vectors within 1e-5; this environment variable forces one (bench/warm.py times both).
+BACKEND_VARIABLE = "BRIEFING_ENCODER_BACKEND"
 
 
 class VectorCache:
@@ -107,6 +115,8 @@ class SentenceEncoder:
         dimension: int | None = None,
         store: Store | None = None,
         weights_id: str = "",
+        backend: str | None = None,
+        graph_dir: Path | None = None,
     ) -> None:
         self._locate: Callable[[], Path] = folder if callable(folder) else (lambda: folder)
         self._model: Any = None
@@ -115,15 +125,23 @@ class SentenceEncoder:
         self.token_budget = max(token_budget, MAX_TOKENS)  # one text of MAX_TOKENS must always fit
         self.quantized = quantize
         self.pad_token_id = 0
+        self.requested_backend = backend or os.environ.get(BACKEND_VARIABLE, "").strip().lower() or "onnx"
+        if self.requested_backend not in ("onnx", "torch"):
+            raise ModelError(f"{BACKEND_VARIABLE}={self.requested_backend!r}: expected onnx or torch")
+        self.backend = ""  # what computed the vectors, once loaded: "onnx", "torch" or "transformers"
+        self.graph_dir = graph_dir  # where the ONNX graph is kept (None: built in memory for this process)
+        self.weights_sha256 = weights_id.partition("@sha256:")[2] or None
         if dimension is None or not callable(folder):
             self._load()  # a folder given: load now, so a bad folder fails here as it always did
             dimension = self._hidden_size
         self.dimension = dimension
         # int8 vectors depend on their batch mates, so remembering them would make a vector depend on history too.
         self.cache = VectorCache(0 if quantize else cache_size, self.dimension)
-        # Stored vectors are keyed by the weights (their sha256), this file's code and the truncation length.
+        # Stored vectors are keyed by the weights (their sha256), the code and the truncation length. Not by the
+        # backend: ONNX and torch vectors agree within 1e-5 and both backends are deterministic, but a cache filled
+        # by one answers for the other (tests/encoder/test_onnx_bert.py checks that the briefs are the same).
         self.store = store if store is not None and weights_id and not quantize else None
-        code = code_fingerprint("encoder/sentence_encoder.py", "encoder/bert.py")
+        code = code_fingerprint("encoder/sentence_encoder.py", "encoder/bert.py", "encoder/onnx_bert.py")
         self.fingerprint = f"{weights_id};{code};{MAX_TOKENS}"
         self._lock = threading.Lock()
 
@@ -145,17 +163,20 @@ class SentenceEncoder:
     @property
     def _hidden_size(self) -> int:
         model = self.model
-        return model.hidden_size if isinstance(model, BertEncoder) else int(model.config.hidden_size)
+        return model.hidden_size if isinstance(model, (BertEncoder, OnnxBertEncoder)) else int(model.config.hidden_size)
 
     def _load(self) -> None:
         if self._model is not None:
+            return
+        folder = self._locate()
+        plain_bert = not self.quantized and bert_supported(folder)
+        if plain_bert and self.requested_backend == "onnx" and self._load_onnx(folder):
             return
         import torch
 
         # torch sizes its thread pool from the host's cores; more threads than usable CPUs only adds contention.
         torch.set_num_threads(max(1, min(torch.get_num_threads(), usable_cpus())))
-        folder = self._locate()
-        if not self.quantized and bert_supported(folder):
+        if plain_bert:
             try:
                 encoder = BertEncoder(folder, MAX_TOKENS)
             except Exception as error:  # safetensors and tokenizers raise their own kinds; the user needs the reason
@@ -163,6 +184,7 @@ class SentenceEncoder:
             self.pad_token_id = encoder.pad_token_id
             self._tokenizer = encoder.tokenizer
             self._model = encoder
+            self.backend = "torch"
             return
         from transformers import AutoModel, AutoTokenizer
 
@@ -183,6 +205,33 @@ class SentenceEncoder:
         self.pad_token_id = int(tokenizer.pad_token_id or 0)
         self._tokenizer = tokenizer
         self._model = model
+        self.backend = "transformers"
+
+    def _load_onnx(self, folder: Path) -> bool:
+        """Load the folder on ONNX Runtime; False (after one log line saying why) to fall back to torch."""
+        if not onnx_bert.available():
+            log.warning("onnxruntime is not installed: the encoder runs on torch (slower; pip install onnxruntime)")
+            return False
+        try:
+            encoder = OnnxBertEncoder(
+                folder, MAX_TOKENS, graph_dir=self.graph_dir, threads=usable_cpus(), weights_sha256=self.weights_sha256
+            )
+        except ImportError as error:  # onnx, needed to build the graph the first time, is missing
+            log.warning("cannot build the encoder's ONNX graph (%s): the encoder runs on torch", error)
+            return False
+        except Exception as error:  # onnxruntime raises its own kinds; torch still computes the same vectors
+            log.warning(
+                "%s: ONNX Runtime cannot load the encoder (%s: %s): it runs on torch",
+                folder,
+                error.__class__.__name__,
+                error,
+            )
+            return False
+        self.pad_token_id = encoder.pad_token_id
+        self._tokenizer = encoder.tokenizer
+        self._model = encoder
+        self.backend = "onnx"
+        return True
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings, one row per text, in input order."""
@@ -228,20 +277,27 @@ class SentenceEncoder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         """Run the model over distinct texts (no cache)."""
-        import torch
-
         # Tokenize once without padding, then batch texts of similar token length so each batch is padded only to
         # its own longest member: on CPU the cost is the padded token count.
         model = self.model
-        if isinstance(model, BertEncoder):
+        if isinstance(model, (BertEncoder, OnnxBertEncoder)):
             token_ids = model.token_ids(texts)
         else:
             token_ids = self.tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
+        batches = _batches(order, [len(ids) for ids in token_ids], self.batch_size, self.token_budget)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if isinstance(model, OnnxBertEncoder):
+            for batch in batches:
+                vectors[batch] = model.vectors(*self._pad([token_ids[i] for i in batch]))
+            return vectors
+        import torch
+
         with torch.inference_mode():
-            for batch in _batches(order, [len(ids) for ids in token_ids], self.batch_size, self.token_budget):
-                input_ids, attention_mask = self._pad([token_ids[i] for i in batch])
+            for batch in batches:
+                input_ids, attention_mask = (
+                    torch.from_numpy(array) for array in self._pad([token_ids[i] for i in batch])
+                )
                 if isinstance(model, BertEncoder):
                     hidden = model(input_ids, attention_mask)
                 else:
@@ -249,14 +305,13 @@ class SentenceEncoder:
                 vectors[batch] = _mean_pool(hidden, attention_mask).numpy()
         return vectors
 
-    def _pad(self, sequences: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        import torch
-
+    def _pad(self, sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """int64 ids padded with the pad token to the longest, and the attention mask (1 = a real token)."""
         width = max(len(ids) for ids in sequences)
-        input_ids = torch.full((len(sequences), width), self.pad_token_id, dtype=torch.long)
-        attention_mask = torch.zeros((len(sequences), width), dtype=torch.long)
+        input_ids = np.full((len(sequences), width), self.pad_token_id, dtype=np.int64)
+        attention_mask = np.zeros((len(sequences), width), dtype=np.int64)
         for row, ids in enumerate(sequences):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            input_ids[row, : len(ids)] = ids
             attention_mask[row, : len(ids)] = 1
         return input_ids, attention_mask
 
@@ -299,7 +354,10 @@ def load_embedded_encoder(quantize: bool = False) -> SentenceEncoder:
     float32 is what the product uses everywhere (summarizer, compose, guard): `RunModels` loads one per run.
     `quantize=True` gives the int8 variant, for bench/rouge.py's comparison only.
     """
-    return SentenceEncoder(verified_embedded_folder(), quantize=quantize)
+    from briefing.config import default_cache_dir
+
+    # The ONNX graph in the user's cache folder: built by the first process that needs it, loaded by the others.
+    return SentenceEncoder(verified_embedded_folder(), quantize=quantize, graph_dir=default_cache_dir())
 
 
 def deferred_embedded_encoder(store: Store | None) -> SentenceEncoder:
@@ -311,4 +369,5 @@ def deferred_embedded_encoder(store: Store | None) -> SentenceEncoder:
         dimension=int(config["hidden_size"]),
         store=store,
         weights_id=f"{EMBEDDED_NAME}@sha256:{EMBEDDED_SHA256}",
+        graph_dir=store.path.parent if store is not None else None,  # the ONNX graph beside the stage store
     )

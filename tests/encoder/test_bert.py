@@ -1,4 +1,5 @@
-"""The plain-torch BERT (briefing.encoder.bert) against transformers' BertModel + AutoTokenizer on the same folder."""
+"""The plain-torch BERT (briefing.encoder.bert) and the ONNX Runtime one (briefing.encoder.onnx_bert) against
+transformers' BertModel + AutoTokenizer on the embedded model's folder."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 import briefing.encoder.sentence_encoder as sentence_encoder
 from briefing.encoder.bert import BertEncoder, supported
+from briefing.encoder.onnx_bert import OnnxBertEncoder
 from briefing.encoder.resolve import verified_embedded_folder
 from briefing.encoder.sentence_encoder import MAX_TOKENS, SentenceEncoder
 
@@ -25,11 +27,19 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def encoders() -> tuple[SentenceEncoder, SentenceEncoder]:
     folder = verified_embedded_folder()
-    plain = SentenceEncoder(folder, cache_size=0)
+    plain = SentenceEncoder(folder, cache_size=0, backend="torch")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sentence_encoder, "bert_supported", lambda _folder: False)
         through_transformers = SentenceEncoder(folder, cache_size=0)
     return plain, through_transformers
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder(tmp_path_factory: pytest.TempPathFactory) -> SentenceEncoder:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    graphs = tmp_path_factory.mktemp("graphs")
+    return SentenceEncoder(verified_embedded_folder(), cache_size=0, backend="onnx", graph_dir=graphs)
 
 
 def test_the_embedded_encoder_loads_without_transformers(encoders: tuple[SentenceEncoder, SentenceEncoder]) -> None:
@@ -52,6 +62,18 @@ def test_vectors_equal_transformers_within_1e_5(encoders: tuple[SentenceEncoder,
     assert ours.shape == theirs.shape == (len(TEXTS), 384)
     assert float(np.abs(ours - theirs).max()) <= 1e-5
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_onnx_vectors_equal_transformers_within_1e_5(
+    encoders: tuple[SentenceEncoder, SentenceEncoder], onnx_encoder: SentenceEncoder
+) -> None:
+    _, through_transformers = encoders
+    assert isinstance(onnx_encoder.model, OnnxBertEncoder) and onnx_encoder.backend == "onnx"
+    expected = through_transformers.tokenizer(TEXTS, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+    assert onnx_encoder.model.token_ids(TEXTS) == expected
+    ours, theirs = onnx_encoder.embed(TEXTS), through_transformers.embed(TEXTS)
+    assert ours.shape == theirs.shape == (len(TEXTS), 384)
+    assert float(np.abs(ours - theirs).max()) <= 1e-5
 
 
 def test_a_folder_of_another_kind_is_not_taken(tmp_path: Path) -> None:
