@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from grouping_data import Corpus, PoolScores, adjusted_rand_index, draw_pools, load_corpus, score_pool
+from grouping_splits import split_reasons_table
 from similarity_baseline import baseline_groups
 
 from briefing.compose.grouping import cluster_graph, day_vectors, group_articles
@@ -123,6 +124,7 @@ def grouping_tables(corpus: Corpus, clusters: int, singletons: int, draws: int) 
         f"\nCandidate pairs against every pair scored (same pools): ARI between the two groupings mean "
         f"{np.mean(agreement):.4f}, min {np.min(agreement):.4f}"
     )
+    split_reasons_table(corpus, group_pool, METHODS[0], clusters, singletons, draws)
     print("\n### One Multi-News cluster at a time (a day with one event): clusters split into 2+ stories\n")
     print("| method | half | clusters split |")
     print("|---|---|---|")

@@ -2,6 +2,7 @@
 
     python scripts/train_grouping.py              # cross-validate by event, fit, pick the resolution, write weights
     python scripts/train_grouping.py --no-write   # the numbers only
+    python scripts/train_grouping.py --train-on held-out   # the halves swapped (never writes): a diagnostic
 
 Training pairs come from POOLS random pools of the calibration half (Multi-News clusters 0-49, CNN/DailyMail 0-49,
 BBC 0-124; see bench/grouping_data.py), each pool built like a user's day: CLUSTERS Multi-News clusters, CNN
@@ -198,8 +199,18 @@ def choose_resolution(corpus: Corpus, model: PairModel) -> tuple[float, list[tup
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--train-on",
+        choices=("calibration", "held-out"),
+        default="calibration",
+        help="held-out: fit and choose the resolution on the held-out half (in-sample there; nothing is written): "
+        "how well the features can do on that half at all",
+    )
     args = parser.parse_args(argv)
     corpus = load_corpus()
+    if args.train_on == "held-out":
+        corpus.calibration = [not c for c in corpus.calibration]
+        args.no_write = True
     parts = [pool_pairs(corpus, members) for members in training_pools(corpus)]
     features = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
@@ -220,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {span} | {count} | {mean_predicted:.3f} | {rate:.3f} |")
     model = fit(features, labels)
     resolution, table = choose_resolution(corpus, model)
-    print("\n## Resolution on calibration pools (30 Multi-News clusters + 50 singletons, 5 draws each)\n")
+    print("\n## Resolution on the training half's pools (30 Multi-News clusters + 50 singletons, 5 draws each)\n")
     print("| resolution | ARI with CNN | CNN false merges | ARI with BBC | BBC false merges |")
     print("|---|---|---|---|---|")
     for row in table:
