@@ -140,18 +140,26 @@ def agreed_paragraphs(view: PageView, ours: list[str], titles: list[str]) -> lis
     """The kept body: our block model's text where the cheap readings already agree on a full article
     (`certain_without_candidates`), else the candidates' vote (`voted_paragraphs`)."""
     fast = unicodedata.normalize("NFC", view.trafilatura_text)
-    if certain_without_candidates(shingles("\n".join(ours)), shingles(fast), fast):
+    if len(fast) < CERTAIN_MIN_CHARS:  # the gate's cheap half first: no shingles for a short text
+        return voted_paragraphs(view, ours, titles)
+    ours_bag = shingles("\n".join(ours))
+    if certain_without_candidates(ours_bag, shingles(fast), fast):
         return ours
-    return voted_paragraphs(view, ours, titles)
+    return voted_paragraphs(view, ours, titles, ours_bag)
 
 
-def voted_paragraphs(view: PageView, ours: list[str], titles: list[str]) -> list[str]:
+def voted_paragraphs(
+    view: PageView, ours: list[str], titles: list[str], ours_bag: Counter[tuple[str, ...]] | None = None
+) -> list[str]:
     """The body of the extractor that agrees most with the others, as paragraphs (every candidate run: the path
     before the cascade). Another extractor's text may open with the headline, which is the article's title, not its
-    lead: it goes."""
+    lead: it goes. `ours_bag`: the shingles of our text, where the caller has them."""
     # NFC, as trafilatura's extract() gives its text
     texts = {OURS: "\n".join(ours), "trafilatura": unicodedata.normalize("NFC", view.fallback_text)}
-    bags = {name: shingles(text) for name, text in texts.items()}
+    bags = {
+        OURS: shingles(texts[OURS]) if ours_bag is None else ours_bag,
+        "trafilatura": shingles(texts["trafilatura"]),
+    }
     if not settled_without_readability(bags[OURS], bags["trafilatura"]):
         texts["readability"] = readability_text(view.tree)
     chosen = pick_candidate({name: text for name, text in texts.items() if name == OURS or has_prose(text)}, bags)
