@@ -1,6 +1,6 @@
 """Benchmark the cleaner on every input kind a user has, next to anchors measured in the same run.
 
-    python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets]
+    python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets] [--html-only]
 
 Sections (each table carries its anchors; speeds are CPU time of the cleaning call alone, one core):
 1. Plain-text articles (`bench/plain_articles.py`): 120 dev CNN/DailyMail and BBC articles saved as .txt in three
@@ -17,7 +17,8 @@ Sections (each table carries its anchors; speeds are CPU time of the cleaning ca
    one of these but the page notices of Multi-News (Twitter widgets, web-archive crawl notices) is a real article.
 
 "briefing (ours)" on HTML is the whole product path: the block model, trafilatura with fallbacks and readability-lxml
-as candidates, the most agreed one kept (`briefing/clean/candidates.py`).
+as candidates, the most agreed one kept (`briefing/clean/candidates.py`), the last two run only where the cascade
+finds the page uncertain; "briefing, every candidate" is the same path with the cascade off (every page voted on).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from extractors import (  # noqa: E402
 )
 from plain_articles import plain_cases, score_plain  # noqa: E402
 
-from briefing.clean import clean  # noqa: E402
+from briefing.clean import candidates, clean  # noqa: E402
 from briefing.clean.shingles import CorpusScore, score_corpus, score_page  # noqa: E402
 from briefing.errors import SourceError  # noqa: E402
 from briefing.records import RawDocument  # noqa: E402
@@ -82,6 +83,21 @@ def _timed(
             outputs.append(method(content, url))
             cpu += time.process_time() - started
     return outputs, cpu / max(1, len(items))
+
+
+def every_candidate(method: Extractor) -> Extractor:
+    """`method` with the HTML cascade off: the fast-text length the gate needs is out of reach, so every page goes
+    through the full vote (the path before the cascade)."""
+
+    def run(content: str, url: str | None) -> str:
+        gate = candidates.CERTAIN_MIN_CHARS
+        candidates.CERTAIN_MIN_CHARS = sys.maxsize
+        try:
+            return method(content, url)
+        finally:
+            candidates.CERTAIN_MIN_CHARS = gate
+
+    return run
 
 
 def _rate(seconds: float) -> str:
@@ -167,6 +183,7 @@ def extraction_section(data: Path, limit: int) -> None:
         ("HTML", "trafilatura extract(), defaults", trafilatura_default, pages),
         ("HTML", "trafilatura, include_comments=False", trafilatura_no_comments, pages),
         ("HTML", "briefing (ours)", html_cleaner, pages),
+        ("HTML", "briefing, every candidate (no cascade)", every_candidate(ours("html")), pages),
         ("HTML", "trafilatura fast=True (no fallbacks)", trafilatura_fast, pages),
         ("HTML", "readability-lxml", readability_lxml, pages),
         ("HTML", "jusText", justext_html, pages),
@@ -209,6 +226,7 @@ def snippets_section(data: Path, limit: int) -> None:
         ("readability-lxml", readability_lxml),
         ("jusText", justext_html),
         ("briefing (ours)", ours("html", refusals)),
+        ("briefing, every candidate (no cascade)", every_candidate(ours("html"))),
     ):
         outputs, seconds = _timed(method, pages, refusals)
         score = SnippetScore()
@@ -260,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N pages of each page set (0: all)")
     parser.add_argument("--no-snippets", action="store_true", help="leave out extraction-trafilatura/ (883 pages)")
+    parser.add_argument("--html-only", action="store_true", help="only the two page sets (no plain, record tables)")
     args = parser.parse_args(argv)
     if not (args.data / "extraction" / "ground-truth.json").exists():
         print(f"no extraction/ground-truth.json under {args.data}", file=sys.stderr)
@@ -268,12 +287,14 @@ def main(argv: list[str] | None = None) -> int:
         "Speeds are CPU time of the cleaning call on one core; the machine may be shared, so compare rows of one run."
     )
     print()
-    plain_section(args.data)
-    records_section(args.data)
+    if not args.html_only:
+        plain_section(args.data)
+        records_section(args.data)
     extraction_section(args.data / "extraction", args.limit)
     if not args.no_snippets:
         snippets_section(args.data / "extraction-trafilatura", args.limit)
-    dev_records_section(args.data)
+    if not args.html_only:
+        dev_records_section(args.data)
     refusals_table()
     return 0
 

@@ -28,7 +28,7 @@ import numpy as np
 from briefing.clean.dump import Selection, select_blocks
 from briefing.clean.features import MAX_BLOCK_CHARS, MAX_BLOCKS, Blocks, PageFeatures, page_features
 from briefing.clean.html_meta import HtmlMetadata, read_metadata
-from briefing.clean.html_trafilatura import fast_and_fallback
+from briefing.clean.html_trafilatura import TrafilaturaReading, read_page
 from briefing.clean.model import HTML_MODEL_PATH, BlockModel
 from briefing.clean.shingles import block_shares
 from briefing.text import repair_c1_controls
@@ -110,8 +110,13 @@ class PageView:
     title: str | None
     metadata: HtmlMetadata
     trafilatura_text: str  # without its fallbacks: the model's reference
-    fallback_text: str  # with them: a candidate (`candidates.py`)
+    trafilatura: TrafilaturaReading  # its text with fallbacks, read when the cascade asks (`candidates.py`)
     tree: Any  # the parsed page, whole (readability, the last to read it, may change it)
+
+    @property
+    def fallback_text(self) -> str:
+        """trafilatura's text with its fallbacks (a candidate): its fallback stage runs on the first call."""
+        return self.trafilatura.fallback
 
 
 # What the enclosing elements say about the text being read: (block tag, container number, in an article,
@@ -335,13 +340,13 @@ def page_view(markup: str, url: str | None = None) -> PageView | None:
         return None
     blocks, markup_features = html_blocks(tree)
     metadata = read_metadata(tree, url)
-    trafilatura = fast_and_fallback(tree, url)  # on a copy: the tree stays whole for readability
+    trafilatura = read_page(tree, url)  # on a copy: the tree stays whole for readability
     reference = trafilatura.fast
     extra = np.zeros((len(blocks.texts), len(EXTRA_FEATURES)))
     if blocks.texts:
         extra[:, 0] = block_shares(blocks.texts, reference)
         extra[:, 1:] = markup_features
-    return PageView(blocks, extra, metadata.title, metadata, reference, trafilatura.fallback, tree)
+    return PageView(blocks, extra, metadata.title, metadata, reference, trafilatura, tree)
 
 
 def select_html(view: PageView, features: PageFeatures | None = None) -> Selection:

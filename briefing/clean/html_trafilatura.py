@@ -31,6 +31,35 @@ class TrafilaturaTexts:
     fallback: str
 
 
+class TrafilaturaReading:
+    """trafilatura's fast text of a page, read now, and its text with fallbacks, read only when first asked for:
+    the fallback stage (its bundled readability, jusText, the rescues) is most of trafilatura's time, and the HTML
+    path asks for it only on pages its cheap candidates leave uncertain (`candidates.py`)."""
+
+    def __init__(self, fast: str, fallback: Callable[[], str]) -> None:
+        self.fast = fast
+        self._make_fallback: Callable[[], str] | None = fallback
+        self._fallback = ""
+
+    @property
+    def fallback_read(self) -> bool:
+        """Whether the fallback text has been read (the cascade's record of what it ran)."""
+        return self._make_fallback is None
+
+    @property
+    def fallback(self) -> str:
+        make = self._make_fallback
+        if make is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    self._fallback = make()
+                except _TRAFILATURA_ERRORS:
+                    self._fallback = ""
+            self._make_fallback = None  # the closure holds the page's pruned copy: let it go once read
+        return self._fallback
+
+
 @lru_cache(maxsize=2)
 def trafilatura_options(fast: bool) -> Any:
     """trafilatura's settings for every page (reading its config file each call costs as much as parsing a page):
@@ -61,15 +90,24 @@ def bare_text(tree: Any, url: str | None, fast: bool) -> str:
 
 def fast_and_fallback(tree: Any, url: str | None) -> TrafilaturaTexts:
     """Both readings of a parsed page (left as it is); one shared pass where this trafilatura allows it."""
+    reading = read_page(tree, url)
+    return TrafilaturaTexts(reading.fast, reading.fallback)
+
+
+def read_page(tree: Any, url: str | None) -> TrafilaturaReading:
+    """The fast reading of a parsed page (left as it is) now, the fallback reading deferred; both from one shared
+    pass where this trafilatura allows it. The deferred stage works on the pass's own copy of the page, so the tree
+    may be read (or changed) by another extractor in between."""
     cascade = _cascade()
     if cascade is None:
-        return TrafilaturaTexts(bare_text(tree, url, fast=True), bare_text(tree, url, fast=False))
+        fallback_tree = copy(tree)  # bare_extraction copies its input too; this copy only keeps it from later changes
+        return TrafilaturaReading(bare_text(tree, url, fast=True), lambda: bare_text(fallback_tree, url, fast=False))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             return cascade(copy(tree), url)
         except _TRAFILATURA_ERRORS:
-            return TrafilaturaTexts("", "")
+            return TrafilaturaReading("", lambda: "")
 
 
 class _FastReadWatch:
@@ -86,7 +124,7 @@ class _FastReadWatch:
 
 
 @lru_cache(maxsize=1)
-def _cascade() -> Callable[[Any, str | None], TrafilaturaTexts] | None:
+def _cascade() -> Callable[[Any, str | None], TrafilaturaReading] | None:
     """The shared cascade, or None where this trafilatura does not have the internal helpers it is built from."""
     try:
         from trafilatura import core
@@ -109,7 +147,7 @@ def _cascade() -> Callable[[Any, str | None], TrafilaturaTexts] | None:
         return None
     max_length, page_share, accept_ratio, justext_ratio = limits
 
-    def run(tree: Any, url: str | None) -> TrafilaturaTexts:
+    def run(tree: Any, url: str | None) -> TrafilaturaReading:
         fast, slow = _page_options(True, url), _page_options(False, url)
         # Stage 0, shared: the raw-tree prunes (comments are off and the focus is balanced in both modes).
         is_forum = forum_thread_page(tree)
@@ -169,9 +207,15 @@ def _cascade() -> Callable[[Any, str | None], TrafilaturaTexts] | None:
             return xmltotxt(body, options.formatting) or ""
 
         fast_text = output(*rescue(body, text, fast), fast)  # made into text before stage 2 reads the same body
-        if watched.fast_read:
-            body, text = extract_content(prepare_tree(tree, slow, url)[0], slow)  # preparing reads no `fast`
-        slow_body, slow_text = compare_extraction(backup, copy(tree), body, text, slow)
-        return TrafilaturaTexts(fast_text, output(*rescue(slow_body, slow_text, slow), slow))
+
+        def fallback_text() -> str:
+            """Stage 2 and the rescues in the fallback mode, run when (and if) the text is asked for."""
+            main_body, main_text = body, text
+            if watched.fast_read:
+                main_body, main_text = extract_content(prepare_tree(tree, slow, url)[0], slow)  # reads no `fast`
+            slow_body, slow_text = compare_extraction(backup, copy(tree), main_body, main_text, slow)
+            return output(*rescue(slow_body, slow_text, slow), slow)
+
+        return TrafilaturaReading(fast_text, fallback_text)
 
     return run

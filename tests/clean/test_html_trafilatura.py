@@ -50,3 +50,16 @@ def test_the_article_page_has_both_texts():
     both = fast_and_fallback(parse(_pages()[1]), None)
     assert "approved the budget" in both.fast
     assert "approved the budget" in both.fallback
+
+
+def test_the_fallback_reading_is_deferred_and_reads_the_page_as_it_was():
+    from briefing.clean.html_trafilatura import read_page
+
+    tree = parse(_pages()[2])
+    expected = bare_text(tree, None, fast=False)
+    reading = read_page(tree, None)
+    assert not reading.fallback_read
+    for paragraph in tree.iter("p", "span"):  # another extractor changes the tree in between
+        paragraph.text = "changed"
+    assert reading.fallback == expected
+    assert reading.fallback_read
