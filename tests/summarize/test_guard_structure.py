@@ -262,3 +262,16 @@ def test_a_plain_not_the_matching_sentences_lack_is_added(parser: Any) -> None:
     assert added == "the article sentences that match say it without 'did not arrest'"
     charged = structure(parser, "Police questioned the man but never charged him.")
     assert rules.negation_problems(structure(parser, "Police did not arrest the man."), [charged]) == (None, None)
+
+
+def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
+    # The "not" belongs to the phrase it modifies, not to the sentence's verb.
+    assert structure(parser, "Homes near a branch cost 12% more than those not near a branch.").negated == {}
+    assert structure(parser, "A not insignificant sum was paid.").negated == {}
+    assert structure(parser, "He arrived in no time.").negated == {}
+    cost = structure(parser, "Homes near a branch cost 12% more.")
+    sentence = structure(parser, "Homes near a branch cost 12% more than those not near a branch.")
+    assert rules.negation_problems(sentence, [cost]) == (None, None)
+    # "no" on a subject or object still denies the verb.
+    assert "find" in structure(parser, "Investigators found no evidence of a crime.").negated
+    assert "hurt" in structure(parser, "No one was hurt.").negated

@@ -40,7 +40,7 @@ from briefing.summarize.guard.structure import Structure, parse_structures
 from briefing.summarize.guard.verdict import SUPPORT_THRESHOLD, SentenceCheck
 from briefing.text import normalize_whitespace, split_sentences, words
 
-_WORDS = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # as rules._WORD
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # as rules._WORD
 
 if TYPE_CHECKING:
     from briefing.encoder.sentence_encoder import SentenceEncoder

@@ -61,7 +61,8 @@ _MEASURES = frozenset(
     "hour minute second dollar euro yen degree acre hectare".split()
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# Letters of any script: "Jörg Düsterwald" is two words, as in the article's facts (not "j", "rg", "d", "sterwald").
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOP = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been being it its this that these "
     "those he she they we you i his her their our your him them us not no have has had do does did will would can "
@@ -124,7 +125,7 @@ def find_problems(
     local_names: list[str] = []
     known = {token for fact in facts if fact.kind == "name" for token in fact.keys}
     for name in structure.proper_nouns:
-        tokens = [t for t in re.findall(r"[a-z0-9]+", name) if t not in _STOP]
+        tokens = [t for t in re.findall(r"[^\W_]+", name) if t not in _STOP]
         if not tokens or all(t in known for t in tokens):
             continue  # the capitalised-name rule already judged it
         if any(not article_facts.has_word(t) for t in tokens):
@@ -332,7 +333,8 @@ def copied_clause_problem(
     sentence: Structure, clause_supports: Sequence[float], sources: Sequence[Structure]
 ) -> str | None:
     """A clause taken nearly word for word from one article sentence, whose predicate has another subject there and
-    whose subject here that sentence never mentions: "..., and the club are eighth" from "Hibs are eighth"."""
+    whose subject here that sentence never mentions: "..., and the club are eighth" from "Hibs are eighth". A
+    subject the sentence names in any role ("a memo by the Congressional Research Service warns") is no one else."""
     ours = [(lemma, key) for lemma, role, key in sentence.roles if role == "subj"]
     for support, source in zip(clause_supports, sources, strict=False):
         if support < COPIED_CLAUSE_SUPPORT:
@@ -341,6 +343,8 @@ def copied_clause_problem(
         fillers = {key for _, _, key in source.roles}
         for lemma, key in ours:
             others = [k for lem, k in theirs if lem == lemma]
+            if all(word in source.mentions for word in key.split()):
+                continue
             if others and not any(_overlaps(k, key) for k in [*others, *fillers]):
                 return f"the article says '{others[0]}' did this ('{lemma}'), not '{key}'"
     return None

@@ -62,6 +62,7 @@ class Structure:
     negations: int  # negation words in the sentence (for the classifier)
     plain_negated: frozenset[str] = frozenset()  # the predicates denied by a plain "not", "n't" or "never"
     question: bool = False  # a question asserts nothing to deny
+    mentions: frozenset[str] = frozenset()  # every word and lemma, lowercased: whom the sentence mentions at all
 
     @classmethod
     def empty(cls) -> Structure:
@@ -95,6 +96,7 @@ def structure_of(doc: Any) -> Structure:
         negations=negations,
         plain_negated=frozenset(plain),
         question=doc.text.rstrip(" '\"’”").endswith("?"),
+        mentions=frozenset(w for t in doc if t.is_alpha or t.like_num for w in (t.lower_, t.lemma_.lower())),
     )
 
 
@@ -108,12 +110,38 @@ def _says(token: Any) -> bool:
 _ASSERTING_DEPS = frozenset({"ROOT", "conj", "relcl", "advcl", "ccomp", "xcomp", "acomp"})
 
 
-def _predicate(token: Any) -> Any:
-    """The predicate a negation word denies: up from "no" in "no one was hurt" or "no longer used" to the verb."""
+def _predicate(token: Any) -> Any | None:
+    """The predicate a negation word denies: up from "no" in "no one was hurt" or "no longer used" to the verb.
+
+    None when the negation sits inside a noun or prepositional phrase and denies no predicate of the sentence:
+    "those not near a branch", "a not insignificant sum", "the man, not his wife", "in no time". Only a negative
+    determiner or pronoun ("no one", "nothing") may deny through a noun, and only through the predicate's subject
+    or object ("no one was hurt", "found no evidence")."""
+    determiner = token.lower_ in _NEGATING_WORDS and token.dep_ != "neg"
+    current = token
     head = token.head
     while head.head.i != head.i and (head.pos_ not in _PREDICATE_POS or head.dep_ in ("advmod", "amod")):
-        head = head.head
+        if not _passes_negation(current, head, determiner and current is token):
+            return None
+        current, head = head, head.head
+    if not _passes_negation(current, head, determiner and current is token):
+        return None
     return head
+
+
+_NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+_CORE_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "expl"})
+_PHRASE_DEPS = frozenset({"prep", "pobj", "pcomp", "appos", "acl", "agent", "npadvmod", "poss"})
+
+
+def _passes_negation(current: Any, head: Any, own_determiner: bool) -> bool:
+    """Whether a denial climbs from `current` to `head` on its way to its predicate."""
+    if current.dep_ in _PHRASE_DEPS:
+        return False  # "not near a branch", "in no time": the phrase is negated, not the verb
+    if head.pos_ in _NOMINAL_POS and head.pos_ not in _PREDICATE_POS:
+        # A noun in between: only "no"/"none" on a subject or object denies the verb through it.
+        return own_determiner and head.dep_ in _CORE_ARGUMENTS
+    return True
 
 
 def _complement(token: Any) -> str | None:
@@ -142,6 +170,9 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
             if following in _NOT_DENIALS:
                 continue
             head = _predicate(token)
+            if head is None:
+                negations += 1  # still a denial in the sentence (for the added-negation rule and the classifier)
+                continue  # ... but of a phrase inside a noun phrase ("those not near a branch"), not of a predicate
             if any(c.lower_ in _NOT_DENIALS for c in head.children if c.i > token.i):
                 continue  # "were not charged until now"
             negations += 1
@@ -180,7 +211,7 @@ def argument_key(token: Any) -> str | None:
     """A role's filler as a comparable key: the proper-noun phrase ("gary locke"), else the noun's lemma."""
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < token.i]
-        key = " ".join(re.findall(r"[a-z0-9]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
+        key = " ".join(re.findall(r"[^\W_]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
         return key or None
     if token.pos_ == "NOUN":
         return token.lemma_.lower()
