@@ -59,7 +59,10 @@ def multinews_set(data: Path, count: int) -> CorruptionSet:
                 continue
             summary = record["summary"].lstrip("–- ")
             article = Article(
-                hashlib.sha1("\n".join(sentences).encode()).hexdigest()[:16], f"multi_news:{number}", "", tuple(sentences)
+                hashlib.sha1("\n".join(sentences).encode()).hexdigest()[:16],
+                f"multi_news:{number}",
+                "",
+                tuple(sentences),
             )
             item = DevItem(article, summary, "\n".join(record["articles"]))
             examples.extend(

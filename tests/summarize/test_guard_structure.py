@@ -211,6 +211,9 @@ def test_another_name_in_the_predicates_role_is_an_argument_problem(parser: Any)
     assert argument_problem(said, [said]) is None
     acronym = structure(parser, "ISIS claimed the attack.")
     assert argument_problem(acronym, [structure(parser, "Islamic State claimed the attack.")]) is None
+    # Another event of the same verb: its other role is filled by someone else.
+    beaten = structure(parser, "Newcastle were beaten 2-1 by Sunderland on Sunday.")
+    assert argument_problem(beaten, [structure(parser, "Ferguson beat Shearer to the manager's office.")]) is None
 
 
 def test_a_clause_copied_with_another_subject_is_flagged(parser: Any) -> None:
@@ -275,3 +278,11 @@ def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
     # "no" on a subject or object still denies the verb.
     assert "find" in structure(parser, "Investigators found no evidence of a crime.").negated
     assert "hurt" in structure(parser, "No one was hurt.").negated
+
+
+def test_a_denial_of_someone_else_s_deed_is_no_negation_parity(parser: Any) -> None:
+    won = structure(parser, "Villegas won the title on Sunday.")
+    other = rules.negation_problems(structure(parser, "Nicklaus did not win the title on Sunday."), [won])[0]
+    assert other is None
+    same = rules.negation_problems(structure(parser, "Villegas did not win the title on Sunday."), [won])[0]
+    assert same == "the article says 'won', not 'did not win'"

@@ -222,7 +222,9 @@ def negation_problems(
     for lemma, phrase in sentence.negated.items():
         if lemma in _UNPAIRED:
             continue
-        affirmed = next((w.affirmed[lemma] for w in best if lemma in w.affirmed), None)
+        affirmed = next(
+            (w.affirmed[lemma] for w in best if lemma in w.affirmed and _same_actor(sentence, w, lemma)), None
+        )
         if affirmed and not any(lemma in w.negated for w in window):
             paired = f"the article says '{affirmed}', not '{phrase}'"
             break
@@ -232,7 +234,9 @@ def negation_problems(
                 continue
             # Only a plain "not" or "never" there: "fail to win", "no longer see" are too often conditions or
             # changes of state the sentence paraphrases ("if they win", "now see").
-            denied = next((w.negated[lemma] for w in best if lemma in w.plain_negated), None)
+            denied = next(
+                (w.negated[lemma] for w in best if lemma in w.plain_negated and _same_actor(sentence, w, lemma)), None
+            )
             if denied and not any(lemma in w.affirmed for w in window):
                 paired = f"the article says '{denied}', not '{word}'"
                 break
@@ -243,6 +247,14 @@ def negation_problems(
         phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in sentence.plain_negated)
         added = f"the article sentences that match say it without '{phrase}'"
     return paired, added
+
+
+def _same_actor(sentence: Structure, other: Structure, lemma: str) -> bool:
+    """Whether the two sentences may tell of one event: "Villegas recorded two" and "Nicklaus did not record two"
+    deny nothing of each other. Unknown (a pronoun, no subject) counts as the same."""
+    ours = [key for lem, role, key in sentence.roles if lem == lemma and role == "subj"]
+    theirs = [key for lem, role, key in other.roles if lem == lemma and role == "subj"]
+    return not ours or not theirs or any(_overlaps(a, b) for a in ours for b in theirs)
 
 
 def role_problem(sentence: Structure, window: Sequence[Structure]) -> str | None:
@@ -276,14 +288,24 @@ def _overlaps(a: str, b: str) -> bool:
 
 def argument_problem(sentence: Structure, window: Sequence[Structure]) -> str | None:
     """The window fills this predicate's subject (object) with someone else, and never with this sentence's filler:
-    "Rugby Park confirmed Locke" where the matching sentence says "Kilmarnock confirmed Locke"."""
+    "Rugby Park confirmed Locke" where the matching sentence says "Kilmarnock confirmed Locke". Both must tell of one
+    event: when this sentence fills the predicate's other role ("Locke"), the article sentence fills it alike
+    ("Ferguson had beaten him to it" is another event than "Newcastle were beaten by Sunderland")."""
     said = [r for w in window[:1] for r in w.named_roles]  # the sentence that says this: others tell other events
+    best_roles = window[0].roles if window else frozenset()
+    flipped = {"subj": "obj", "obj": "subj"}
     for lemma, role, key in sentence.named_roles:
         if lemma in _COMMON_PREDICATES or (lemma in _SPEECH_PREDICATES and role == "obj"):
             continue
         theirs = [k for lem, r, k in said if lem == lemma and r == role]
-        ours = [k for lem, r, k in sentence.named_roles if lem == lemma and r == role]  # "Millwall and Wigan"
+        # Every filler of the role here, common nouns too: "Millwall and Wigan"; "Scott says ... a superintendent
+        # has said" is not contradicted by "Superintendent Ledbetter said".
+        ours = [k for lem, r, k in sentence.roles if lem == lemma and r == role]
         if not theirs or any(_overlaps(k, mine) for k in theirs for mine in ours):
+            continue
+        our_other = [k for lem, r, k in sentence.roles if lem == lemma and r == flipped[role]]
+        their_other = [k for lem, r, k in best_roles if lem == lemma and r == flipped[role]]
+        if our_other and not any(_overlaps(a, b) for a in our_other for b in their_other):
             continue
         where = "subject" if role == "subj" else "object"
         return f"the article has '{theirs[0]}' as the {where} of '{lemma}', not '{key}'"
