@@ -286,3 +286,10 @@ def test_a_denial_of_someone_else_s_deed_is_no_negation_parity(parser: Any) -> N
     assert other is None
     same = rules.negation_problems(structure(parser, "Villegas did not win the title on Sunday."), [won])[0]
     assert same == "the article says 'won', not 'did not win'"
+
+
+def test_a_denied_ability_is_no_added_negation(parser: Any) -> None:
+    recorded = structure(parser, "Camilo Villegas recorded two holes-in-one on Wednesday.")
+    sentence = structure(parser, "Nicklaus hit a hole-in-one, but he couldn't match Camilo Villegas.")
+    assert rules.negation_problems(sentence, [recorded]) == (None, None)
+    assert rules.negation_problems(structure(parser, "Villegas did not record two holes-in-one."), [recorded])[1]

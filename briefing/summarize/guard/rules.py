@@ -243,8 +243,10 @@ def negation_problems(
     # A plain "not" or "never" where neither of the two sentences that match best denies anything (not even with
     # "no", "without" or "failed to"). "No longer", "no one", "without" here are left to the pairing above: they
     # are how writers paraphrase "forgotten", "unhurt", "empty".
-    if sentence.plain_negated and not any(w.negations for w in window[:ADDED_WINDOW]):
-        phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in sentence.plain_negated)
+    # A denied ability ("couldn't match Villegas, who recorded two") sums up an outcome: left to the pairing too.
+    denied_here = sentence.plain_negated - sentence.unable
+    if denied_here and not any(w.negations for w in window[:ADDED_WINDOW]):
+        phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in denied_here)
         added = f"the article sentences that match say it without '{phrase}'"
     return paired, added
 

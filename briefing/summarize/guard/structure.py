@@ -27,6 +27,8 @@ _NOT_DENIALS = frozenset({"only", "just", "merely", "simply", "least", "until", 
 _NEG_RAISING = frozenset({"think", "believe", "expect", "suppose", "imagine", "reckon", "seem", "appear"})
 # Verbs that deny their complement: "failed to stop" says what "did not stop" says.
 _DENYING_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
+# "couldn't match Villegas, who recorded two": an inability is how writers sum up an outcome the article tells.
+_ABILITY = frozenset({"can", "ca", "could"})
 _PREDICATE_POS = frozenset({"VERB", "AUX", "ADJ"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
@@ -61,6 +63,7 @@ class Structure:
     proper_nouns: tuple[str, ...]  # runs of proper nouns, lowercased: "gary locke"
     negations: int  # negation words in the sentence (for the classifier)
     plain_negated: frozenset[str] = frozenset()  # the predicates denied by a plain "not", "n't" or "never"
+    unable: frozenset[str] = frozenset()  # ... of those, the ones denied with "can" or "could": "couldn't match"
     question: bool = False  # a question asserts nothing to deny
     mentions: frozenset[str] = frozenset()  # every word and lemma, lowercased: whom the sentence mentions at all
 
@@ -77,7 +80,7 @@ def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure
 
 
 def structure_of(doc: Any) -> Structure:
-    negated, plain, negations = _negations(doc)
+    negated, plain, unable, negations = _negations(doc)
     affirmed: dict[str, str] = {}
     for token in doc:
         if _says(token):
@@ -95,6 +98,7 @@ def structure_of(doc: Any) -> Structure:
         proper_nouns=tuple(_proper_noun_runs(doc)),
         negations=negations,
         plain_negated=frozenset(plain),
+        unable=frozenset(unable),
         question=doc.text.rstrip(" '\"’”").endswith("?"),
         mentions=frozenset(w for t in doc if t.is_alpha or t.like_num for w in (t.lower_, t.lemma_.lower())),
     )
@@ -152,14 +156,16 @@ def _complement(token: Any) -> str | None:
     return complement.lemma_.lower() if complement is not None and complement.pos_ != "PRON" else None
 
 
-def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
-    """(denied predicate lemma -> phrase, the lemmas denied by a plain "not"/"never", negation words).
+def _negations(doc: Any) -> tuple[dict[str, str], set[str], set[str], int]:
+    """(denied predicate lemma -> phrase, the lemmas denied by a plain "not"/"never", those of them denied with
+    "can"/"could", negation words).
 
     A denial is bound to its predicate: "did not arrest" denies "arrest"; "failed to stop", "refused to stop" and
     "left without paying" deny "stop" and "pay"; "no one was hurt" denies "hurt". "Not only", "not until now" and the
     negation of a neg-raising verb ("I don't think") deny nothing of their own predicate."""
     negated: dict[str, str] = {}
     plain: set[str] = set()
+    unable: set[str] = set()
     negations = 0
     for token in doc:
         lower = token.lower_
@@ -194,6 +200,8 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
                     negated[key] = phrase
                     if token.dep_ == "neg" and lower != "no":
                         plain.add(key)
+                        if any(c.dep_ == "aux" and c.lower_ in _ABILITY for c in head.children):
+                            unable.add(key)
         elif lower == "without" and token.dep_ == "prep":
             pcomp = next((c for c in token.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
             if pcomp is not None:
@@ -204,7 +212,7 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
             if complement is not None:
                 negations += 1
                 negated.setdefault(complement.lemma_.lower(), doc[token.i : complement.i + 1].text)
-    return negated, plain, negations
+    return negated, plain, unable, negations
 
 
 def argument_key(token: Any) -> str | None:
