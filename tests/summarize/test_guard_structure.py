@@ -293,3 +293,8 @@ def test_a_denied_ability_is_no_added_negation(parser: Any) -> None:
     sentence = structure(parser, "Nicklaus hit a hole-in-one, but he couldn't match Camilo Villegas.")
     assert rules.negation_problems(sentence, [recorded]) == (None, None)
     assert rules.negation_problems(structure(parser, "Villegas did not record two holes-in-one."), [recorded])[1]
+
+
+def test_names_with_accents_are_whole_words(parser: Any) -> None:
+    assert rules.content_words("Jörg Düsterwald painted them") == ["jörg", "düsterwald", "painted"]
+    assert ("paint", "subj", "jörg düsterwald") in structure(parser, "Jörg Düsterwald painted the pieces.").roles
