@@ -26,6 +26,7 @@ from faithfulness_corruptions import columns, old_rules, print_tables, table
 from briefing.clean import clean
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
+from briefing.summarize.guard import SentenceCheck
 from briefing.text import split_sentences
 
 
@@ -72,7 +73,7 @@ def multinews_set(data: Path, count: int) -> CorruptionSet:
     return CorruptionSet(f"multi_news 1-{len(items)}", items, examples)
 
 
-def rule_lines(corruption_set: CorruptionSet, checks: list, shown: int) -> None:
+def rule_lines(corruption_set: CorruptionSet, checks: list[SentenceCheck], shown: int) -> None:
     """Per rule: the true sentences it flags that today's rules do not, with its reason."""
     print(f"\n{corruption_set.name}: true sentences each rule flags beyond today's rules\n")
     for column, flag in columns().items():
