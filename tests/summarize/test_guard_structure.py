@@ -211,6 +211,9 @@ def test_another_name_in_the_predicates_role_is_an_argument_problem(parser: Any)
     assert argument_problem(said, [said]) is None
     acronym = structure(parser, "ISIS claimed the attack.")
     assert argument_problem(acronym, [structure(parser, "Islamic State claimed the attack.")]) is None
+    # Another event of the same verb: its other role is filled by someone else.
+    beaten = structure(parser, "Newcastle were beaten 2-1 by Sunderland on Sunday.")
+    assert argument_problem(beaten, [structure(parser, "Ferguson beat Shearer to the manager's office.")]) is None
 
 
 def test_a_clause_copied_with_another_subject_is_flagged(parser: Any) -> None:
@@ -262,3 +265,36 @@ def test_a_plain_not_the_matching_sentences_lack_is_added(parser: Any) -> None:
     assert added == "the article sentences that match say it without 'did not arrest'"
     charged = structure(parser, "Police questioned the man but never charged him.")
     assert rules.negation_problems(structure(parser, "Police did not arrest the man."), [charged]) == (None, None)
+
+
+def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
+    # The "not" belongs to the phrase it modifies, not to the sentence's verb.
+    assert structure(parser, "Homes near a branch cost 12% more than those not near a branch.").negated == {}
+    assert structure(parser, "A not insignificant sum was paid.").negated == {}
+    assert structure(parser, "He arrived in no time.").negated == {}
+    cost = structure(parser, "Homes near a branch cost 12% more.")
+    sentence = structure(parser, "Homes near a branch cost 12% more than those not near a branch.")
+    assert rules.negation_problems(sentence, [cost]) == (None, None)
+    # "no" on a subject or object still denies the verb.
+    assert "find" in structure(parser, "Investigators found no evidence of a crime.").negated
+    assert "hurt" in structure(parser, "No one was hurt.").negated
+
+
+def test_a_denial_of_someone_else_s_deed_is_no_negation_parity(parser: Any) -> None:
+    won = structure(parser, "Villegas won the title on Sunday.")
+    other = rules.negation_problems(structure(parser, "Nicklaus did not win the title on Sunday."), [won])[0]
+    assert other is None
+    same = rules.negation_problems(structure(parser, "Villegas did not win the title on Sunday."), [won])[0]
+    assert same == "the article says 'won', not 'did not win'"
+
+
+def test_a_denied_ability_is_no_added_negation(parser: Any) -> None:
+    recorded = structure(parser, "Camilo Villegas recorded two holes-in-one on Wednesday.")
+    sentence = structure(parser, "Nicklaus hit a hole-in-one, but he couldn't match Camilo Villegas.")
+    assert rules.negation_problems(sentence, [recorded]) == (None, None)
+    assert rules.negation_problems(structure(parser, "Villegas did not record two holes-in-one."), [recorded])[1]
+
+
+def test_names_with_accents_are_whole_words(parser: Any) -> None:
+    assert rules.content_words("Jörg Düsterwald painted them") == ["jörg", "düsterwald", "painted"]
+    assert ("paint", "subj", "jörg düsterwald") in structure(parser, "Jörg Düsterwald painted the pieces.").roles

@@ -40,7 +40,7 @@ from briefing.summarize.guard.structure import Structure, parse_structures
 from briefing.summarize.guard.verdict import SUPPORT_THRESHOLD, SentenceCheck
 from briefing.text import normalize_whitespace, split_sentences, words
 
-_WORDS = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # as rules._WORD
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # as rules._WORD
 
 if TYPE_CHECKING:
     from briefing.encoder.sentence_encoder import SentenceEncoder
@@ -57,7 +57,7 @@ MIN_REPLACEMENT_WORDS = 4  # datelines and captions make poor replacement senten
 # Bump when the rules change: the summary cache keys on it, so old guarded summaries are not reused. The adopted rules
 # and the classifier's weights hash are part of it, so changing either invalidates cached summaries.
 GUARD_VERSION = (
-    f"5:{SUPPORT_THRESHOLD}:{','.join(sorted(ADOPTED_RULES))}:{MODEL_SHA256[:12] if CLASSIFIER_ADOPTED else '-'}"
+    f"6:{SUPPORT_THRESHOLD}:{','.join(sorted(ADOPTED_RULES))}:{MODEL_SHA256[:12] if CLASSIFIER_ADOPTED else '-'}"
 )
 
 

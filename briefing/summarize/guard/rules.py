@@ -61,7 +61,8 @@ _MEASURES = frozenset(
     "hour minute second dollar euro yen degree acre hectare".split()
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+# Letters of any script: "Jörg Düsterwald" is two words, as in the article's facts (not "j", "rg", "d", "sterwald").
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOP = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been being it its this that these "
     "those he she they we you i his her their our your him them us not no have has had do does did will would can "
@@ -124,7 +125,7 @@ def find_problems(
     local_names: list[str] = []
     known = {token for fact in facts if fact.kind == "name" for token in fact.keys}
     for name in structure.proper_nouns:
-        tokens = [t for t in re.findall(r"[a-z0-9]+", name) if t not in _STOP]
+        tokens = [t for t in re.findall(r"[^\W_]+", name) if t not in _STOP]
         if not tokens or all(t in known for t in tokens):
             continue  # the capitalised-name rule already judged it
         if any(not article_facts.has_word(t) for t in tokens):
@@ -221,7 +222,9 @@ def negation_problems(
     for lemma, phrase in sentence.negated.items():
         if lemma in _UNPAIRED:
             continue
-        affirmed = next((w.affirmed[lemma] for w in best if lemma in w.affirmed), None)
+        affirmed = next(
+            (w.affirmed[lemma] for w in best if lemma in w.affirmed and _same_actor(sentence, w, lemma)), None
+        )
         if affirmed and not any(lemma in w.negated for w in window):
             paired = f"the article says '{affirmed}', not '{phrase}'"
             break
@@ -231,17 +234,29 @@ def negation_problems(
                 continue
             # Only a plain "not" or "never" there: "fail to win", "no longer see" are too often conditions or
             # changes of state the sentence paraphrases ("if they win", "now see").
-            denied = next((w.negated[lemma] for w in best if lemma in w.plain_negated), None)
+            denied = next(
+                (w.negated[lemma] for w in best if lemma in w.plain_negated and _same_actor(sentence, w, lemma)), None
+            )
             if denied and not any(lemma in w.affirmed for w in window):
                 paired = f"the article says '{denied}', not '{word}'"
                 break
     # A plain "not" or "never" where neither of the two sentences that match best denies anything (not even with
     # "no", "without" or "failed to"). "No longer", "no one", "without" here are left to the pairing above: they
     # are how writers paraphrase "forgotten", "unhurt", "empty".
-    if sentence.plain_negated and not any(w.negations for w in window[:ADDED_WINDOW]):
-        phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in sentence.plain_negated)
+    # A denied ability ("couldn't match Villegas, who recorded two") sums up an outcome: left to the pairing too.
+    denied_here = sentence.plain_negated - sentence.unable
+    if denied_here and not any(w.negations for w in window[:ADDED_WINDOW]):
+        phrase = next(phrase for lemma, phrase in sentence.negated.items() if lemma in denied_here)
         added = f"the article sentences that match say it without '{phrase}'"
     return paired, added
+
+
+def _same_actor(sentence: Structure, other: Structure, lemma: str) -> bool:
+    """Whether the two sentences may tell of one event: "Villegas recorded two" and "Nicklaus did not record two"
+    deny nothing of each other. Unknown (a pronoun, no subject) counts as the same."""
+    ours = [key for lem, role, key in sentence.roles if lem == lemma and role == "subj"]
+    theirs = [key for lem, role, key in other.roles if lem == lemma and role == "subj"]
+    return not ours or not theirs or any(_overlaps(a, b) for a in ours for b in theirs)
 
 
 def role_problem(sentence: Structure, window: Sequence[Structure]) -> str | None:
@@ -275,14 +290,24 @@ def _overlaps(a: str, b: str) -> bool:
 
 def argument_problem(sentence: Structure, window: Sequence[Structure]) -> str | None:
     """The window fills this predicate's subject (object) with someone else, and never with this sentence's filler:
-    "Rugby Park confirmed Locke" where the matching sentence says "Kilmarnock confirmed Locke"."""
+    "Rugby Park confirmed Locke" where the matching sentence says "Kilmarnock confirmed Locke". Both must tell of one
+    event: when this sentence fills the predicate's other role ("Locke"), the article sentence fills it alike
+    ("Ferguson had beaten him to it" is another event than "Newcastle were beaten by Sunderland")."""
     said = [r for w in window[:1] for r in w.named_roles]  # the sentence that says this: others tell other events
+    best_roles = window[0].roles if window else frozenset()
+    flipped = {"subj": "obj", "obj": "subj"}
     for lemma, role, key in sentence.named_roles:
         if lemma in _COMMON_PREDICATES or (lemma in _SPEECH_PREDICATES and role == "obj"):
             continue
         theirs = [k for lem, r, k in said if lem == lemma and r == role]
-        ours = [k for lem, r, k in sentence.named_roles if lem == lemma and r == role]  # "Millwall and Wigan"
+        # Every filler of the role here, common nouns too: "Millwall and Wigan"; "Scott says ... a superintendent
+        # has said" is not contradicted by "Superintendent Ledbetter said".
+        ours = [k for lem, r, k in sentence.roles if lem == lemma and r == role]
         if not theirs or any(_overlaps(k, mine) for k in theirs for mine in ours):
+            continue
+        our_other = [k for lem, r, k in sentence.roles if lem == lemma and r == flipped[role]]
+        their_other = [k for lem, r, k in best_roles if lem == lemma and r == flipped[role]]
+        if our_other and not any(_overlaps(a, b) for a in our_other for b in their_other):
             continue
         where = "subject" if role == "subj" else "object"
         return f"the article has '{theirs[0]}' as the {where} of '{lemma}', not '{key}'"
@@ -332,7 +357,8 @@ def copied_clause_problem(
     sentence: Structure, clause_supports: Sequence[float], sources: Sequence[Structure]
 ) -> str | None:
     """A clause taken nearly word for word from one article sentence, whose predicate has another subject there and
-    whose subject here that sentence never mentions: "..., and the club are eighth" from "Hibs are eighth"."""
+    whose subject here that sentence never mentions: "..., and the club are eighth" from "Hibs are eighth". A
+    subject the sentence names in any role ("a memo by the Congressional Research Service warns") is no one else."""
     ours = [(lemma, key) for lemma, role, key in sentence.roles if role == "subj"]
     for support, source in zip(clause_supports, sources, strict=False):
         if support < COPIED_CLAUSE_SUPPORT:
@@ -341,6 +367,8 @@ def copied_clause_problem(
         fillers = {key for _, _, key in source.roles}
         for lemma, key in ours:
             others = [k for lem, k in theirs if lem == lemma]
+            if all(word in source.mentions for word in key.split()):
+                continue
             if others and not any(_overlaps(k, key) for k in [*others, *fillers]):
                 return f"the article says '{others[0]}' did this ('{lemma}'), not '{key}'"
     return None

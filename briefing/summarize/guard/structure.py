@@ -27,6 +27,8 @@ _NOT_DENIALS = frozenset({"only", "just", "merely", "simply", "least", "until", 
 _NEG_RAISING = frozenset({"think", "believe", "expect", "suppose", "imagine", "reckon", "seem", "appear"})
 # Verbs that deny their complement: "failed to stop" says what "did not stop" says.
 _DENYING_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "unable"})
+# "couldn't match Villegas, who recorded two": an inability is how writers sum up an outcome the article tells.
+_ABILITY = frozenset({"can", "ca", "could"})
 _PREDICATE_POS = frozenset({"VERB", "AUX", "ADJ"})
 _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
@@ -61,7 +63,9 @@ class Structure:
     proper_nouns: tuple[str, ...]  # runs of proper nouns, lowercased: "gary locke"
     negations: int  # negation words in the sentence (for the classifier)
     plain_negated: frozenset[str] = frozenset()  # the predicates denied by a plain "not", "n't" or "never"
+    unable: frozenset[str] = frozenset()  # ... of those, the ones denied with "can" or "could": "couldn't match"
     question: bool = False  # a question asserts nothing to deny
+    mentions: frozenset[str] = frozenset()  # every word and lemma, lowercased: whom the sentence mentions at all
 
     @classmethod
     def empty(cls) -> Structure:
@@ -76,7 +80,7 @@ def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure
 
 
 def structure_of(doc: Any) -> Structure:
-    negated, plain, negations = _negations(doc)
+    negated, plain, unable, negations = _negations(doc)
     affirmed: dict[str, str] = {}
     for token in doc:
         if _says(token):
@@ -94,7 +98,9 @@ def structure_of(doc: Any) -> Structure:
         proper_nouns=tuple(_proper_noun_runs(doc)),
         negations=negations,
         plain_negated=frozenset(plain),
+        unable=frozenset(unable),
         question=doc.text.rstrip(" '\"’”").endswith("?"),
+        mentions=frozenset(w for t in doc if t.is_alpha or t.like_num for w in (t.lower_, t.lemma_.lower())),
     )
 
 
@@ -108,12 +114,38 @@ def _says(token: Any) -> bool:
 _ASSERTING_DEPS = frozenset({"ROOT", "conj", "relcl", "advcl", "ccomp", "xcomp", "acomp"})
 
 
-def _predicate(token: Any) -> Any:
-    """The predicate a negation word denies: up from "no" in "no one was hurt" or "no longer used" to the verb."""
+def _predicate(token: Any) -> Any | None:
+    """The predicate a negation word denies: up from "no" in "no one was hurt" or "no longer used" to the verb.
+
+    None when the negation sits inside a noun or prepositional phrase and denies no predicate of the sentence:
+    "those not near a branch", "a not insignificant sum", "the man, not his wife", "in no time". Only a negative
+    determiner or pronoun ("no one", "nothing") may deny through a noun, and only through the predicate's subject
+    or object ("no one was hurt", "found no evidence")."""
+    determiner = token.lower_ in _NEGATING_WORDS and token.dep_ != "neg"
+    current = token
     head = token.head
     while head.head.i != head.i and (head.pos_ not in _PREDICATE_POS or head.dep_ in ("advmod", "amod")):
-        head = head.head
+        if not _passes_negation(current, head, determiner and current is token):
+            return None
+        current, head = head, head.head
+    if not _passes_negation(current, head, determiner and current is token):
+        return None
     return head
+
+
+_NOMINAL_POS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+_CORE_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "expl"})
+_PHRASE_DEPS = frozenset({"prep", "pobj", "pcomp", "appos", "acl", "agent", "npadvmod", "poss"})
+
+
+def _passes_negation(current: Any, head: Any, own_determiner: bool) -> bool:
+    """Whether a denial climbs from `current` to `head` on its way to its predicate."""
+    if current.dep_ in _PHRASE_DEPS:
+        return False  # "not near a branch", "in no time": the phrase is negated, not the verb
+    if head.pos_ in _NOMINAL_POS and head.pos_ not in _PREDICATE_POS:
+        # A noun in between: only "no"/"none" on a subject or object denies the verb through it.
+        return own_determiner and head.dep_ in _CORE_ARGUMENTS
+    return True
 
 
 def _complement(token: Any) -> str | None:
@@ -124,14 +156,16 @@ def _complement(token: Any) -> str | None:
     return complement.lemma_.lower() if complement is not None and complement.pos_ != "PRON" else None
 
 
-def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
-    """(denied predicate lemma -> phrase, the lemmas denied by a plain "not"/"never", negation words).
+def _negations(doc: Any) -> tuple[dict[str, str], set[str], set[str], int]:
+    """(denied predicate lemma -> phrase, the lemmas denied by a plain "not"/"never", those of them denied with
+    "can"/"could", negation words).
 
     A denial is bound to its predicate: "did not arrest" denies "arrest"; "failed to stop", "refused to stop" and
     "left without paying" deny "stop" and "pay"; "no one was hurt" denies "hurt". "Not only", "not until now" and the
     negation of a neg-raising verb ("I don't think") deny nothing of their own predicate."""
     negated: dict[str, str] = {}
     plain: set[str] = set()
+    unable: set[str] = set()
     negations = 0
     for token in doc:
         lower = token.lower_
@@ -142,6 +176,9 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
             if following in _NOT_DENIALS:
                 continue
             head = _predicate(token)
+            if head is None:
+                negations += 1  # still a denial in the sentence (for the added-negation rule and the classifier)
+                continue  # ... but of a phrase inside a noun phrase ("those not near a branch"), not of a predicate
             if any(c.lower_ in _NOT_DENIALS for c in head.children if c.i > token.i):
                 continue  # "were not charged until now"
             negations += 1
@@ -163,6 +200,8 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
                     negated[key] = phrase
                     if token.dep_ == "neg" and lower != "no":
                         plain.add(key)
+                        if any(c.dep_ == "aux" and c.lower_ in _ABILITY for c in head.children):
+                            unable.add(key)
         elif lower == "without" and token.dep_ == "prep":
             pcomp = next((c for c in token.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
             if pcomp is not None:
@@ -173,14 +212,14 @@ def _negations(doc: Any) -> tuple[dict[str, str], set[str], int]:
             if complement is not None:
                 negations += 1
                 negated.setdefault(complement.lemma_.lower(), doc[token.i : complement.i + 1].text)
-    return negated, plain, negations
+    return negated, plain, unable, negations
 
 
 def argument_key(token: Any) -> str | None:
     """A role's filler as a comparable key: the proper-noun phrase ("gary locke"), else the noun's lemma."""
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < token.i]
-        key = " ".join(re.findall(r"[a-z0-9]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
+        key = " ".join(re.findall(r"[^\W_]+", " ".join([*(p.lower_ for p in parts), token.lower_])))
         return key or None
     if token.pos_ == "NOUN":
         return token.lemma_.lower()
