@@ -226,6 +226,9 @@ def report(rows: list[dict], scores: np.ndarray, cut: float, title: str) -> None
                 cells = [old[m], rules[m], cross[m], (rules | cross)[m]]
                 print(f"| {kind} | {m.sum()} | " + " | ".join(f"{c.mean():.1%}" for c in cells) + " |")
         m_true, m_bad = in_set & (kinds == "true"), in_set & (kinds != "true")
+        # Ranking quality regardless of the cut: P(a true sentence scores above a corruption).
+        above = (scores[m_true][:, None] > scores[m_bad][None, :]).mean() if m_true.any() and m_bad.any() else 0.0
+        print(f"\nAUC (true above corrupted): {above:.3f}")
         print(
             f"\nrules + cross-encoder vs rules: {int((rules | cross)[m_true].sum() - rules[m_true].sum()):+d} true "
             f"flagged, {int((rules | cross)[m_bad].sum() - rules[m_bad].sum()):+d} corruptions caught; vs today's "

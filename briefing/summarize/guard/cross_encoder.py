@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 WEIGHTS_PATH = Path(__file__).with_name("cross_encoder.safetensors")
 # sha256 of cross_encoder.safetensors as written by scripts/train_cross_encoder.py (which updates this line).
-WEIGHTS_SHA256 = "0000000000000000000000000000000000000000000000000000000000000000"
+WEIGHTS_SHA256 = "fe80baca931160b73e96eeb7425df89ad673e23b0972a06c2b2c9eaedee8685a"
 # Whether the cross-encoder flags in the product: only when it qualified on the held-out articles.
 CROSS_ENCODER_ADOPTED = False
 CONCERN = "cross_encoder"  # SentenceCheck.concern of a score from this model (the reason a reader sees: verdict.py)
