@@ -22,6 +22,7 @@ from devsets import BBC_NEWS, CNN_DAILYMAIL, shared_encoder
 
 from briefing.summarize.guard import SUPPORT_THRESHOLD, SentenceCheck
 from briefing.summarize.guard.consistency import CLASSIFIER_ADOPTED, load_consistency_model
+from briefing.summarize.guard.cross_encoder import load_cross_encoder, window_text
 from briefing.summarize.guard.rules import ADOPTED_RULES, RULES
 from briefing.summarize.guard.structure import load_parser_model
 
@@ -57,12 +58,20 @@ def columns() -> dict[str, Flag]:
     return found
 
 
-def table(corruption_set: CorruptionSet, checks: Sequence[SentenceCheck]) -> dict[str, dict[str, tuple[int, int]]]:
-    """column -> kind -> (flagged, n)."""
+def table(
+    corruption_set: CorruptionSet, checks: Sequence[SentenceCheck], cross: Sequence[bool] | None = None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """column -> kind -> (flagged, n); `cross`: the cross-encoder's flags (score below its cut), when shipped."""
     kinds = [e.kind for e in corruption_set.examples]
+    all_flags = {name: [flag(c) for c in checks] for name, flag in columns().items()}
+    if cross is not None:
+        all_flags["cross-encoder"] = list(cross)
+        all_flags["+ cross-encoder"] = [a or b for a, b in zip(all_flags["today's rules"], cross, strict=True)]
+        all_flags["rules + cross-encoder"] = [
+            a or b for a, b in zip(all_flags["new check (adopted)"], cross, strict=True)
+        ]
     result: dict[str, dict[str, tuple[int, int]]] = {}
-    for name, flag in columns().items():
-        flags = [flag(c) for c in checks]
+    for name, flags in all_flags.items():
         result[name] = {
             kind: (sum(f for f, k in zip(flags, kinds, strict=True) if k == kind), kinds.count(kind))
             for kind in ["true", *CORRUPTIONS]
@@ -74,9 +83,11 @@ def table(corruption_set: CorruptionSet, checks: Sequence[SentenceCheck]) -> dic
 def print_tables(name: str, counts: dict[str, dict[str, tuple[int, int]]]) -> None:
     kinds = list(counts["today's rules"])
     print(f"\n{name}: catch rate per corruption type; 'true' = true reference sentences flagged (lower is better)\n")
-    print("| sentences | n | today's rules | encoder similarity alone | new check |\n|---|---:|---:|---:|---:|")
+    shown = ["today's rules", "encoder similarity alone", "new check (adopted)"]
+    shown += [c for c in ("cross-encoder", "rules + cross-encoder") if c in counts]
+    print(f"| sentences | n | {' | '.join(shown).replace('(adopted)', '')} |\n|---|---:|" + "---:|" * len(shown))
     for kind in kinds:
-        cells = [counts[c][kind] for c in ("today's rules", "encoder similarity alone", "new check (adopted)")]
+        cells = [counts[c][kind] for c in shown]
         label = "true (flagged)" if kind == "true" else kind
         print(f"| {label} | {cells[0][1]} | " + " | ".join(f"{f / max(1, n):.1%}" for f, n in cells) + " |")
     old = counts["today's rules"]
@@ -93,6 +104,13 @@ def print_tables(name: str, counts: dict[str, dict[str, tuple[int, int]]]) -> No
         shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
         verdict = "yes" if extra_true <= 0 and extra > 0 else "no"
         print(f"| {column[2:]} | {extra_true:+d} | {extra:+d} | {verdict} | {shown} |")
+    if "rules + cross-encoder" in counts:
+        both, rules = counts["rules + cross-encoder"], counts["new check (adopted)"]
+        extra_true = both["true"][0] - rules["true"][0]
+        extra = sum(both[k][0] - rules[k][0] for k in kinds if k != "true")
+        print(
+            f"\n{name}: rules + cross-encoder against the rules alone: {extra_true:+d} true flagged, {extra:+d} caught"
+        )
 
 
 def timings(corruption_set: CorruptionSet, count: int, encoder, parser, model, repeat: int = 1) -> dict[str, float]:
@@ -152,7 +170,8 @@ def run_corruption_benchmark(args: argparse.Namespace) -> None:
         corruption_set = load_corruption_set(args.data, dev_set, args.part, nlp, args.seed, limit)
         checks, _ = check_examples(corruption_set, encoder, parser, model=model or False)
         print(f"\n## {corruption_set.name}: {len(corruption_set.items)} articles, {len(checks)} sentences")
-        print_tables(corruption_set.name, table(corruption_set, checks))
+        cross_flags = cross_encoder_flags(corruption_set, checks, args.time_articles)
+        print_tables(corruption_set.name, table(corruption_set, checks, cross_flags))
         if args.time_articles:
             per = timings(corruption_set, args.time_articles, encoder, parser, model, args.repeat)
             print(
@@ -168,3 +187,34 @@ def run_corruption_benchmark(args: argparse.Namespace) -> None:
             ]
             for text, _reason, reasons in flagged_true[: args.examples]:
                 print(f"- true, flagged by a rule: {text}\n  -> {reasons}")
+
+
+def cross_encoder_flags(
+    corruption_set: CorruptionSet, checks: Sequence[SentenceCheck], timed: int
+) -> list[bool] | None:
+    """The shipped cross-encoder's flags (score below its cut) on each checked sentence's window, and its ms per
+    sentence (batched) on the first `timed` articles' sentences, next to the encoder alone on the same sentences."""
+    cross = load_cross_encoder()
+    if cross is None:
+        return None
+    pairs = [
+        (e.text, window_text(corruption_set.items[e.article].article.sentences, c.window))
+        for e, c in zip(corruption_set.examples, checks, strict=True)
+    ]
+    scores = cross.scores(pairs)
+    if timed:
+        subset = [pair for e, pair in zip(corruption_set.examples, pairs, strict=True) if e.article < timed]
+        encoder = shared_encoder()
+        encoder.cache.clear()
+        started = time.perf_counter()
+        encoder.embed([text for text, _ in subset])
+        encoder_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        cross.scores(subset)
+        cross_seconds = time.perf_counter() - started
+        print(
+            f"\ncross-encoder: {1000 * cross_seconds / max(1, len(subset)):.1f} ms per checked sentence ({len(subset)}"
+            f" sentences, batched; its window in {cross.max_tokens} tokens at most); the sentence encoder alone on the "
+            f"same sentences {1000 * encoder_seconds / max(1, len(subset)):.1f} ms; load {os.getloadavg()[0]:.1f}"
+        )
+    return [bool(score < cross.threshold) for score in scores]

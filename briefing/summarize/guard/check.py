@@ -26,6 +26,7 @@ import numpy as np
 
 from briefing.config import GuardMode
 from briefing.records import Article, Summary, SummarySentence
+from briefing.summarize.guard import cross_encoder
 from briefing.summarize.guard.consistency import (
     CLASSIFIER_ADOPTED,
     MODEL_SHA256,
@@ -58,12 +59,13 @@ MIN_REPLACEMENT_WORDS = 4  # datelines and captions make poor replacement senten
 # and the classifier's weights hash are part of it, so changing either invalidates cached summaries.
 GUARD_VERSION = (
     f"6:{SUPPORT_THRESHOLD}:{','.join(sorted(ADOPTED_RULES))}:{MODEL_SHA256[:12] if CLASSIFIER_ADOPTED else '-'}"
+    f"{':' + cross_encoder.WEIGHTS_SHA256[:12] if cross_encoder.CROSS_ENCODER_ADOPTED else ''}"
 )
 
 
 def guard_needs_parser() -> bool:
     """Whether the adopted rules or classifier read spaCy's parse (otherwise the run never loads it)."""
-    return CLASSIFIER_ADOPTED or bool(ADOPTED_RULES & PARSE_RULES)
+    return CLASSIFIER_ADOPTED or cross_encoder.CROSS_ENCODER_ADOPTED or bool(ADOPTED_RULES & PARSE_RULES)
 
 
 @dataclass
@@ -197,6 +199,7 @@ class ArticleEvidence:
             score_threshold=score_threshold,
             concern=concern,
             features=features,
+            window=tuple(window.order),
         )
 
     def _citations(self, similarities: np.ndarray, best: int, facts: list[Fact]) -> tuple[int, ...]:
@@ -340,15 +343,19 @@ def check_summaries(
     encoder: SentenceEncoder,
     threshold: float = SUPPORT_THRESHOLD,
     parser: Any | None = None,
-    model: ConsistencyModel | bool | None = True,
+    model: ConsistencyModel | cross_encoder.CrossEncoder | bool | None = True,
 ) -> list[tuple[ArticleEvidence, list[SentenceCheck], np.ndarray]]:
     """The verdicts without acting on them (for benchmarks and reports): one encoder pass over everything.
 
-    `model=True` uses the shipped consistency classifier when it is adopted, `False` never, or pass a
-    `ConsistencyModel` (the benchmark and the training script do)."""
+    `model=True` uses the shipped cross-encoder or consistency classifier when adopted, `False` neither, or pass a
+    `ConsistencyModel` or `CrossEncoder` (the benchmark and the training scripts do)."""
+    cross = cross_encoder.adopted() if model is True else model
+    if isinstance(cross, cross_encoder.CrossEncoder):
+        checked = check_summaries(articles, summaries, encoder, threshold, parser, model=False)
+        return cross_encoder.score_checks(cross, checked)
     if len(articles) != len(summaries):
         raise ValueError(f"{len(articles)} articles but {len(summaries)} summaries")
-    classifier = (load_consistency_model() if CLASSIFIER_ADOPTED else None) if model is True else (model or None)
+    classifier = (load_consistency_model() if CLASSIFIER_ADOPTED else None) if model is True else (cross or None)
     generated = [[normalize_whitespace(s) for s in _generated_sentences(summary)] for summary in summaries]
     flat = [s for sentences in generated for s in sentences]
     structures = parse_structures(parser, flat)

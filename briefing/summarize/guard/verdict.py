@@ -40,6 +40,7 @@ class SentenceCheck:
     score_threshold: float = 0.5
     concern: str | None = None  # the classifier's main concern, when it alone flags the sentence
     features: np.ndarray | None = field(default=None, compare=False, repr=False)  # what the classifier read
+    window: tuple[int, ...] = ()  # the article sentences it was judged against, best match first
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -70,6 +71,9 @@ class SentenceCheck:
                 # Truncated, not rounded, so a support of 0.4399 never reads as "0.44 < 0.44".
                 shown = math.floor(self.support * 1000) / 1000
                 reasons.append(f"no article sentence says this (best similarity {shown:.3f} < {self.threshold:g})")
+            elif not self.problems and self.score is not None and self.concern == "cross_encoder":
+                # The cross-encoder's score is P(consistent); the reader sees how likely the fact was changed.
+                reasons.append(f"the sentence reads as a changed fact of its best match (score {1 - self.score:.2f})")
             elif not self.problems and self.score is not None:
                 worry = CONCERNS.get(self.concern or "", "it does not match what the article says")
                 reasons.append(f"the consistency check finds {worry} (score {self.score:.2f})")
