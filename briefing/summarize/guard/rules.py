@@ -41,10 +41,12 @@ RULES = (
     "copied_clause",
 )
 # Chosen by the held-out table of `python -m bench.faithfulness` (see the README's guard section): a rule that
-# flagged one more true sentence than today's rules on either held-out set is left out.
-# Negation parity and the added negation qualified on the tuning articles (CNN/DM 31-100, BBC 41-140: no extra true
-# sentence flagged, negation caught 15.7% -> 82.5% on CNN/DM) but flagged 1 and 2 more true held-out CNN/DM sentences.
-ADOPTED_RULES: frozenset[str] = frozenset({"roles", "arguments", "units", "clauses", "clause_words"})
+# flagged one more true sentence than today's rules on a held-out set of the bench's construction (CNN/DM 1-30,
+# BBC 1-40, and the fresh BBC 141-250) is left out. Negation parity, once scoped to the predicate's own actor and to
+# verb negation (guard 6), flags no extra true sentence on any of the three and catches +36 / +225 / +708
+# corruptions: adopted, although it flags 3 of 927 Multi-News summary sentences checked against their cluster (a
+# set where the adopted arguments and clause-words rules flag 6 and 20 more too). The added negation (+32 there) is not.
+ADOPTED_RULES: frozenset[str] = frozenset({"roles", "arguments", "units", "clauses", "clause_words", "negation"})
 PARSE_RULES = frozenset(RULES) - {"window_facts"}  # the rules that read spaCy's parse
 CLAUSE_THRESHOLD = 0.22  # a clause this far from every article sentence is not said there
 MIN_RULE_CLAUSE_WORDS = 5  # ... when it is long enough to make a claim of its own
