@@ -8,7 +8,6 @@ Features are computed only for candidate pairs (briefing.compose.candidates), ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import numpy as np
 from briefing.compose.candidates import row_cosines
 from briefing.compose.events import EventProfile
 from briefing.errors import ModelError
+from briefing.shipped import verified_bytes
 
 MODEL_PATH = Path(__file__).with_name("grouping_model.json")
 # sha256 of the shipped grouping_model.json, checked before it is read: a damaged or hand-edited file fails loudly
@@ -157,12 +157,7 @@ class PairModel:
 
 @cache
 def shipped_pair_model() -> PairModel:
-    try:
-        content = MODEL_PATH.read_bytes()
-    except OSError as error:
-        raise ModelError(f"grouping model {MODEL_PATH}: unreadable ({error})") from error
-    if hashlib.sha256(content).hexdigest() != MODEL_SHA256:
-        raise ModelError(f"grouping model {MODEL_PATH}: sha256 does not match the shipped weights (reinstall briefing)")
+    content = verified_bytes(MODEL_PATH, MODEL_SHA256, "reinstall briefing or retrain with scripts/train_grouping.py")
     try:
         data = json.loads(content.decode("utf-8"))
     except ValueError as error:

@@ -13,7 +13,6 @@ are ones today's checks pass) it adds nothing, so it is not adopted (`CLASSIFIER
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from briefing.errors import ModelError
+from briefing.shipped import verified_bytes
 from briefing.summarize.guard.facts import Fact
 from briefing.summarize.guard.rules import WindowFindings, content_words, ngrams
 from briefing.summarize.guard.structure import Structure
@@ -175,12 +175,7 @@ def load_consistency_model(path: Path = MODEL_PATH, expected_sha256: str | None 
     """The shipped classifier after its sha256 check; None when no weights are shipped (the rules decide alone)."""
     if not path.is_file():
         return None
-    raw = path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
-    expected = expected_sha256 or MODEL_SHA256
-    if actual != expected:
-        raise ModelError(
-            f"{path}: sha256 {actual[:12]}… does not match the expected {expected[:12]}…; reinstall briefing or "
-            "retrain with scripts/train_consistency.py"
-        )
+    raw = verified_bytes(
+        path, expected_sha256 or MODEL_SHA256, "reinstall briefing or retrain with scripts/train_consistency.py"
+    )
     return ConsistencyModel.from_json(json.loads(raw))

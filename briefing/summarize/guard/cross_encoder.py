@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from briefing.errors import ModelError
+from briefing.shipped import verified_bytes
 
 if TYPE_CHECKING:
     import torch
@@ -217,15 +218,9 @@ def load_cross_encoder(
     """The shipped cross-encoder after its sha256 check (and the embedded encoder's); None when none is shipped."""
     if not path.is_file():
         return None
-    raw = path.read_bytes()
-    actual = hashlib.sha256(raw).hexdigest()
-    expected = expected_sha256 or WEIGHTS_SHA256
-    if actual != expected:
-        raise ModelError(
-            f"{path}: sha256 {actual[:12]}… does not match the expected {expected[:12]}…; the cross-encoder weights "
-            "were altered or are from another version: reinstall briefing or retrain with "
-            "scripts/train_cross_encoder.py"
-        )
+    raw = verified_bytes(
+        path, expected_sha256 or WEIGHTS_SHA256, "reinstall briefing or retrain with scripts/train_cross_encoder.py"
+    )
     from safetensors.torch import load
 
     header_size = int.from_bytes(raw[:8], "little")
