@@ -116,9 +116,9 @@ def test_guard_flags_a_denied_fact_with_the_article_wording(
 def test_a_value_from_another_sentence_is_no_support(
     article: Article, embedded_encoder, parser, adopt_all, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.summarize.guard import check as check_module
+    from briefing.summarize.guard import evidence as evidence_module
 
-    monkeypatch.setattr(check_module, "FACT_WINDOW", 1)  # the test article is short: only the best match counts
+    monkeypatch.setattr(evidence_module, "FACT_WINDOW", 1)  # the test article is short: only the best match counts
     result = check(article, "The storm killed 27 people along the coast, officials said.", embedded_encoder, parser)
     assert not result.supported
     assert not result.missing  # 27 is in the article, so today's rule passed it
@@ -144,9 +144,9 @@ def test_names_in_lowercased_text_and_at_sentence_start_are_checked(
 def test_without_a_parser_the_word_level_rules_still_run(
     article: Article, embedded_encoder, adopt_all, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.summarize.guard import check as check_module
+    from briefing.summarize.guard import evidence as evidence_module
 
-    monkeypatch.setattr(check_module, "FACT_WINDOW", 1)
+    monkeypatch.setattr(evidence_module, "FACT_WINDOW", 1)
     result = check(article, "The storm killed 27 people along the coast, officials said.", embedded_encoder, None)
     assert not result.supported and any("'27'" in problem for problem in result.problems)
 
