@@ -40,9 +40,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from consistency_sets import CorruptionSet, check_examples, reference_sentences  # noqa: E402
 from corruptions import CORRUPTIONS, build_examples  # noqa: E402
 from devsets import BBC_NEWS, CNN_DAILYMAIL, DEFAULT_DATA_DIR, load_dev_set, shared_encoder  # noqa: E402
+from faithfulness_corruptions import old_rules, rule_flag  # noqa: E402
 
 from briefing.encoder.resolve import verified_embedded_folder  # noqa: E402
-from briefing.summarize.guard import SUPPORT_THRESHOLD  # noqa: E402
 from briefing.summarize.guard.cross_encoder import (  # noqa: E402
     WEIGHTS_PATH,
     CrossEncoder,
@@ -53,6 +53,7 @@ from briefing.summarize.guard.cross_encoder import (  # noqa: E402
 from briefing.summarize.guard.rules import ADOPTED_RULES  # noqa: E402
 from briefing.summarize.guard.structure import load_parser_model  # noqa: E402
 
+adopted_flag = rule_flag(ADOPTED_RULES)  # the guard as shipped: today's rules and the adopted ones
 SEED = 7
 SETS = {"cnn": CNN_DAILYMAIL, "bbc": BBC_NEWS}
 TRAINING = ("cnn:31-100", "bbc:41-140")
@@ -81,8 +82,7 @@ def checked(args: argparse.Namespace, ranges: list[str], split: str, seed: int) 
         checks, seconds = check_examples(corruption_set, encoder, parser, model=False)
         print(f"{spec}: {len(checks)} examples checked in {seconds:.0f} s", flush=True)
         for example, check in zip(examples, checks, strict=True):
-            old = bool(check.missing) or check.support < SUPPORT_THRESHOLD
-            rules = old or (check.findings is not None and check.findings.fired(ADOPTED_RULES))
+            old, rules = old_rules(check), adopted_flag(check)
             sentences = items[example.article].article.sentences
             rows.append(
                 {

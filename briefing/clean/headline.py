@@ -222,10 +222,11 @@ def _is_complete(words: Sequence[ParsedWord], lowered: Sequence[str], index: int
         return False  # an object cut off
     if any(word.head == last and word.dep in _NEEDED_BY_LAST for word in dropped):
         return False  # never "…has revealed" or "…was arrested for"
-    if any(words[i].head == last and lowered[i] == "as" for i in range(last)) and any(w.head == last for w in dropped):
+    last_loses_a_dependent = any(w.head == last for w in dropped)
+    if last_loses_a_dependent and any(words[i].head == last and lowered[i] == "as" for i in range(last)):
         return False  # an equative needs its second half: not "…would return as soon" for "…as soon as possible"
     # A subordinate verb keeps its whole phrase: not "…it should come" for "…it should come as no surprise".
-    return not (words[last].pos == "VERB" and words[last].head != last and any(w.head == last for w in dropped))
+    return not (words[last].pos == "VERB" and words[last].head != last and last_loses_a_dependent)
 
 
 def _in_appositive(words: Sequence[ParsedWord], index: int) -> bool:

@@ -20,14 +20,20 @@ import numpy as np
 from briefing import __version__
 from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
-from briefing.compose.events import earliest_published, event_profiles
+from briefing.compose.events import event_profiles
 from briefing.compose.generated_headline import with_generated_headlines
 from briefing.compose.grouping import group_articles
 from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
 from briefing.compose.provenance import input_records, package_versions
-from briefing.compose.ranking import DraftStory, full_and_also_noted, latest_published, rank_stories
+from briefing.compose.ranking import (
+    DraftStory,
+    earliest_published,
+    full_and_also_noted,
+    latest_published,
+    rank_stories,
+)
 from briefing.compose.story_event import StoryEvent, story_event
 from briefing.compose.story_summary import summarize_story
 from briefing.compose.vectors import ArticleVectors, embed_articles, normalize

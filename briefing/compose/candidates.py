@@ -122,8 +122,9 @@ def rare_term_pairs(matrix: Any, k: int) -> np.ndarray:
         shape=(count, width),
         dtype=np.float32,
     )
-    index = rows_matrix[:, np.flatnonzero(frequency <= RARE_MAX_FREQUENCY)].T.tocsr()
-    query = query[:, np.flatnonzero(frequency <= RARE_MAX_FREQUENCY)]
+    rare_columns = np.flatnonzero(frequency <= RARE_MAX_FREQUENCY)
+    index = rows_matrix[:, rare_columns].T.tocsr()
+    query = query[:, rare_columns]
     wanted = RESCORED_PER_NEIGHBOUR * k
     first_found, second_found = [], []
     for start in range(0, count, SPARSE_BLOCK_ROWS):

@@ -109,9 +109,3 @@ def event_profile(article: Article, entities: ArticleEntities) -> EventProfile:
 
 def event_profiles(articles: Sequence[Article], entities: Sequence[ArticleEntities]) -> list[EventProfile]:
     return [event_profile(a, e) for a, e in zip(articles, entities, strict=True)]
-
-
-def earliest_published(members: Sequence[int], articles: Sequence[Article]) -> dt.date | None:
-    """The first day among these articles' publication days, when any is known (a story's span starts there)."""
-    days = [day for m in members if (day := articles[m].published) is not None]
-    return min(days) if days else None

@@ -45,8 +45,10 @@ def with_generated_headlines(
     """`stories` with the model's headline where it is usable and supported; the others unchanged."""
     from briefing.summarize import GUARDED_METHODS
 
+    if settings.method not in GUARDED_METHODS:
+        return list(stories)
     wanted = [i for i, story in enumerate(stories) if _made_from_lead(story, articles) and story.sentences]
-    if settings.method not in GUARDED_METHODS or not wanted:
+    if not wanted:
         return list(stories)
     openings = {i: tuple(s.text for s in stories[i].sentences[:STORY_SENTENCES]) for i in wanted}
     result = list(stories)

@@ -110,6 +110,12 @@ def latest_published(members: Sequence[int], articles: Sequence[Article]) -> dt.
     return max(dates) if dates else None
 
 
+def earliest_published(members: Sequence[int], articles: Sequence[Article]) -> dt.date | None:
+    """The first day among these articles' publication days, when any is known (a story's span starts there)."""
+    days = [day for m in members if (day := articles[m].published) is not None]
+    return min(days) if days else None
+
+
 def outlet_count(members: Sequence[int], articles: Sequence[Article]) -> int:
     """Distinct outlets: two articles from one site count once; an article of unknown site counts on its own."""
     sites = {site.lower() for m in members if (site := articles[m].site)}

@@ -75,7 +75,10 @@ class OnnxBertEncoder:
 
     def vectors(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Mean-pooled, L2-normalised vectors (rows x hidden) of int64 ids padded to one width, 1 = a real token."""
-        feed = {"input_ids": input_ids.astype(np.int64), "attention_mask": attention_mask.astype(np.int64)}
+        feed = {
+            "input_ids": input_ids.astype(np.int64, copy=False),
+            "attention_mask": attention_mask.astype(np.int64, copy=False),
+        }
         output = self.session.run(["vectors"], feed)[0]
         return np.asarray(output, dtype=np.float32)
 

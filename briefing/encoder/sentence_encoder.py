@@ -357,7 +357,13 @@ def load_embedded_encoder(quantize: bool = False) -> SentenceEncoder:
     from briefing.config import default_cache_dir
 
     # The ONNX graph in the user's cache folder: built by the first process that needs it, loaded by the others.
-    return SentenceEncoder(verified_embedded_folder(), quantize=quantize, graph_dir=default_cache_dir())
+    # Its weights were just checked against EMBEDDED_SHA256: naming them spares the graph lookup a second hash.
+    return SentenceEncoder(
+        verified_embedded_folder(),
+        quantize=quantize,
+        graph_dir=default_cache_dir(),
+        weights_id=f"{EMBEDDED_NAME}@sha256:{EMBEDDED_SHA256}",
+    )
 
 
 def deferred_embedded_encoder(store: Store | None) -> SentenceEncoder:

@@ -67,8 +67,7 @@ def test_two_readers_agreeing_on_a_long_article_run_no_other_candidate(monkeypat
     assert runs.count == 0
 
 
-def test_a_short_text_runs_the_full_vote(monkeypatch):
-    _Runs(monkeypatch)
+def test_a_short_text_runs_the_full_vote():
     view, ours, titles = _view_and_ours(_article(4))
     assert 0 < len(view.trafilatura_text) < CERTAIN_MIN_CHARS
     paragraphs = agreed_paragraphs(view, ours, titles)

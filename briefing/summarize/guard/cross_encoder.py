@@ -14,7 +14,6 @@ the benchmark's held-out articles (README, "Faithfulness guard on corruptions").
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from briefing.encoder.resolve import file_sha256
 from briefing.errors import ModelError
 from briefing.shipped import verified_bytes
 
@@ -208,7 +208,7 @@ def save_weights(
     metadata = {"frozen_layers": str(frozen_layers), "max_tokens": str(max_tokens), "threshold": f"{threshold:.4f}"}
     tensors = {name: tensor.detach().to("cpu").half().contiguous() for name, tensor in sorted(tuned.items())}
     save_file(tensors, str(path), metadata=metadata)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_sha256(path)
 
 
 @cache

@@ -6,7 +6,6 @@ sentence's verdict (`verdict.SentenceCheck`) from today's checks and the sentenc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +15,9 @@ import numpy as np
 from briefing.records import Article
 from briefing.summarize.guard.consistency import ConsistencyModel, SentenceSignals, feature_vector
 from briefing.summarize.guard.facts import ArticleFacts, Fact, sentence_facts
-from briefing.summarize.guard.rules import find_problems
+from briefing.summarize.guard.rules import WORD, find_problems
 from briefing.summarize.guard.structure import Structure, parse_structures
 from briefing.summarize.guard.verdict import SentenceCheck
-
-_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # as rules._WORD
 
 STRONG_MATCH = 0.80  # article sentences this close are cited even when the facts are already covered
 MAX_CITATIONS = 3
@@ -52,7 +49,7 @@ class ArticleEvidence:
         self._title_facts = ArticleFacts.of(article.title)
         self.parsed: dict[int, Structure] = {}
         # The article's words in order, for "is this said word for word" (sentences and clauses).
-        self.said = " ".join(" ".join(_WORDS.findall(sentence.lower())) for sentence in article.sentences)
+        self.said = " ".join(" ".join(WORD.findall(sentence.lower())) for sentence in article.sentences)
 
     def sentence_facts(self, index: int) -> ArticleFacts:
         """One article sentence's facts, computed once (windows of one article share most of their sentences)."""

@@ -64,7 +64,7 @@ _MEASURES = frozenset(
 )
 
 # Letters of any script: "Jörg Düsterwald" is two words, as in the article's facts (not "j", "rg", "d", "sterwald").
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOP = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been being it its this that these "
     "those he she they we you i his her their our your him them us not no have has had do does did will would can "
@@ -74,11 +74,11 @@ _STOP = frozenset(
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+    return [w for w in WORD.findall(text.lower()) if w not in _STOP]
 
 
 def ngrams(text: str, n: int) -> set[tuple[str, ...]]:
-    tokens = _WORD.findall(text.lower())
+    tokens = WORD.findall(text.lower())
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
@@ -200,7 +200,7 @@ ADDED_WINDOW = 2  # a denial the two best-matching sentences lack (tuned on CNN/
 def _lexical_negation(text: str, window_words: frozenset[str]) -> bool:
     """The window says with a prefix what the sentence says with "not": "an inexperienced sailor" for "isn't an
     experienced sailor" (and the reverse)."""
-    ours = set(_WORD.findall(text.lower()))
+    ours = set(WORD.findall(text.lower()))
     for word in ours:
         for prefix in _NEGATING_PREFIXES:
             if len(word) > len(prefix) + 3 and (
@@ -328,7 +328,7 @@ def unit_problem(sentence: Structure, window: Sequence[Structure]) -> str | None
 
 
 def _said_verbatim(text: str, article_text: str) -> bool:
-    key = " ".join(_WORD.findall(text.lower()))
+    key = " ".join(WORD.findall(text.lower()))
     return bool(key) and bool(article_text) and f" {key} " in f" {article_text} "
 
 
