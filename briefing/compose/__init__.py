@@ -22,7 +22,7 @@ from briefing.clean.headline import Parse
 from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.events import event_profiles
 from briefing.compose.generated_headline import with_generated_headlines
-from briefing.compose.grouping import group_articles
+from briefing.compose.grouping_store import stored_groups
 from briefing.compose.headlines import headline_parse, story_headline
 from briefing.compose.history import StoryFingerprint, find_earlier
 from briefing.compose.numbering import number_brief
@@ -83,7 +83,7 @@ def compose_day(
     entities = extract_entities(articles, models.ner) if articles else []
     timings["entities"] = _lap(clock)
     clock = time.perf_counter()
-    groups = group_articles(articles, vectors, entities)
+    groups = stored_groups(articles, vectors, entities, models.store)  # a re-run of the day: from the store
     timings["group"] = _lap(clock)
     clock = time.perf_counter()
     drafts = []
