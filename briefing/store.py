@@ -4,17 +4,20 @@ Every entry is (kind, key) -> bytes. The key is a sha256 of the input's content 
 it into the value (code, model weights, parameters), so a changed input or a changed cleaner, encoder or NER model is
 a miss, never a stale hit. Kinds in use: "article" (a cleaned document, `briefing.clean_store`), "vector" (one text's
 encoder vector, `briefing.encoder.sentence_encoder`), "entities" (one article's named entities,
-`briefing.compose.entities`). Summaries, with the guard's verdicts already applied to them, keep their own cache
-(`briefing.summarize.cache`).
+`briefing.compose.entities`), "groups" (one day's story groups, `briefing.compose.grouping_store`). Summaries, with
+the guard's verdicts already applied to them, keep their own cache (`briefing.summarize.cache`).
 
 Robust as the summary cache is: WAL journal and a busy timeout (two runs can share the file), a commit per batch (an
 interrupted run keeps what it finished), a corrupt file moved aside (`*.corrupt`) with a one-line warning and rebuilt,
-and any later SQLite error turns the store off for the run rather than failing it. Bounded: past `max_bytes` of
-values, the least recently used entries are deleted (to TRIM_TO of the bound) and their pages handed back.
+and any later SQLite error turns the store off for the run rather than failing it (and has the next run check the
+pages). The pages are checked at open unless the file is as the last clean close left it (`CheckedMark`). Bounded:
+past `max_bytes` of values, the least recently used entries are deleted (to TRIM_TO of the bound) and their pages
+handed back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import sqlite3
@@ -35,6 +38,7 @@ BATCH = 500  # SQLite limits the parameters bound per statement
 # a re-run of the same day then writes nothing back.
 TOUCH_AFTER_S = 3600.0
 PACKAGE = Path(__file__).resolve().parent  # briefing/
+MARK_SETTLE_NS = 25_000_000  # two ticks of the coarsest file-time clock (CheckedMark)
 
 
 def entry_key(fingerprint: str, content: str) -> str:
@@ -64,8 +68,13 @@ class Store:
 
     @classmethod
     def open(cls, cache_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Store | None:
-        """The store in `cache_dir`, rebuilt if corrupt; None (with a warning) when it cannot be used at all."""
-        opened = open_cache_file(cache_dir / STORE_NAME, _connect, "stage cache", log)
+        """The store in `cache_dir`, rebuilt if corrupt; None (with a warning) when it cannot be used at all.
+
+        Its pages are checked at open unless the file is exactly as this class left it at its last clean close
+        (`CheckedMark`): the check reads the whole file, half a second a run for a store near its bound."""
+        path = cache_dir / STORE_NAME
+        connect = _connect if CheckedMark(path).matches() else _connect_checked
+        opened = open_cache_file(path, connect, "stage cache", log)
         return cls(*opened, max_bytes) if opened else None
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
@@ -133,6 +142,8 @@ class Store:
             finally:
                 self._used.clear()
                 self._connection.close()
+                if not self.disabled:
+                    CheckedMark(self.path).record()
 
     def __enter__(self) -> Store:
         return self
@@ -163,6 +174,62 @@ class Store:
         # A cache is an optimisation: one that fails mid-run is switched off for the run, never fatal.
         log.warning("stage cache %s: cannot %s (%s); going on without it", self.path, action, error)
         self.disabled = True
+        CheckedMark(self.path).forget()  # the next run checks the pages (and moves a corrupt file aside)
+
+
+class CheckedMark:
+    """`store.sqlite3.checked`: the size, file times and inode the store had when last closed cleanly.
+
+    A file that still matches is the one this class wrote and closed, its pages checked at some earlier open; any
+    other change to it (another tool, a restore, a damaged disk block rewritten) moves its time or size, and it is
+    checked again. A run killed before its close leaves the mark stale, so the next open checks too. No mark is
+    written while a WAL file remains (another run still has the store open)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.mark = path.with_name(path.name + ".checked")
+
+    def _state(self) -> str | None:
+        try:
+            if self.path.with_name(self.path.name + "-wal").exists():
+                return None
+            status = self.path.stat()
+        except OSError:
+            return None
+        return f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}"
+
+    def _settled_state(self) -> str | None:
+        """The state once the file system's clock has moved past the file's last write. File times come from a
+        coarse clock (a tick of up to 10 ms): a change within the same tick as our last write would keep its time."""
+        try:
+            written = self.path.stat().st_mtime_ns
+        except OSError:
+            return None
+        wait_ns = min(MARK_SETTLE_NS - (time.time_ns() - written), MARK_SETTLE_NS)  # capped: a clock set back
+        if wait_ns > 0:
+            time.sleep(wait_ns / 1e9)
+        return self._state()
+
+    def matches(self) -> bool:
+        state = self._state()
+        try:
+            return state is not None and self.mark.read_text(encoding="ascii") == state
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def record(self) -> None:
+        state = self._settled_state()
+        try:
+            if state is None:
+                self.mark.unlink(missing_ok=True)
+            else:
+                self.mark.write_text(state, encoding="ascii")
+        except OSError:
+            pass  # no mark: the next open checks the pages, as it always could
+
+    def forget(self) -> None:
+        with contextlib.suppress(OSError):
+            self.mark.unlink(missing_ok=True)
 
 
 def open_cache_file(
@@ -217,6 +284,7 @@ def connect_cache(
     *,
     incremental_vacuum: bool = False,
     shared_across_threads: bool = False,
+    check_pages: bool = True,
 ) -> sqlite3.Connection:
     """A checked connection to a cache file in WAL mode: its pages verified, its `tables` (CREATE statements) made and
     `main_table` readable, its schema version matched; sqlite3.DatabaseError when it is damaged or
@@ -224,9 +292,10 @@ def connect_cache(
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not shared_across_threads)
     try:
         # A damaged file can pass the header check and fail on a later read: check the pages once, at open.
-        (integrity,) = connection.execute("PRAGMA quick_check").fetchone()
-        if integrity != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {integrity}")
+        if check_pages:
+            (integrity,) = connection.execute("PRAGMA quick_check").fetchone()
+            if integrity != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {integrity}")
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if incremental_vacuum:
             connection.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect on a new file: before any table
@@ -249,7 +318,11 @@ def connect_cache(
     return connection
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect_checked(path: Path) -> sqlite3.Connection:
+    return _connect(path, check_pages=True)
+
+
+def _connect(path: Path, check_pages: bool = False) -> sqlite3.Connection:
     return connect_cache(
         path,
         "entries",
@@ -261,6 +334,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         SCHEMA_VERSION,
         incremental_vacuum=True,
         shared_across_threads=True,
+        check_pages=check_pages,
     )
 
 
