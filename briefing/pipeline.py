@@ -177,7 +177,7 @@ def _run_daily_locked(sources: Sequence[str], settings: Settings, models: RunMod
             brief = replace(brief, provenance=replace(brief.provenance, intake=intake.provenance()))
         progress.stage("Writing brief.json, brief.md, brief.html")
         template_cache = settings.cache_dir if settings.use_cache else None
-        written = write_brief(brief, settings.out_dir, template_cache) if loaded.articles else []
+        written = write_brief(brief, settings.out_dir, template_cache, models.store) if loaded.articles else []
         if written:
             history.record(settings.date, composition.fingerprints)
     return DailyResult(brief, tuple(written), intake, (moved,) if moved else ())

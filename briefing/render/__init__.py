@@ -16,14 +16,17 @@ import tempfile
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.errors import ConfigError, OutputError
 from briefing.records import Article, Brief, Summary
-from briefing.render.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json
+from briefing.render.document import SCHEMA_VERSION, brief_schema, brief_to_dict, brief_to_json, document_to_json
 from briefing.render.escape import escape_markdown, safe_url
 from briefing.render.view import build_view
 from briefing.shown import shown_path
+
+if TYPE_CHECKING:
+    from briefing.store import Store
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -76,22 +79,35 @@ def render_summaries(articles: Sequence[Article], summaries: Sequence[Summary], 
 
 def render_document(document: dict[str, Any], output_format: OutputFormat) -> str:
     """Markdown or HTML from a brief.json document (this version's or an older minor version's)."""
+    if output_format not in (OutputFormat.md, OutputFormat.html):
+        raise ValueError(f"render_document makes Markdown or HTML, not {output_format.value}")
+    return _rendered(document, (output_format,))[output_format]
+
+
+def _rendered(
+    document: dict[str, Any], formats: Sequence[OutputFormat], store: Store | None = None
+) -> dict[OutputFormat, str]:
+    """Markdown and/or HTML of one document from one view; the HTML body comes from `store` when it has it."""
     from briefing.render.html import render_page
     from briefing.render.markdown import render_markdown
 
     view = build_view(document)
-    if output_format is OutputFormat.md:
-        return render_markdown(view)
-    if output_format is OutputFormat.html:
-        return render_page(view, render_markdown(view, for_html=True))
-    raise ValueError(f"render_document makes Markdown or HTML, not {output_format.value}")
+    texts: dict[OutputFormat, str] = {}
+    if OutputFormat.md in formats:
+        texts[OutputFormat.md] = render_markdown(view)
+    if OutputFormat.html in formats:
+        texts[OutputFormat.html] = render_page(view, render_markdown(view, for_html=True), store)
+    return texts
 
 
-def write_brief(brief: Brief, out_dir: Path, template_cache: Path | None = None) -> list[Path]:
+def write_brief(
+    brief: Brief, out_dir: Path, template_cache: Path | None = None, store: Store | None = None
+) -> list[Path]:
     """Write brief.json, brief.md and brief.html into `out_dir/YYYY-MM-DD/`; each file appears whole or not at all.
 
     All three are rendered before the first is written, so a rendering error leaves the previous brief untouched.
-    With `template_cache` (the run's cache folder) the compiled templates are kept there for the next run.
+    With `template_cache` (the run's cache folder) the compiled templates are kept there for the next run, and with
+    `store` the HTML made of the same Markdown before is taken from it (`briefing.render.html.render_page`).
     """
     if template_cache is not None:
         from briefing.render.template_cache import use_template_cache
@@ -99,10 +115,11 @@ def write_brief(brief: Brief, out_dir: Path, template_cache: Path | None = None)
         use_template_cache(template_cache)
     folder = brief_folder(out_dir, brief.date)
     document = brief_to_dict(brief)
+    rendered = _rendered(document, (OutputFormat.md, OutputFormat.html), store)
     texts = {
-        "brief.json": brief_to_json(brief),
-        "brief.md": render_document(document, OutputFormat.md),
-        "brief.html": render_document(document, OutputFormat.html),
+        "brief.json": document_to_json(document),
+        "brief.md": rendered[OutputFormat.md],
+        "brief.html": rendered[OutputFormat.html],
     }
     try:
         folder.mkdir(parents=True, exist_ok=True)

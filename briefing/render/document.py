@@ -47,7 +47,12 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
 
 
 def brief_to_json(brief: Brief) -> str:
-    return json.dumps(brief_to_dict(brief), indent=2, ensure_ascii=False) + "\n"
+    return document_to_json(brief_to_dict(brief))
+
+
+def document_to_json(document: dict[str, Any]) -> str:
+    """brief.json's text of a `brief_to_dict` document."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 @lru_cache(maxsize=1)

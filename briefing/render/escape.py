@@ -67,7 +67,10 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     candidate = str(url).strip()
-    if any(unicodedata.category(ch) in _INVISIBLE or ch.isspace() for ch in candidate):
+    if candidate.isascii() and candidate.isprintable():  # the usual URL: no control or format character can be in it
+        if " " in candidate:
+            return None
+    elif any(unicodedata.category(ch) in _INVISIBLE or ch.isspace() for ch in candidate):
         return None
     try:
         parts = urlsplit(candidate)

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
 from briefing.render.view import BriefView
+
+if TYPE_CHECKING:
+    from briefing.store import Store
 
 _ALLOWED_TAGS = {
     "h1", "h2", "h3", "p", "ul", "ol", "li", "a", "em", "strong", "hr", "blockquote", "span", "br",
@@ -123,9 +127,45 @@ def _fold_source_quotes(body: str) -> str:
     return head + sources[:list_start] + _fold_quotes(sources[list_start:]) + body[end:]
 
 
-def render_page(view: BriefView, markdown_for_html: str) -> str:
-    body = _fold_source_quotes(sanitize(markdown_to_html(markdown_for_html)))
-    return environment().get_template("brief.html.j2").render(v=view, body=Markup(_sections(body)))
+def render_page(view: BriefView, markdown_for_html: str, store: Store | None = None) -> str:
+    return environment().get_template("brief.html.j2").render(v=view, body=Markup(page_body(markdown_for_html, store)))
+
+
+def page_body(markdown_for_html: str, store: Store | None = None) -> str:
+    """The page's sanitised body of this Markdown; from `store` when the same Markdown was made into HTML before
+    (a re-run of the day: the HTML flavour of the Markdown holds no time), keyed by the Markdown text, this module's
+    code and the markdown and nh3 versions."""
+    if store is None:
+        return _body(markdown_for_html)
+    from briefing.store import entry_key
+
+    key = entry_key(_body_fingerprint(), markdown_for_html)
+    stored = store.get_many(HTML_BODY_KIND, [key]).get(key)
+    if stored is not None:
+        try:
+            return stored.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # a damaged entry: made again below, and replaced
+    body = _body(markdown_for_html)
+    store.put_many(HTML_BODY_KIND, {key: body.encode("utf-8")})
+    return body
+
+
+HTML_BODY_KIND = "html-body"  # the stage store's kind: a brief's sanitised HTML body, keyed by its Markdown
+
+
+def _body(markdown_for_html: str) -> str:
+    return _sections(_fold_source_quotes(sanitize(markdown_to_html(markdown_for_html))))
+
+
+@lru_cache(maxsize=1)
+def _body_fingerprint() -> str:
+    import importlib.metadata
+
+    from briefing.store import code_fingerprint
+
+    versions = ",".join(f"{name}={importlib.metadata.version(name)}" for name in ("markdown", "nh3"))
+    return f"{code_fingerprint('render/html.py')};{versions}"
 
 
 def render_html_template(name: str, **values: object) -> str:
