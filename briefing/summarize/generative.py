@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from briefing.config import Device, DType, Settings
 from briefing.encoder.resolve import EMBEDDED_NAME, ModelLocation, quiet_transformers, resolve_model
 from briefing.errors import ModelError
+from briefing.summarize.decode import DecodeLimits, greedy_decode, supports_own_loop
 from briefing.summarize.prompts import PromptTemplate
 from briefing.summarize.repetition import NO_REPEAT_NGRAM, NoRepeatInOutput, repetition_settings
 
@@ -50,6 +51,8 @@ class GenerationOptions:
     max_new_tokens: int = 160
     num_beams: int = 1
     batch_size: int = 8
+    own_loop: bool = True  # greedy decoder-only generation through decode.greedy_decode where it supports the config
+    share_prefix: bool = True  # the own loop prefills the prompts' shared beginning once
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GenerationOptions:
@@ -163,6 +166,8 @@ class GenerativeModel:
         self._check_fits(max(lengths), options)
         order = sorted(range(len(prompts)), key=lambda i: -lengths[i])
         size = min(options.batch_size, self.batch_limit or options.batch_size)
+        if self._uses_own_loop(options):
+            return self._generate_own([prompts[i] for i in order], order, size, options)
         pending = [order[i : i + size] for i in range(0, len(order), size)]
         outputs: dict[int, str] = {}
         while pending:
@@ -172,19 +177,59 @@ class GenerativeModel:
             except Exception as error:
                 if not is_out_of_memory(error):
                     raise
-                if len(batch) == 1:
-                    raise ModelError(
-                        f"{self.name}: out of memory on a single input on {self.device}; "
-                        "lower --max-new-tokens or --beams, or use another --device"
-                    ) from None
-                self._free_memory()
-                size = self.batch_limit = len(batch) // 2
+                size = self._halve(len(batch))
                 log.warning("%s: out of memory with batch size %d; retrying with %d", self.name, len(batch), size)
                 remaining = batch + [index for rest in pending for index in rest]
                 pending = [remaining[i : i + size] for i in range(0, len(remaining), size)]
                 continue
             outputs.update(zip(batch, texts, strict=True))
         return [outputs[i] for i in range(len(prompts))]
+
+    def _uses_own_loop(self, options: GenerationOptions) -> bool:
+        return (
+            options.own_loop
+            and self.kind == "causal"
+            and options.num_beams == 1
+            and supports_own_loop(self.model, self._generation_config(options))
+        )
+
+    def _generate_own(self, prompts: list[str], order: list[int], size: int, options: GenerationOptions) -> list[str]:
+        """`prompts` (in `order` of the caller's list) through the own decode loop; an out-of-memory halves the
+        slots and starts again."""
+        while True:
+            try:
+                texts = self._decode(prompts, size, options)
+                break
+            except Exception as error:
+                if not is_out_of_memory(error):
+                    raise
+                size = self._halve(size)
+                log.warning("%s: out of memory with %d rows per step; retrying with %d", self.name, size * 2, size)
+        outputs = dict(zip(order, texts, strict=True))
+        return [outputs[i] for i in range(len(prompts))]
+
+    def _decode(self, prompts: list[str], slots: int, options: GenerationOptions) -> list[str]:
+        config = self._generation_config(options)
+        limits = DecodeLimits(
+            max_new_tokens=options.max_new_tokens,
+            eos_token_ids=frozenset(self.eos_token_ids),
+            suppress_tokens=tuple(config.suppress_tokens or ()),
+            no_repeat_ngram=NO_REPEAT_NGRAM,
+        )
+        ids = [self.tokenizer(prompt, add_special_tokens=self.add_special_tokens)["input_ids"] for prompt in prompts]
+        generated = greedy_decode(self.model, ids, slots, limits, options.share_prefix)
+        return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
+
+    def _halve(self, size: int) -> int:
+        """The batch size after an out-of-memory at `size`, kept for the rest of the run."""
+        if size == 1:
+            raise ModelError(
+                f"{self.name}: out of memory on a single input on {self.device}; "
+                "lower --max-new-tokens or --beams, or use another --device"
+            ) from None
+        self._free_memory()
+        self.batch_limit = size // 2
+        return self.batch_limit
 
     def _check_fits(self, longest: int, options: GenerationOptions) -> None:
         """Past its position table a model crashes or writes noise: refuse before generating, with the fix."""
@@ -201,12 +246,7 @@ class GenerativeModel:
                 f"{self.name}: an input of {longest} tokens does not fit the model's {self.position_limit} positions"
             )
 
-    def _generate_batch(self, prompts: list[str], options: GenerationOptions) -> list[str]:
-        import torch
-
-        encoded = self.tokenizer(
-            prompts, return_tensors="pt", padding=True, add_special_tokens=self.add_special_tokens
-        ).to(self.device)
+    def _generation_config(self, options: GenerationOptions) -> Any:
         config = copy.deepcopy(self.model.generation_config)
         # Greedy or beam search only: the same article must give the same summary (the cache and the analyst rely on
         # it), so sampling settings shipped with the model are switched off.
@@ -224,6 +264,15 @@ class GenerativeModel:
             eos_token_id=self.eos_token_ids or None,
             **repetition_settings(config, self.kind),
         )
+        return config
+
+    def _generate_batch(self, prompts: list[str], options: GenerationOptions) -> list[str]:
+        import torch
+
+        encoded = self.tokenizer(
+            prompts, return_tensors="pt", padding=True, add_special_tokens=self.add_special_tokens
+        ).to(self.device)
+        config = self._generation_config(options)
         extra: dict[str, Any] = {}
         if self.kind == "causal":  # the article is in the sequence: ban repeats in the generated part only
             from transformers import LogitsProcessorList

@@ -120,9 +120,9 @@ def test_batched_generation_equals_one_by_one(fixture: str, request: pytest.Fixt
 
 
 def test_out_of_memory_retries_with_smaller_batches(causal_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    model = _model(causal_folder)
+    model = _model(causal_folder)  # transformers' generate; the own decode loop's retries are in test_generative_decode
     prompts = [model.render(load_template("map"), text=s, title="T", sentences=2) for s in SENTENCES[:5]]
-    expected = model.generate(prompts, GenerationOptions(max_new_tokens=8, batch_size=1))
+    expected = model.generate(prompts, GenerationOptions(max_new_tokens=8, batch_size=1, own_loop=False))
     real = model._generate_batch
     sizes: list[int] = []
 
@@ -134,7 +134,7 @@ def test_out_of_memory_retries_with_smaller_batches(causal_folder: Path, monkeyp
 
     monkeypatch.setattr(model, "_generate_batch", small_memory)
     monkeypatch.setattr(model, "batch_limit", None)
-    assert model.generate(prompts, GenerationOptions(max_new_tokens=8, batch_size=5)) == expected
+    assert model.generate(prompts, GenerationOptions(max_new_tokens=8, batch_size=5, own_loop=False)) == expected
     assert sizes[0] == 5 and max(sizes[1:]) <= 2
     assert model.batch_limit == 2
 
@@ -143,7 +143,7 @@ def test_out_of_memory_retries_with_smaller_batches(causal_folder: Path, monkeyp
 
     monkeypatch.setattr(model, "_generate_batch", no_memory)
     with pytest.raises(ModelError, match="out of memory on a single input"):
-        model.generate(prompts[:1], GenerationOptions(max_new_tokens=8, batch_size=1))
+        model.generate(prompts[:1], GenerationOptions(max_new_tokens=8, batch_size=1, own_loop=False))
 
 
 # -- map-reduce, refine, hybrid -------------------------------------------------------------------------------------
