@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from briefing.clean.pool import clean_batch
 from briefing.records import Article, RawDocument, Skipped
 from briefing.store import Store, code_fingerprint, entry_key
 
@@ -50,32 +51,33 @@ def clean_with_store(
     clean_one: Callable[[RawDocument], Article | Skipped],
     advance: Callable[[], None],
     is_rejection: Callable[[Skipped], bool],
+    workers: int | None = None,
 ) -> list[Article | Skipped]:
     """Each document's cleaned article or reason, from the store where it has them; what is cleaned here is stored.
 
-    `is_rejection` tells a reason worth keeping (the document is not an article) from a parser failure (retried)."""
-    outcomes: list[Article | Skipped] = []
+    `is_rejection` tells a reason worth keeping (the document is not an article) from a parser failure (retried).
+    The documents not in the store are cleaned as one batch, on `workers` processes where the batch holds enough
+    HTML pages (`briefing/clean/pool.py`; None: its default)."""
     if store is None:
-        for document in documents:
-            advance()
-            outcomes.append(clean_one(document))
-        return outcomes
+        return clean_batch(documents, clean_one, advance, workers)
     keys = [document_key(document) for document in documents]
     found = store.get_many(KIND, keys)
-    fresh: dict[str, bytes] = {}
-    for document, key in zip(documents, keys, strict=True):
-        advance()
+    outcomes: list[Article | Skipped | None] = []
+    for key in keys:
         cached = _decode(found[key]) if key in found else None
+        outcomes.append(cached)
         if cached is not None:
-            outcomes.append(cached)
-            continue
-        outcome = clean_one(document)
-        outcomes.append(outcome)
+            advance()
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    cleaned = clean_batch([documents[index] for index in missing], clean_one, advance, workers)
+    fresh: dict[str, bytes] = {}
+    for index, outcome in zip(missing, cleaned, strict=True):
+        outcomes[index] = outcome
         if isinstance(outcome, Article) or is_rejection(outcome):
-            fresh[key] = _encode(outcome)
+            fresh[keys[index]] = _encode(outcome)
     store.put_many(KIND, fresh)
     log.info("stage cache: %d of %d documents already cleaned", len(documents) - len(fresh), len(documents))
-    return outcomes
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def _encode(outcome: Article | Skipped) -> bytes:

@@ -59,7 +59,9 @@ def load_articles(
         return collect_articles(ingest_skipped, outcomes, settings)
     ingested = ingest(sources, settings)  # settings carry the ingestion limits (sizes, timeouts)
     progress.stage("Cleaning articles", total=len(ingested.documents))
-    outcomes = clean_with_store(ingested.documents, store, clean_or_skip, progress.advance, _is_rejection)
+    outcomes = clean_with_store(
+        ingested.documents, store, clean_or_skip, progress.advance, _is_rejection, settings.clean_workers
+    )
     return collect_articles(ingested.skipped, outcomes, settings)
 
 

@@ -33,6 +33,8 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u
 _DIGIT = re.compile(r"\d")
 _END_PUNCT = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _ELLIPSIS = re.compile(r"(?:…|\.\.\.)[\"'”’»)\]]*$")
+_CLOSERS = "\"'”’»)]"  # the closing characters _END_PUNCT and _ELLIPSIS allow after the mark
+_END_MARKS = frozenset(".!?…。！？")
 _SENTENCE_MARK = re.compile(r"[.!?…。！？][\"'”’)\]]*\s")
 _SEPARATOR = re.compile(r"\s[|»›•·/]\s|\s[|»›•·]$|^[|»›•·]")
 _SEPARATOR_CHAR = re.compile(r"[|»›•·/]")
@@ -172,7 +174,7 @@ def _furniture_phrase(text: str, token_set: set[str]) -> bool:
 def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> tuple[list[float], list[str]]:
     """The block's own features, and its lowercased tokens (the bag of words reuses them)."""
     tokens = _TOKEN.findall(text)
-    unspaced = len(_UNSPACED.findall(text))
+    unspaced = 0 if text.isascii() else len(_UNSPACED.findall(text))
     n_tokens = len(tokens) + (unspaced + 1) // 2 if unspaced else len(tokens)
     n_chars = len(text)
     lowered = list(map(str.lower, tokens))
@@ -181,7 +183,10 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> tup
     # but spaces, plus the underscores inside them. Counted without a regex pass: this runs on every block.
     symbols = n_chars - sum(map(len, tokens)) - text.count(" ") + text.count("_")
     digits = len(_DIGIT.findall(text))
-    end_punct = bool(_END_PUNCT.search(text))
+    # _END_PUNCT and _ELLIPSIS, read at the end only (a `$`-anchored search tries every position of the text):
+    # closing quotes and brackets stripped, the character before them
+    unclosed = (text[:-1] if text.endswith("\n") else text).rstrip(_CLOSERS)  # `$` matches before a final newline
+    end_punct = unclosed[-1:] in _END_MARKS
     token_set = set(lowered)
     similarity = title_similarity(token_set, title_tokens)
     first = text[0]
@@ -197,7 +202,7 @@ def _block_row(text: str, title_tokens: set[str], topic_tokens: set[str]) -> tup
         float(4 <= n_tokens <= 9),
         float(10 <= n_tokens <= 24),
         float(end_punct),
-        float(bool(_ELLIPSIS.search(text))),
+        float(unclosed.endswith(("…", "..."))),
         float(text.endswith(":")),
         float(first.isupper() or first.isdigit() or first in "\"'“‘«("),
         sum(map(ALL_STOPWORDS.__contains__, lowered)) / per_token,
@@ -283,7 +288,9 @@ def _rows_and_tokens(blocks: Blocks, title: str | None) -> tuple[np.ndarray, lis
     title_tokens = set(tokens_lower(headline))
     topic_tokens = {t for t in title_tokens if t not in ALL_STOPWORDS and not t.isdigit()}
     rows = np.zeros((count, len(BASE_FEATURES)))
-    own = [_block_row(text, title_tokens, topic_tokens) for text in texts]
+    # A page repeats a fifth of its blocks (menu labels, "Share", bylines): each distinct text's row is made once.
+    memo: dict[str, tuple[list[float], list[str]]] = {}
+    own = [memo.get(text) or memo.setdefault(text, _block_row(text, title_tokens, topic_tokens)) for text in texts]
     intrinsic = np.array([row for row, _ in own], dtype=float)
     rows[:, : intrinsic.shape[1]] = intrinsic
     column = {name: i for i, name in enumerate(BASE_FEATURES)}

@@ -32,6 +32,13 @@ class RunSettings:
     ray_workers: int | None = setting(
         None, low=1, high=4096, flag="--ray-workers", help="Actors per stage on Ray (default: the cluster's CPUs)."
     )
+    clean_workers: int | None = setting(
+        None,
+        low=1,
+        high=64,
+        help="Processes that clean a batch of HTML pages with --executor local (default: up to 2, at most the CPU "
+        "count; 1: this process only). A batch of fewer than 8 pages is cleaned in this process.",
+    )
 
     def _check_run(self) -> None:
         if self.ray_address is not None and self.executor is not Executor.ray:

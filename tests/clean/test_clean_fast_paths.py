@@ -10,10 +10,14 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import pytest
 
 from briefing.clean.features import (
+    _ELLIPSIS,
+    _END_PUNCT,
     _SEPARATOR,
     BASE_FEATURES,
+    Blocks,
     _block_row,
     _furniture_phrase,
+    _rows_and_tokens,
     _urlish,
     has_separator,
     tokens_lower,
@@ -84,6 +88,35 @@ def test_block_row_matches_the_plain_regex_definitions(text: str):
     assert row[BASE_FEATURES.index("date_short")] == float(short and bool(DATE_LIKE.search(text)))
     symbols = len(re.findall(r"[^\w ]|_", text))
     assert row[BASE_FEATURES.index("symbol_ratio")] == pytest.approx(symbols / len(text))
+
+
+def test_end_punctuation_read_at_the_end_agrees_with_the_anchored_regexes():
+    pieces = ["a", "b", " ", ".", "..", "…", "!", "?", "。", '"', "'", "”", "’", "»", ")", "]", "\n", "x."]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(5000)]
+    end_punct, ellipsis = BASE_FEATURES.index("end_punct"), BASE_FEATURES.index("end_ellipsis")
+    for text in [*texts, "Done.", "He said “no.”", "And then…)]", "...", "a.\n", "a.\n\n"]:
+        if not text.strip():
+            continue
+        row, _ = _block_row(text, set(), set())
+        assert row[end_punct] == float(bool(_END_PUNCT.search(text))), repr(text)
+        assert row[ellipsis] == float(bool(_ELLIPSIS.search(text))), repr(text)
+
+
+def test_repeated_blocks_get_the_rows_of_blocks_read_alone():
+    texts = ("Home", "The minister said the budget would pass.", "Home", "Share", "Share", "By Jane Doe")
+    rows, lowered = _rows_and_tokens(Blocks(texts, (0, 1, 2, 3, 3, 4)), "The budget")
+    title_tokens = {"the", "budget"}
+    per_page = {
+        BASE_FEATURES.index("repeats"),
+        *range(BASE_FEATURES.index("position"), BASE_FEATURES.index("no_tokens")),
+    }
+    for index, text in enumerate(texts):
+        row, tokens = _block_row(text, title_tokens, {"budget"})
+        assert [value for column, value in enumerate(rows[index, : len(row)]) if column not in per_page] == [
+            value for column, value in enumerate(row) if column not in per_page
+        ]
+        assert lowered[index] == tokens
 
 
 def test_url_and_separator_shortcuts_agree_with_their_single_regexes():

@@ -1,0 +1,117 @@
+"""A batch of HTML pages cleaned on a pool of processes: the same outcomes, in the same order, as in one process;
+a bad page comes back with its one-line reason; a worker that dies does not lose the batch."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing import pipeline
+from briefing.clean import pool
+from briefing.clean.pool import chunk_size, clean_batch, pool_size
+from briefing.clean_store import clean_with_store
+from briefing.errors import SourceError
+from briefing.records import Article, RawDocument, Skipped
+from briefing.store import Store
+
+PAGE = gzip.decompress((Path(__file__).resolve().parent.parent / "data" / "page.html.gz").read_bytes()).decode()
+PARAGRAPH = (
+    "<p>The council approved the budget for {n} schools on Tuesday after a long debate over roads and the cost of "
+    "both, members said.</p><p>Members voted seven to two for plan {n}, which raises spending on transport by a "
+    "tenth next year, the mayor said.</p>"
+)
+PARENT = os.getpid()
+
+
+def _batch() -> list[RawDocument]:
+    """Different pages (a real one, its markup cut short, small articles, an empty page, a text dump) and sources."""
+    documents = [RawDocument(f"page-{n}.html", PAGE, "html", url=f"https://example.com/{n}") for n in range(3)]
+    documents.append(RawDocument("page-cut.html", PAGE[: len(PAGE) // 2], "html"))
+    documents += [
+        RawDocument(f"small-{n}.html", f"<html><body><article>{PARAGRAPH.format(n=n) * n}</article></body>", "html")
+        for n in range(1, 6)
+    ]
+    documents.insert(4, RawDocument("empty.html", "<html></html>", "html"))
+    dump = "Home | News\n" + PARAGRAPH.format(n=9).replace("</p><p>", "\n")
+    documents.insert(7, RawDocument("dump.txt", dump, "text"))
+    return documents
+
+
+def _source_of(outcome: Article | Skipped) -> str:
+    return outcome.source
+
+
+def test_a_pool_gives_the_outcomes_of_one_process_in_input_order() -> None:
+    documents = _batch()
+    assert pool_size(documents, 2) == 2
+    advanced: list[int] = []
+    alone = clean_batch(documents, pipeline.clean_or_skip, lambda: None, workers=1)
+    pooled = clean_batch(documents, pipeline.clean_or_skip, lambda: advanced.append(1), workers=2)
+    assert pooled == alone
+    assert [_source_of(outcome) for outcome in pooled] == [document.source for document in documents]
+    assert len(advanced) == len(documents)
+    assert sum(isinstance(outcome, Article) for outcome in pooled) >= 9
+    empty = pooled[4]
+    assert isinstance(empty, Skipped) and empty.reason.startswith("HTML page holds no text")
+
+
+def _cleaner_failing_on_small_3(document: RawDocument) -> Article:
+    if document.source == "small-3.html":
+        raise AssertionError("deep in a parser")
+    if document.source == "small-4.html":
+        raise SourceError(document.source, "not an article: a test's refusal")
+    from briefing.clean import clean
+
+    return clean(document)
+
+
+def test_a_page_that_fails_in_a_worker_is_reported_with_its_one_line_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "clean", _cleaner_failing_on_small_3)  # forked workers inherit the patch
+    outcomes = clean_batch(_batch(), pipeline.clean_or_skip, lambda: None, workers=2)
+    by_source = {outcome.source: outcome for outcome in outcomes}
+    failed, refused = by_source["small-3.html"], by_source["small-4.html"]
+    assert isinstance(failed, Skipped) and failed.reason == (
+        "could not be cleaned (AssertionError: deep in a parser); the parser failed on it"
+    )
+    assert isinstance(refused, Skipped) and refused.reason == "not an article: a test's refusal"
+    assert isinstance(by_source["small-5.html"], Article)
+
+
+def _dies_in_a_worker_on_small_2(document: RawDocument) -> Article | Skipped:
+    if document.source == "small-2.html" and os.getpid() != PARENT:
+        os._exit(1)  # the operating system killed the worker
+    return pipeline.clean_or_skip(document)
+
+
+def test_a_worker_that_dies_leaves_its_documents_to_this_process() -> None:
+    documents = _batch()
+    outcomes = clean_batch(documents, _dies_in_a_worker_on_small_2, lambda: None, workers=2)
+    assert outcomes == clean_batch(documents, pipeline.clean_or_skip, lambda: None, workers=1)
+
+
+def test_a_small_batch_or_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = _batch()
+    pages = [document for document in documents if document.kind == "html"]
+    assert pool_size(pages[: pool.MIN_POOL_PAGES - 1] + [documents[7]] * 5, 2) == 1  # text files do not count
+    assert pool_size(documents, 1) == 1
+    assert pool_size(pages[: pool.MIN_POOL_PAGES], 8) == pool.MIN_POOL_PAGES  # no idle worker
+    monkeypatch.setattr(pool, "default_clean_workers", lambda: 2)
+    assert pool_size(documents, None) == 2
+    assert chunk_size(10, 2) == 1 and chunk_size(1000, 2) == pool.MAX_CHUNK
+
+
+def test_the_store_gets_what_the_pool_cleaned_and_keeps_the_order(tmp_path: Path) -> None:
+    documents = _batch()
+    store = Store.open(tmp_path)
+    assert store is not None
+    with store:
+        first = clean_with_store(documents, store, pipeline.clean_or_skip, lambda: None, pipeline._is_rejection, 2)
+        again = clean_with_store(documents, store, _never_called, lambda: None, pipeline._is_rejection, 2)
+    assert first == again == clean_batch(documents, pipeline.clean_or_skip, lambda: None, workers=1)
+
+
+def _never_called(document: RawDocument) -> Article | Skipped:
+    raise AssertionError(f"{document.source} was cleaned again")
