@@ -90,3 +90,37 @@ def test_an_article_sentence_naming_both_values_is_no_contradiction() -> None:
 def test_the_rule_is_registered_and_needs_no_parse() -> None:
     assert "frames" in RULES
     assert "frames" not in PARSE_RULES
+
+
+NEGATION_ARTICLE = (
+    "But he was apparently well enough to sign his name in a note to the Lords.",
+    "Lord Janner escaped prosecution over the allegations because he has Alzheimer's.",
+    "The minister did not attend the meeting in Brussels last week.",
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "said", "not_said"),
+    [
+        ("He was not apparently well enough to sign.", "he was apparently well", "he was not apparently well"),
+        (
+            "Lord Janner did not escape prosecution over the allegations.",
+            "lord janner escaped prosecution",
+            "lord janner did not escape prosecution",
+        ),
+        ("He wasn't apparently well enough to sign.", "he was apparently well", "he was not apparently well"),
+        ("The minister did attend the meeting in Brussels.", "minister did not attend the", "minister did attend the"),
+    ],
+)
+def test_a_denial_inserted_into_or_taken_out_of_the_articles_words_is_flagged(
+    summary: str, said: str, not_said: str
+) -> None:
+    assert frame_problem(summary, NEGATION_ARTICLE) == f"the article says '{said}', not '{not_said}'"
+
+
+def test_a_denial_the_article_also_states_or_a_question_is_no_negation_frame() -> None:
+    article = (*NEGATION_ARTICLE, "Critics said he was not apparently well enough to travel.")
+    assert frame_problem("He was not apparently well enough to sign.", article) is None
+    assert frame_problem("Was he not apparently well enough to sign?", NEGATION_ARTICLE) is None
+    # "did not" with another verb than the article's: no shared frame.
+    assert frame_problem("Lord Janner did not avoid prosecution over the allegations.", NEGATION_ARTICLE) is None
