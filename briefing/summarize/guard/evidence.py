@@ -121,6 +121,7 @@ class ArticleEvidence:
             [self.parsed[i] for i in window.clause_best] if self.parser is not None else (),
             text,
             self.said,
+            self.article.sentences,
         )
         citations = self._citations(similarities, best, [f for f in facts if f not in missing])
         ranked = np.sort(similarities)[::-1]

@@ -16,7 +16,8 @@ today's rules without flagging one more true sentence (`python -m bench.faithful
 - units: a number bound to another unit or noun ("27 people" where the window has "27 hours");
 - clauses: a clause of the sentence no article sentence says (its best similarity below `CLAUSE_THRESHOLD`);
 - clause_words: a clause most of whose content words the article never uses;
-- copied_clause: a clause the article says nearly word for word, but of someone else (its subject differs).
+- copied_clause: a clause the article says nearly word for word, but of someone else (its subject differs);
+- frames: a number, date or name an article sentence's frame fills with another value (`frames.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.summarize.guard.facts import ArticleFacts, Fact
+from briefing.summarize.guard.frames import frame_problem
 from briefing.summarize.guard.structure import Structure
 
 RULES = (
@@ -39,6 +41,7 @@ RULES = (
     "clauses",
     "clause_words",
     "copied_clause",
+    "frames",
 )
 # Chosen by the held-out table of `python -m bench.faithfulness` (see the README's guard section): a rule that
 # flagged one more true sentence than today's rules on a held-out set of the bench's construction (CNN/DM 1-30,
@@ -47,7 +50,7 @@ RULES = (
 # corruptions: adopted, although it flags 3 of 927 Multi-News summary sentences checked against their cluster (a
 # set where the adopted arguments and clause-words rules flag 6 and 20 more too). The added negation (+32 there) is not.
 ADOPTED_RULES: frozenset[str] = frozenset({"roles", "arguments", "units", "clauses", "clause_words", "negation"})
-PARSE_RULES = frozenset(RULES) - {"window_facts"}  # the rules that read spaCy's parse
+PARSE_RULES = frozenset(RULES) - {"window_facts", "frames"}  # the rules that read spaCy's parse
 CLAUSE_THRESHOLD = 0.22  # a clause this far from every article sentence is not said there
 MIN_RULE_CLAUSE_WORDS = 5  # ... when it is long enough to make a claim of its own
 CLAUSE_NOVEL_SHARE = 0.75  # ... or a clause most of whose content words the article never uses
@@ -115,9 +118,11 @@ def find_problems(
     clause_sources: Sequence[Structure] = (),
     text: str = "",
     article_text: str = "",
+    article_sentences: Sequence[str] = (),
 ) -> WindowFindings:
     """Every rule's finding; `article_text` is the article's words joined by single spaces (lowercased): a sentence
-    or clause found in it word for word is said there, whatever the rules make of its parse."""
+    or clause found in it word for word is said there, whatever the rules make of its parse. `article_sentences`
+    as written (the frames rule reads their capitals)."""
     if text and _said_verbatim(text, article_text):
         return WindowFindings((), None, None, None, (), ())
     present = [fact for fact in facts if not article_facts.missing(fact) and not _day_of_month(fact, text)]
@@ -151,6 +156,7 @@ def find_problems(
         ("clauses", clause_problem(structure, clause_supports, article_text)),
         ("clause_words", clause_words_problem(structure, article_words, article_text)),
         ("copied_clause", copied_clause_problem(structure, clause_supports, clause_sources)),
+        ("frames", frame_problem(text, article_sentences)),
     )
     reasons += [(rule, reason) for rule, reason in candidates if reason]
     return WindowFindings(

@@ -1,0 +1,126 @@
+"""The frames rule: a value changed inside a frame an article sentence states (`guard/frames.py`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.summarize.guard.frames import frame_problem
+from briefing.summarize.guard.rules import PARSE_RULES, RULES
+
+ARTICLE = (
+    "Officials said the gunmen killed 12 people in the attack on the market in Kabul.",
+    "The club confirmed the news on Tuesday, said Smith, the club's manager.",
+    "The company reported a loss of $5bn in the first half of the year.",
+    "Smith has won the league title three times since he joined the club in 2009.",
+    "About 1.2m people live in the region, the census found.",
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "said", "not_said"),
+    [
+        ("The gunmen killed 27 people in the attack on the market.", "killed 12 people", "killed 27 people"),
+        ("The club confirmed the news on Tuesday, said Jones, the club's manager.", "said Smith", "said Jones"),
+        ("The club confirmed the news on Friday, said Smith.", "on Tuesday", "on Friday"),
+        ("Smith has won the league title three times since he joined the club in 2011.", "in 2009", "in 2011"),
+        ("The company reported a loss of $7bn in the first half.", "of $5bn in", "of $7bn in"),
+        ("Smith has won the league title five times.", "title three times", "title five times"),
+    ],
+)
+def test_a_value_changed_inside_the_articles_frame_is_flagged(summary: str, said: str, not_said: str) -> None:
+    assert frame_problem(summary, ARTICLE) == f"the article says '{said}', not '{not_said}'"
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "The gunmen killed twelve people in the attack on the market.",  # 12 / twelve
+        "The company reported a loss of 5 billion dollars in the first half.",  # $5bn / 5 billion dollars
+        "About 1.2 million people live in the region.",  # 1.2m / 1.2 million
+        "The club confirmed the news on Tuesday, said John Smith, the club's manager.",  # a name and its surname
+        "Smith has won the league title 3 times since he joined the club in 2009.",
+    ],
+)
+def test_one_value_written_another_way_is_no_problem(summary: str) -> None:
+    assert frame_problem(summary, ARTICLE) is None
+
+
+def test_a_value_the_article_also_states_in_that_frame_is_no_problem() -> None:
+    article = (*ARTICLE, "By the evening the gunmen killed 27 people in the attack, police said.")
+    summary = "The gunmen killed 27 people in the attack on the market."
+    assert frame_problem(summary, ARTICLE) is not None
+    assert frame_problem(summary, article) is None
+
+
+def test_a_frame_too_short_or_of_function_words_is_no_frame() -> None:
+    # One shared word on each side ("killed ... people") is no frame: another event can be told in it.
+    assert frame_problem("Floods killed 27 people.", ARTICLE) is None
+    # "it was in ... that it was": words enough on each side, but no content word among them.
+    article = ("Then it was in 2009 that it was sold to a buyer.",)
+    assert frame_problem("Now it was in 2011 that it was a success.", article) is None
+
+
+def test_a_different_kind_of_filler_is_no_changed_value() -> None:
+    # "the club's manager" where the article has a name: a description, not another value of its kind.
+    assert frame_problem("The club confirmed the news on Tuesday, said the coach, the club's manager.", ARTICLE) is None
+
+
+def test_a_sentence_start_capital_is_no_name_when_the_article_writes_it_in_lower_case() -> None:
+    article = ("Police officers arrested the man outside the station on Monday night.",)
+    assert frame_problem("Officers arrested the man outside the station on Monday night.", article) is None
+    assert frame_problem("Jones arrested the man outside the station on Monday night.", article) is None
+    named = ("Smith arrested the man outside the station on Monday night.",)
+    assert frame_problem("Jones arrested the man outside the station on Monday night.", named) == (
+        "the article says 'Smith arrested', not 'Jones arrested'"
+    )
+
+
+def test_an_acronym_or_a_name_the_sentence_gives_too_is_no_other_name() -> None:
+    article = ("Royal Bank of Scotland has racked up huge losses since it was bailed out by taxpayers.",)
+    assert frame_problem("RBS has racked up huge losses since it was bailed out by taxpayers.", article) is None
+    launched = ("LPAC launched the campaign on Monday in New York.",)
+    assert frame_problem("LPAC, a Super PAC, launched the campaign on Monday in New York.", launched) is None
+
+
+def test_an_article_sentence_naming_both_values_is_no_contradiction() -> None:
+    article = ("He dreams of one day turning out for Real Madrid or Barcelona.",)
+    assert frame_problem("He dreams of one day turning out for Barcelona.", article) is None
+
+
+def test_the_rule_is_registered_and_needs_no_parse() -> None:
+    assert "frames" in RULES
+    assert "frames" not in PARSE_RULES
+
+
+NEGATION_ARTICLE = (
+    "But he was apparently well enough to sign his name in a note to the Lords.",
+    "Lord Janner escaped prosecution over the allegations because he has Alzheimer's.",
+    "The minister did not attend the meeting in Brussels last week.",
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "said", "not_said"),
+    [
+        ("He was not apparently well enough to sign.", "he was apparently well", "he was not apparently well"),
+        (
+            "Lord Janner did not escape prosecution over the allegations.",
+            "lord janner escaped prosecution",
+            "lord janner did not escape prosecution",
+        ),
+        ("He wasn't apparently well enough to sign.", "he was apparently well", "he was not apparently well"),
+        ("The minister did attend the meeting in Brussels.", "minister did not attend the", "minister did attend the"),
+    ],
+)
+def test_a_denial_inserted_into_or_taken_out_of_the_articles_words_is_flagged(
+    summary: str, said: str, not_said: str
+) -> None:
+    assert frame_problem(summary, NEGATION_ARTICLE) == f"the article says '{said}', not '{not_said}'"
+
+
+def test_a_denial_the_article_also_states_or_a_question_is_no_negation_frame() -> None:
+    article = (*NEGATION_ARTICLE, "Critics said he was not apparently well enough to travel.")
+    assert frame_problem("He was not apparently well enough to sign.", article) is None
+    assert frame_problem("Was he not apparently well enough to sign?", NEGATION_ARTICLE) is None
+    # "did not" with another verb than the article's: no shared frame.
+    assert frame_problem("Lord Janner did not avoid prosecution over the allegations.", NEGATION_ARTICLE) is None
