@@ -16,31 +16,32 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.config import Device, DType, Settings
 from briefing.encoder.resolve import EMBEDDED_NAME, ModelLocation, quiet_transformers, resolve_model
 from briefing.errors import ModelError
 from briefing.summarize.decode import DecodeLimits, greedy_decode, supports_own_loop
+from briefing.summarize.model_setup import (
+    GenerativeKind,
+    context_length,
+    model_kind,
+    resolve_device,
+    resolve_dtype,
+    task_prefix,
+)
 from briefing.summarize.prompts import PromptTemplate
 from briefing.summarize.repetition import NO_REPEAT_NGRAM, NoRepeatInOutput, repetition_settings
 
 if TYPE_CHECKING:
-    import torch
-
     from briefing.summarize.base import TextGenerator
 
 log = logging.getLogger(__name__)
 
-GenerativeKind = Literal["seq2seq", "causal"]  # the model kinds that write text
 
-MAX_CONTEXT = 4096  # longer contexts cost quadratic attention on CPU and small models lose the thread; we chunk instead
-DEFAULT_CONTEXT = 512  # neither config nor tokenizer gives a limit (T5's relative positions): its training length
 PROMPT_MARGIN = 8  # tokens kept free: text and template can tokenize differently where they meet
 MIN_INPUT_TOKENS = 32  # below this a chunk holds less than a sentence: the settings cannot work
 PLAIN_PROMPT_END = "\n\nSummary:\n"  # decoder-only models without a chat template continue after this
-GENERATIVE_ARCHITECTURES = ("ForCausalLM", "LMHeadModel", "ForConditionalGeneration", "ForSeq2SeqLM")
-POSITION_FIELDS = ("max_position_embeddings", "n_positions", "max_source_positions", "n_ctx", "seq_length")
 OUT_OF_MEMORY_MARKERS = ("out of memory", "can't allocate memory", "not enough memory")
 
 T = TypeVar("T")
@@ -88,7 +89,7 @@ class GenerativeModel:
         self.chat_template = self.kind == "causal" and bool(getattr(self.tokenizer, "chat_template", None))
         # Chat templates write their own special tokens (HF convention); raw inputs get the tokenizer's BOS/EOS.
         self.add_special_tokens = not self.chat_template
-        self.task_prefix = _task_prefix(config) if self.kind == "seq2seq" else ""
+        self.task_prefix = task_prefix(config) if self.kind == "seq2seq" else ""
         self.batch_limit: int | None = None  # lowered for the rest of the run after an out-of-memory
         self._setup_padding()
 
@@ -322,87 +323,12 @@ def load_generative(model: str, device: Device, dtype: DType, allow_unsafe: bool
     return GenerativeModel(location, device, dtype, allow_unsafe)
 
 
-def model_kind(config: Any, name: str) -> GenerativeKind:
-    """seq2seq or causal, from the config; a model that cannot generate text is refused with its class named."""
-    from transformers.models.auto.modeling_auto import (
-        MODEL_FOR_CAUSAL_LM_MAPPING_NAMES,
-        MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES,
-    )
-
-    architectures = tuple(getattr(config, "architectures", None) or ())
-    if architectures and not any(arch.endswith(GENERATIVE_ARCHITECTURES) for arch in architectures):
-        raise ModelError(
-            f"{name}: {architectures[0]} cannot generate text; pass a seq2seq (BART, PEGASUS, T5) "
-            "or a chat/instruct model"
-        )
-    model_type = getattr(config, "model_type", "")
-    if getattr(config, "is_encoder_decoder", False) and model_type in MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES:
-        return "seq2seq"
-    if model_type in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
-        return "causal"
-    raise ModelError(f"{name}: model type {model_type!r} is neither a seq2seq nor a causal language model")
-
-
-def context_length(config: Any, tokenizer: Any) -> tuple[int, int | None]:
-    """(tokens the input may use, the model's hard position limit if it has one).
-
-    The smaller of the config's position limit and the tokenizer's model_max_length (ignored when it is the
-    'no limit' sentinel), capped at MAX_CONTEXT.
-    """
-    text_config = config.get_text_config() if hasattr(config, "get_text_config") else config
-    positions = next(
-        (
-            int(value)
-            for field in POSITION_FIELDS
-            for source in (text_config, config)
-            if isinstance(value := getattr(source, field, None), int) and value > 0
-        ),
-        None,
-    )
-    tokenizer_limit = getattr(tokenizer, "model_max_length", None)
-    tokenizer_limit = int(tokenizer_limit) if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < 10**6 else None
-    limits = [limit for limit in (positions, tokenizer_limit) if limit]
-    return min(min(limits) if limits else DEFAULT_CONTEXT, MAX_CONTEXT), positions
-
-
-def resolve_device(device: Device) -> torch.device:
-    import torch
-
-    mps_available = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-    if device is Device.auto:
-        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_available else "cpu")
-    if device is Device.cuda and not torch.cuda.is_available():
-        raise ModelError("--device cuda: torch sees no CUDA GPU here; use --device cpu or --device auto")
-    if device is Device.mps and not mps_available:
-        raise ModelError("--device mps: Apple MPS is not available here; use --device cpu or --device auto")
-    return torch.device(device.value)
-
-
-def resolve_dtype(dtype: DType, device: torch.device) -> torch.dtype:
-    import torch
-
-    if dtype is not DType.auto:
-        return getattr(torch, dtype.value)
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if device.type == "mps":
-        return torch.float16
-    return torch.float32  # CPU half precision is slow and lossy
-
-
 def is_out_of_memory(error: BaseException) -> bool:
     import torch
 
     if isinstance(error, (MemoryError, torch.cuda.OutOfMemoryError)):
         return True
     return isinstance(error, RuntimeError) and any(marker in str(error).lower() for marker in OUT_OF_MEMORY_MARKERS)
-
-
-def _task_prefix(config: Any) -> str:
-    """T5-style models are told the task in the input ("summarize: "); their config says so."""
-    params = getattr(config, "task_specific_params", None) or {}
-    prefix = (params.get("summarization") or {}).get("prefix")
-    return prefix if isinstance(prefix, str) else ""
 
 
 def _as_list(value: int | list[int] | None) -> list[int]:
