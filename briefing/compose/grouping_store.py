@@ -11,7 +11,6 @@ Any change to any of them is a miss, never a stale hit.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from briefing.compose.entities import ArticleEntities
 from briefing.compose.grouping import group_articles
 from briefing.compose.pair_model import PairModel, shipped_pair_model
+from briefing.compose.provenance import package_versions
 from briefing.compose.vectors import ArticleVectors
 from briefing.records import Article
 
@@ -45,12 +45,7 @@ def grouping_fingerprint(model: PairModel) -> str:
     """The grouping code, the pair model's parameters and the libraries' versions."""
     from briefing.store import code_fingerprint
 
-    versions = []
-    for name in GROUPING_LIBRARIES:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=absent")
+    versions = [f"{name}={version or 'absent'}" for name, version in package_versions(GROUPING_LIBRARIES).items()]
     parameters = json.dumps(model.to_json(), sort_keys=True)
     return f"{code_fingerprint(*GROUPING_CODE)};{';'.join(versions)};{parameters}"
 

@@ -15,6 +15,7 @@ suppressed tokens, no repeated n-gram in the output); anything else goes to `gen
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections import deque
 from collections.abc import Sequence
@@ -246,6 +247,17 @@ class SlotCache:
 
 
 def _slot_layer(source: Any, slots: int, capacity: int) -> Any:
+    layer = _slot_layer_class()()
+    _, heads, _, key_dim = source.keys.shape
+    layer.keys = source.keys.new_zeros(slots, heads, capacity, key_dim)
+    layer.values = source.values.new_zeros(slots, heads, capacity, source.values.shape[-1])
+    layer.device, layer.is_initialized, layer.width = source.keys.device, True, 0
+    return layer
+
+
+@functools.cache
+def _slot_layer_class() -> type:
+    """The cache layer over one slot buffer, defined once (transformers is imported lazily, so not at import)."""
     from transformers.cache_utils import DynamicLayer
 
     class SlotLayer(DynamicLayer):
@@ -258,9 +270,4 @@ def _slot_layer(source: Any, slots: int, capacity: int) -> Any:
         def get_seq_length(self) -> int:
             return int(self.width)
 
-    layer = SlotLayer()
-    _, heads, _, key_dim = source.keys.shape
-    layer.keys = source.keys.new_zeros(slots, heads, capacity, key_dim)
-    layer.values = source.values.new_zeros(slots, heads, capacity, source.values.shape[-1])
-    layer.device, layer.is_initialized, layer.width = source.keys.device, True, 0
-    return layer
+    return SlotLayer

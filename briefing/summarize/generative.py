@@ -167,14 +167,15 @@ class GenerativeModel:
         self._check_fits(max(lengths), options)
         order = sorted(range(len(prompts)), key=lambda i: -lengths[i])
         size = min(options.batch_size, self.batch_limit or options.batch_size)
-        if self._uses_own_loop(options):
-            return self._generate_own([prompts[i] for i in order], order, size, options)
+        config = self._generation_config(options)
+        if self._uses_own_loop(options, config):
+            return self._generate_own([prompts[i] for i in order], order, size, options, config)
         pending = [order[i : i + size] for i in range(0, len(order), size)]
         outputs: dict[int, str] = {}
         while pending:
             batch = pending.pop(0)
             try:
-                texts = self._generate_batch([prompts[i] for i in batch], options)
+                texts = self._generate_batch([prompts[i] for i in batch], config)
             except Exception as error:
                 if not is_out_of_memory(error):
                     raise
@@ -186,20 +187,22 @@ class GenerativeModel:
             outputs.update(zip(batch, texts, strict=True))
         return [outputs[i] for i in range(len(prompts))]
 
-    def _uses_own_loop(self, options: GenerationOptions) -> bool:
+    def _uses_own_loop(self, options: GenerationOptions, config: Any) -> bool:
         return (
             options.own_loop
             and self.kind == "causal"
             and options.num_beams == 1
-            and supports_own_loop(self.model, self._generation_config(options))
+            and supports_own_loop(self.model, config)
         )
 
-    def _generate_own(self, prompts: list[str], order: list[int], size: int, options: GenerationOptions) -> list[str]:
-        """`prompts` (in `order` of the caller's list) through the own decode loop; an out-of-memory halves the
-        slots and starts again."""
+    def _generate_own(
+        self, prompts: list[str], order: list[int], size: int, options: GenerationOptions, config: Any
+    ) -> list[str]:
+        """`prompts` (in `order` of the caller's list) through the own decode loop under generation `config`; an
+        out-of-memory halves the slots and starts again."""
         while True:
             try:
-                texts = self._decode(prompts, size, options)
+                texts = self._decode(prompts, size, options, config)
                 break
             except Exception as error:
                 if not is_out_of_memory(error):
@@ -209,8 +212,7 @@ class GenerativeModel:
         outputs = dict(zip(order, texts, strict=True))
         return [outputs[i] for i in range(len(prompts))]
 
-    def _decode(self, prompts: list[str], slots: int, options: GenerationOptions) -> list[str]:
-        config = self._generation_config(options)
+    def _decode(self, prompts: list[str], slots: int, options: GenerationOptions, config: Any) -> list[str]:
         limits = DecodeLimits(
             max_new_tokens=options.max_new_tokens,
             eos_token_ids=frozenset(self.eos_token_ids),
@@ -267,13 +269,13 @@ class GenerativeModel:
         )
         return config
 
-    def _generate_batch(self, prompts: list[str], options: GenerationOptions) -> list[str]:
+    def _generate_batch(self, prompts: list[str], config: Any) -> list[str]:
+        """One batch through transformers' `generate` (which copies `config`, so one serves every batch)."""
         import torch
 
         encoded = self.tokenizer(
             prompts, return_tensors="pt", padding=True, add_special_tokens=self.add_special_tokens
         ).to(self.device)
-        config = self._generation_config(options)
         extra: dict[str, Any] = {}
         if self.kind == "causal":  # the article is in the sequence: ban repeats in the generated part only
             from transformers import LogitsProcessorList

@@ -9,6 +9,7 @@ import itertools
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -126,11 +127,11 @@ def test_out_of_memory_retries_with_smaller_batches(causal_folder: Path, monkeyp
     real = model._generate_batch
     sizes: list[int] = []
 
-    def small_memory(batch: list[str], options: GenerationOptions) -> list[str]:
+    def small_memory(batch: list[str], config: Any) -> list[str]:
         sizes.append(len(batch))
         if len(batch) > 2:
             raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(batch, options)
+        return real(batch, config)
 
     monkeypatch.setattr(model, "_generate_batch", small_memory)
     monkeypatch.setattr(model, "batch_limit", None)
@@ -138,7 +139,7 @@ def test_out_of_memory_retries_with_smaller_batches(causal_folder: Path, monkeyp
     assert sizes[0] == 5 and max(sizes[1:]) <= 2
     assert model.batch_limit == 2
 
-    def no_memory(batch: list[str], options: GenerationOptions) -> list[str]:
+    def no_memory(batch: list[str], config: Any) -> list[str]:
         raise RuntimeError("CUDA out of memory")
 
     monkeypatch.setattr(model, "_generate_batch", no_memory)

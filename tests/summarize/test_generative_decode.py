@@ -7,6 +7,7 @@ prompts than slots (a finished row's slot taken by the next prompt), the shared 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,17 +140,17 @@ def test_out_of_memory_halves_the_slots(model: GenerativeModel, monkeypatch: pyt
     real = model._decode
     slots: list[int] = []
 
-    def small_memory(batch: list[str], rows: int, options: GenerationOptions) -> list[str]:
+    def small_memory(batch: list[str], rows: int, options: GenerationOptions, config: Any) -> list[str]:
         slots.append(rows)
         if rows > 2:
             raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return real(batch, rows, options)
+        return real(batch, rows, options, config)
 
     monkeypatch.setattr(model, "_decode", small_memory)
     assert model.generate(prompts, GenerationOptions(max_new_tokens=8, batch_size=5)) == expected
     assert slots == [5, 2] and model.batch_limit == 2
 
-    def no_memory(batch: list[str], rows: int, options: GenerationOptions) -> list[str]:
+    def no_memory(batch: list[str], rows: int, options: GenerationOptions, config: Any) -> list[str]:
         raise RuntimeError("CUDA out of memory")
 
     monkeypatch.setattr(model, "_decode", no_memory)
