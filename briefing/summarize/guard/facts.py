@@ -16,7 +16,7 @@ from typing import Literal
 
 FactKind = Literal["number", "date", "name"]
 
-_UNITS = {
+NUMBER_UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
@@ -28,10 +28,10 @@ _SCALE_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e1
 # Words that are numbers but rarely claims ("one of the", "no one"): still support, never need support.
 _NOT_A_CLAIM = frozenset({"one"})
 
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH_ABBREVIATIONS = {m[:3]: m for m in _MONTHS} | {"sept": "september"}
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_WEEKDAY_ABBREVIATIONS = {d[:3]: d for d in _WEEKDAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
+MONTHS = "january february march april may june july august september october november december".split()
+_MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_WEEKDAY_ABBREVIATIONS = {d[:3]: d for d in WEEKDAYS} | {"tues": "tuesday", "thur": "thursday", "thurs": "thursday"}
 
 # Capitalised words that never make a name on their own.
 _FUNCTION_WORDS = frozenset(
@@ -123,7 +123,7 @@ def number_facts(text: str, with_scale_free: bool = False) -> list[Fact]:
             if scale is None and i < len(tokens) and tokens[i] in _SCALE_WORDS:
                 scale = _SCALE_WORDS[tokens[i]]
                 i += 1
-        elif tokens[i] in _UNITS or (tokens[i] in _SCALE_WORDS and start > 0 and tokens[start - 1] == "a"):
+        elif tokens[i] in NUMBER_UNITS or (tokens[i] in _SCALE_WORDS and start > 0 and tokens[start - 1] == "a"):
             base, scale, i = _read_number_words(tokens, i)
         else:
             i += 1
@@ -149,8 +149,8 @@ def _read_number_words(tokens: list[str], i: int) -> tuple[float, float | None, 
         current = 1.0
     while i < len(tokens):
         word = tokens[i]
-        if word in _UNITS and scale is None:
-            current += _UNITS[word]
+        if word in NUMBER_UNITS and scale is None:
+            current += NUMBER_UNITS[word]
         elif word == "hundred" and scale is None:
             current = max(current, 1.0) * 100
         elif word in _SCALE_WORDS and word != "hundred" and scale is None:
@@ -166,7 +166,7 @@ def date_facts(text: str) -> list[Fact]:
     facts: list[Fact] = []
     for match in re.finditer(r"\b([A-Z][a-z]+)(\.?)", text):
         word, dot = match.group(1).lower(), match.group(2)
-        if word in _MONTHS or word in _WEEKDAYS:
+        if word in MONTHS or word in WEEKDAYS:
             if word == "may" and _starts_sentence(text, match.start()):
                 continue  # "May I..." / "May be": the modal, not the month
             facts.append(Fact("date", match.group(1), (word,)))
@@ -213,8 +213,8 @@ def name_facts(text: str) -> list[Fact]:
             run = []
         is_name_word = (
             _is_capitalised(bare)
-            and lower not in _MONTHS
-            and lower not in _WEEKDAYS
+            and lower not in MONTHS
+            and lower not in WEEKDAYS
             and lower not in _HONORIFICS
             and (lower not in _FUNCTION_WORDS or _is_acronym(bare))  # "The", "He", "I" end a name; "US" is one
         )
@@ -277,7 +277,7 @@ class ArticleFacts:
         words = frozenset(_article_words(text))
         numbers = frozenset(key for fact in number_facts(text, with_scale_free=True) for key in fact.keys)
         dates = frozenset(key for fact in date_facts(text) for key in fact.keys) | (
-            words & frozenset(_MONTHS + _WEEKDAYS)
+            words & frozenset(MONTHS + WEEKDAYS)
         )
         names = name_facts(text)
         # "Federal Bureau of Investigation" also stands for "FBI", and an article's "FBI" for the spelled-out name.

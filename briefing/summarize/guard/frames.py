@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from briefing.summarize.guard.facts import ArticleFacts, Fact, sentence_facts
+from briefing.summarize.guard.facts import MONTHS, NUMBER_UNITS, WEEKDAYS, ArticleFacts, Fact, sentence_facts
 
 # A frame: this many words matched on each side of the slot, and this many in all (or one long side, for a slot
 # that opens or closes the sentence), of which this many are content words (not "the", "of", "in").
@@ -32,14 +32,11 @@ SAME_FRAME = 2  # the summary's value next to this many of the frame's words in 
 
 _TOKEN = re.compile(r"[$£€¥%]|\d[\d,]*(?:\.\d+)?[^\W_]*|['’]s\b|[^\W\d_]+(?:['’](?!s\b)[^\W\d_]+)*")
 _OPENERS = frozenset(".!?\"“”‘'(:;—–-")
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen".split()
-)
+_NUMBER_WORDS = (frozenset(NUMBER_UNITS) - {"zero"}) | {"hundred"}  # the counts a slot holds, as first written
 _SCALES = frozenset("hundred thousand million billion trillion percent %".split())
 _CURRENCY = frozenset("$£€¥")
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset(MONTHS)
+_WEEKDAYS = frozenset(WEEKDAYS)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Capitalised words that name nothing on their own (a sentence's first word, a title's article).
 _NOT_NAMES = frozenset(
