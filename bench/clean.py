@@ -1,6 +1,7 @@
 """Benchmark the cleaner on every input kind a user has, next to anchors measured in the same run.
 
-    python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets] [--html-only]
+    python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets] [--html-only] [--throughput-only]
+        [--rounds N]
 
 Sections (each table carries its anchors; speeds are CPU time of the cleaning call alone, one core):
 1. Plain-text articles (`bench/plain_articles.py`): 120 dev CNN/DailyMail and BBC articles saved as .txt in three
@@ -12,7 +13,10 @@ Sections (each table carries its anchors; speeds are CPU time of the cleaning ca
    The first six rows are the rows this benchmark printed before; the others are anchors added with them.
 4. `extraction-trafilatura/` (883 pages, many languages and site kinds): trafilatura's snippet scoring (every
    must-keep snippet found is a true positive, every must-drop snippet found a false positive).
-5. Inputs refused, per development set, with the reasons: the sets above, and the CNN/DailyMail and BBC records and
+5. Throughput (`bench/clean_throughput.py`): wall-clock pages/s of HTML on both page sets and of the text dumps,
+   in one process and through the cleaning pool (2 processes), with trafilatura fast=True (jusText for dumps) in
+   the same two shapes as anchors, and the load average; `--throughput-only` prints this table alone.
+6. Inputs refused, per development set, with the reasons: the sets above, and the CNN/DailyMail and BBC records and
    the Multi-News documents read as text files (as `bench/devsets.py` and the grouping benchmark read them). Every
    one of these but the page notices of Multi-News (Twitter widgets, web-archive crawl notices) is a real article.
 
@@ -36,6 +40,7 @@ from pathlib import Path
 # This checkout's `briefing` and the bench helpers, whatever copy of the package the environment has installed.
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
+from clean_throughput import throughput_section  # noqa: E402
 from extractors import (  # noqa: E402
     Extractor,
     SnippetScore,
@@ -279,10 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N pages of each page set (0: all)")
     parser.add_argument("--no-snippets", action="store_true", help="leave out extraction-trafilatura/ (883 pages)")
     parser.add_argument("--html-only", action="store_true", help="only the two page sets (no plain, record tables)")
+    parser.add_argument("--throughput-only", action="store_true", help="only the wall-clock throughput table")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the throughput table (fastest kept)")
     args = parser.parse_args(argv)
     if not (args.data / "extraction" / "ground-truth.json").exists():
         print(f"no extraction/ground-truth.json under {args.data}", file=sys.stderr)
         return 1
+    if args.throughput_only:
+        throughput_section(args.data, args.limit, args.rounds, snippets=not args.no_snippets)
+        return 0
     print(
         "Speeds are CPU time of the cleaning call on one core; the machine may be shared, so compare rows of one run."
     )
@@ -293,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     extraction_section(args.data / "extraction", args.limit)
     if not args.no_snippets:
         snippets_section(args.data / "extraction-trafilatura", args.limit)
+    throughput_section(args.data, args.limit, args.rounds, snippets=not args.no_snippets)
     if not args.html_only:
         dev_records_section(args.data)
     refusals_table()

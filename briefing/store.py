@@ -4,8 +4,10 @@ Every entry is (kind, key) -> bytes. The key is a sha256 of the input's content 
 it into the value (code, model weights, parameters), so a changed input or a changed cleaner, encoder or NER model is
 a miss, never a stale hit. Kinds in use: "article" (a cleaned document, `briefing.clean_store`), "vector" (one text's
 encoder vector, `briefing.encoder.sentence_encoder`), "entities" (one article's named entities,
-`briefing.compose.entities`), "groups" (one day's story groups, `briefing.compose.grouping_store`). Summaries, with
-the guard's verdicts already applied to them, keep their own cache (`briefing.summarize.cache`).
+`briefing.compose.entities`), "headline-parse" (one lead's parse, `briefing.compose.headlines`), "generated-headline"
+(one story's checked headline, `briefing.compose.generated_headline`), "groups" (one day's story groups,
+`briefing.compose.grouping_store`), "html-body" (one brief's sanitised HTML body, `briefing.render.html`).
+Summaries, with the guard's verdicts already applied to them, keep their own cache (`briefing.summarize.cache`).
 
 Robust as the summary cache is: WAL journal and a busy timeout (two runs can share the file), a commit per batch (an
 interrupted run keeps what it finished), a corrupt file moved aside (`*.corrupt`) with a one-line warning and rebuilt,
