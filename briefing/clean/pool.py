@@ -1,15 +1,17 @@
 """A batch of documents cleaned on several processes: HTML pages cost tens of milliseconds each, and a day's run
 cleans hundreds of them, one core at a time otherwise.
 
-`clean_batch` is the one entry: below MIN_POOL_PAGES HTML pages (or with one worker) it cleans in this process;
-above, in a small pool of forked processes (`concurrent.futures.ProcessPoolExecutor`), each worker taking
-`chunksize` documents at a time. The outcomes come back in input order, and a bad page comes back as the Skipped
+`clean_batch` is the one entry: a batch worth less than about a third of a second of one process's cleaning (fewer
+than 8 HTML pages, or 24 text dumps, or a mix of the same cost; see MIN_POOL_DOCUMENTS), or one worker, is cleaned in
+this process; above, in a small pool of forked processes (`concurrent.futures.ProcessPoolExecutor`), each worker
+taking `chunk_size` documents at a time. The outcomes come back in input order, and a bad page comes back as the Skipped
 the cleaning function made of it (its one-line reason), as in one process: the workers run the same function. A
 worker that dies (the operating system kills it, a parser crashes the interpreter) breaks the pool; the documents it
 had not answered for are then cleaned here, one by one, as without a pool.
 
 Fork, not spawn: the workers start with this process's imports and the cleaner's models already loaded
-(`warm_cleaner`), so a pool costs milliseconds to start, not the seconds of importing trafilatura and lxml again.
+(`warm_cleaner`, for the kinds of document in the batch: a batch of text dumps imports no trafilatura), so a pool
+costs milliseconds to start, not the seconds of importing trafilatura and lxml again.
 Where fork is not available, the batch is cleaned in this process.
 """
 
@@ -21,19 +23,26 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from fractions import Fraction
 from typing import TypeVar
 
 from briefing.records import RawDocument
 
 log = logging.getLogger(__name__)
 
-# Fewer HTML pages than this are cleaned in this process: starting the workers (a fork each, ~10 ms) and sending the
-# pages over pays for itself from a handful of pages on, and a small batch gains little.
-MIN_POOL_PAGES = 8
-MAX_CHUNK = 8  # documents a worker takes at a time: few enough that two workers finish close together
+# A batch is cleaned on a pool from this many documents of a kind (fractions of each kind add up): about 0.35 s of one
+# process's work, an HTML page costing some 45 ms of CPU and a text dump some 14 ms (`bench/clean.py`, 2026-12-02).
+# Starting the workers (a fork each, ~10 ms) and sending the documents over (under 1 ms each) pays for itself from
+# there. A record's text costs a few milliseconds, near what sending it costs: records are cleaned here.
+MIN_POOL_DOCUMENTS = {"html": 8, "text": 24}
+MIN_POOL_PAGES = MIN_POOL_DOCUMENTS["html"]
+# Documents a worker takes at a time: each round trip costs some 0.5 ms of CPU, so a few documents per trip; and many
+# trips per worker, so that the workers finish close together (the last chunk of a batch runs alone). Replayed on the
+# 61 `extraction/` pages' own CPU times, chunks of 7 (the former four per worker) end 6 % after an even split, of 1-2
+# within 2 %; on the 883 snippet pages every size from 1 to 8 is within 1 %.
+MAX_CHUNK = 4
+CHUNKS_PER_WORKER = 16
 DEFAULT_MAX_WORKERS = 2
-# The kinds of document a batch must hold MIN_POOL_PAGES of: those that cost enough to be worth sending to a worker.
-POOLED_KINDS = frozenset({"html"})
 
 Outcome = TypeVar("Outcome")
 
@@ -48,17 +57,18 @@ def default_clean_workers() -> int:
 
 
 def pool_size(documents: Sequence[RawDocument], workers: int | None) -> int:
-    """How many processes clean this batch: 1 (this process) for a batch of few HTML pages or without fork."""
+    """How many processes clean this batch: 1 (this process) for a batch of little work or without fork."""
     wanted = default_clean_workers() if workers is None else workers
-    pages = sum(1 for document in documents if document.kind in POOLED_KINDS)
-    if wanted <= 1 or pages < MIN_POOL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    pooled = [document for document in documents if document.kind in MIN_POOL_DOCUMENTS]
+    work = sum(Fraction(1, MIN_POOL_DOCUMENTS[document.kind]) for document in pooled)
+    if wanted <= 1 or work < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return min(wanted, pages)
+    return min(wanted, len(pooled))
 
 
 def chunk_size(documents: int, workers: int) -> int:
-    """About four chunks per worker, at most MAX_CHUNK documents each: fewer round trips, an even finish."""
-    return max(1, min(MAX_CHUNK, documents // (workers * 4)))
+    """About CHUNKS_PER_WORKER chunks per worker, at most MAX_CHUNK documents each: few round trips, an even finish."""
+    return max(1, min(MAX_CHUNK, documents // (workers * CHUNKS_PER_WORKER)))
 
 
 def clean_batch(
@@ -73,7 +83,7 @@ def clean_batch(
     size = pool_size(documents, workers)
     outcomes: list[Outcome] = []
     if size > 1:
-        warm_cleaner()
+        warm_cleaner(html=any(document.kind == "html" for document in documents))
         try:
             with ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork")) as pool:
                 for outcome in pool.map(clean_one, documents, chunksize=chunk_size(len(documents), size)):
@@ -90,22 +100,28 @@ def clean_batch(
     return outcomes
 
 
-def warm_cleaner() -> None:
-    """Import the HTML path and load its models here, once, so every forked worker starts with them."""
+def warm_cleaner(html: bool = True) -> None:
+    """Load the cleaner's models here, once, so every forked worker starts with them; with `html`, the HTML path's
+    too (its imports: trafilatura, lxml, readability-lxml, htmldate)."""
+    from briefing.clean import dump, outlets
+
+    dump.dump_model()
+    # The Public Suffix List that names a source's outlet from its URL, ~0.04 s to build, else built in every worker.
+    outlets.registered_domain("https://www.example.co.uk/")
+    if not html:
+        return
     import htmldate  # noqa: F401  (the metadata's date fallback)
     from justext.core import define_stoplist
     from trafilatura import external
 
-    from briefing.clean import candidates, dump, html, html_trafilatura, outlets
+    from briefing.clean import candidates, html_trafilatura
+    from briefing.clean import html as html_path
 
-    # What the first page would otherwise build in every worker: trafilatura's jusText rescue merges the stoplists
-    # of its 100 languages on first use (and jusText lower-cases that merged list into a set once), ~0.15 s of CPU;
-    # the Public Suffix List that names a page's outlet, ~0.04 s.
+    # trafilatura's jusText rescue merges the stoplists of its 100 languages on first use and jusText lower-cases
+    # the merged list into a set: ~0.15 s of CPU that every worker's first uncertain page would spend again.
     define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
-    outlets.registered_domain("https://www.example.co.uk/")
     candidates._text_document()
-    html.html_model()
-    dump.dump_model()
+    html_path.html_model()
     html_trafilatura.trafilatura_options(True)
     html_trafilatura.trafilatura_options(False)
     html_trafilatura._cascade()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,12 +98,72 @@ def test_a_worker_that_dies_leaves_its_documents_to_this_process() -> None:
 def test_a_small_batch_or_one_worker_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     documents = _batch()
     pages = [document for document in documents if document.kind == "html"]
-    assert pool_size(pages[: pool.MIN_POOL_PAGES - 1] + [documents[7]] * 5, 2) == 1  # text files do not count
+    record = RawDocument("feed.jsonl:1", PARAGRAPH.format(n=1), "record")
+    assert pool_size(pages[: pool.MIN_POOL_PAGES - 1] + [record] * 100, 2) == 1  # records do not count
+    assert pool_size(pages[: pool.MIN_POOL_PAGES], 2) == 2
     assert pool_size(documents, 1) == 1
     assert pool_size(pages[: pool.MIN_POOL_PAGES], 8) == pool.MIN_POOL_PAGES  # no idle worker
     monkeypatch.setattr(pool, "default_clean_workers", lambda: 2)
     assert pool_size(documents, None) == 2
-    assert chunk_size(10, 2) == 1 and chunk_size(1000, 2) == pool.MAX_CHUNK
+    assert chunk_size(61, 2) == 1 and chunk_size(1000, 2) == pool.MAX_CHUNK
+
+
+def test_text_dumps_count_by_their_cost_and_add_up_with_pages() -> None:
+    pages = [document for document in _batch() if document.kind == "html"]
+    dump = _batch()[7]
+    per_page = pool.MIN_POOL_DOCUMENTS["text"] // pool.MIN_POOL_DOCUMENTS["html"]  # dumps worth one page
+    assert per_page > 1  # a dump costs less than a page
+    assert pool_size([dump] * (pool.MIN_POOL_DOCUMENTS["text"] - 1), 2) == 1
+    assert pool_size([dump] * pool.MIN_POOL_DOCUMENTS["text"], 2) == 2
+    half = pool.MIN_POOL_PAGES // 2
+    assert pool_size(pages[:half] + [dump] * (per_page * (pool.MIN_POOL_PAGES - half)), 2) == 2
+    assert pool_size(pages[:half] + [dump] * (per_page * (pool.MIN_POOL_PAGES - half) - 1), 2) == 1
+
+
+def test_a_pool_of_text_dumps_gives_the_outcomes_of_one_process() -> None:
+    lines = [re.sub("<[^>]+>", "\n", PARAGRAPH.format(n=n)).strip() for n in range(pool.MIN_POOL_DOCUMENTS["text"])]
+    dumps = [RawDocument(f"dump-{n}.txt", f"Home | News | Sport\n{text}", "text") for n, text in enumerate(lines)]
+    assert pool_size(dumps, 2) == 2
+    alone = clean_batch(dumps, pipeline.clean_or_skip, lambda: None, workers=1)
+    assert clean_batch(dumps, pipeline.clean_or_skip, lambda: None, workers=2) == alone
+    assert all(isinstance(outcome, Article) for outcome in alone)
+
+
+# A fresh interpreter: a pool of text dumps warms and imports no HTML extractor, in this process or in its workers.
+_TEXT_ONLY_POOL = """
+import sys
+from briefing import pipeline
+from briefing.clean.pool import clean_batch
+from briefing.records import RawDocument
+
+def html_extractors_loaded(document):
+    pipeline.clean_or_skip(document)
+    return sorted(name for name in ("trafilatura", "lxml", "readability", "htmldate") if name in sys.modules)
+
+dump = RawDocument("dump.txt", sys.stdin.read(), "text")
+found = clean_batch([dump] * 30, html_extractors_loaded, lambda: None, workers=2)
+print(sorted({name for names in found for name in names} | {n for n in ("trafilatura", "lxml") if n in sys.modules}))
+"""
+
+
+def test_a_pool_of_text_dumps_imports_no_html_extractor() -> None:
+    dump = (Path(__file__).resolve().parent.parent / "data" / "page-dump.txt").read_text(encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", _TEXT_ONLY_POOL], input=dump, capture_output=True, text=True, check=True, timeout=300
+    )
+    assert run.stdout.strip() == "[]", run.stderr
+
+
+def test_workers_start_with_the_tables_the_html_path_builds_on_first_use() -> None:
+    from justext.core import define_stoplist
+    from trafilatura import external
+
+    from briefing.clean import outlets
+
+    pool.warm_cleaner()
+    assert external.JT_STOPLIST  # trafilatura's merged jusText stoplist: built once, here, not in every worker
+    assert define_stoplist.cache_info().currsize >= 1
+    assert outlets._suffix_list.cache_info().currsize == 1
 
 
 def test_the_store_gets_what_the_pool_cleaned_and_keeps_the_order(tmp_path: Path) -> None:
