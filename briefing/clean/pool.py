@@ -1,9 +1,9 @@
 """A batch of documents cleaned on several processes: HTML pages cost tens of milliseconds each, and a day's run
 cleans hundreds of them, one core at a time otherwise.
 
-`clean_batch` is the one entry: a batch worth less than about a third of a second of one process's cleaning (fewer
-than 8 HTML pages, or 24 text dumps, or a mix of the same cost; see MIN_POOL_DOCUMENTS), or one worker, is cleaned in
-this process; above, in a small pool of forked processes (`concurrent.futures.ProcessPoolExecutor`), each worker
+`clean_batch` is the one entry: a batch of less than about a third of a second of one process's cleaning (fewer than
+8 HTML pages, or some 350 KB of text files, or a mix of the same cost: `cleaning_cost_ms`), or one worker, is cleaned
+in this process; above, in a small pool of forked processes (`concurrent.futures.ProcessPoolExecutor`), each worker
 taking `chunk_size` documents at a time. The outcomes come back in input order, and a bad page comes back as the Skipped
 the cleaning function made of it (its one-line reason), as in one process: the workers run the same function. A
 worker that dies (the operating system kills it, a parser crashes the interpreter) breaks the pool; the documents it
@@ -18,24 +18,28 @@ Where fork is not available, the batch is cleaned in this process.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from fractions import Fraction
 from typing import TypeVar
 
 from briefing.records import RawDocument
 
 log = logging.getLogger(__name__)
 
-# A batch is cleaned on a pool from this many documents of a kind (fractions of each kind add up): about 0.35 s of one
-# process's work, an HTML page costing some 45 ms of CPU and a text dump some 14 ms (`bench/clean.py`, 2026-12-02).
-# Starting the workers (a fork each, ~10 ms) and sending the documents over (under 1 ms each) pays for itself from
-# there. A record's text costs a few milliseconds, near what sending it costs: records are cleaned here.
-MIN_POOL_DOCUMENTS = {"html": 8, "text": 24}
-MIN_POOL_PAGES = MIN_POOL_DOCUMENTS["html"]
+# What a document costs one process to clean, roughly (CPU, `bench/clean.py`, 2026-12-02): an HTML page some 45 ms
+# whatever its size; a text file about 1 us a character (a scraped page's dump 1.4 us, 12-14 ms at its median 8 KB;
+# an article already plain 0.6 us, 1.6 ms). A record's text costs a few ms, about what sending it over costs: records
+# count for nothing (a batch of records only is cleaned here; in a pooled batch they go with the rest).
+HTML_PAGE_MS = 45.0
+TEXT_MS_PER_CHAR = 0.001
+# A batch is cleaned on a pool from this much work on: the pool's own cost (a fork per worker, their start and
+# shutdown, some 0.1 s of CPU, and under 1 ms a document sent) is then paid back on two cores. 8 HTML pages.
+MIN_POOL_MS = 350.0
+MIN_POOL_PAGES = math.ceil(MIN_POOL_MS / HTML_PAGE_MS)  # the fewest HTML pages pooled: 8
 # Documents a worker takes at a time: each round trip costs some 0.5 ms of CPU, so a few documents per trip; and many
 # trips per worker, so that the workers finish close together (the last chunk of a batch runs alone). Replayed on the
 # 61 `extraction/` pages' own CPU times, chunks of 7 (the former four per worker) end 6 % after an even split, of 1-2
@@ -56,14 +60,22 @@ def default_clean_workers() -> int:
     return max(1, min(DEFAULT_MAX_WORKERS, cpus))
 
 
+def cleaning_cost_ms(document: RawDocument) -> float:
+    """The rough CPU milliseconds one process spends cleaning `document`; 0 for a record."""
+    if document.kind == "html":
+        return HTML_PAGE_MS
+    if document.kind == "text":
+        return len(document.content) * TEXT_MS_PER_CHAR
+    return 0.0
+
+
 def pool_size(documents: Sequence[RawDocument], workers: int | None) -> int:
     """How many processes clean this batch: 1 (this process) for a batch of little work or without fork."""
     wanted = default_clean_workers() if workers is None else workers
-    pooled = [document for document in documents if document.kind in MIN_POOL_DOCUMENTS]
-    work = sum(Fraction(1, MIN_POOL_DOCUMENTS[document.kind]) for document in pooled)
-    if wanted <= 1 or work < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    costs = [cost for cost in map(cleaning_cost_ms, documents) if cost > 0]
+    if wanted <= 1 or sum(costs) < MIN_POOL_MS or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return min(wanted, len(pooled))
+    return min(wanted, len(costs))
 
 
 def chunk_size(documents: int, workers: int) -> int:

@@ -108,20 +108,22 @@ def test_a_small_batch_or_one_worker_stays_in_this_process(monkeypatch: pytest.M
     assert chunk_size(61, 2) == 1 and chunk_size(1000, 2) == pool.MAX_CHUNK
 
 
-def test_text_dumps_count_by_their_cost_and_add_up_with_pages() -> None:
+def test_text_files_count_by_their_length_and_add_up_with_pages() -> None:
     pages = [document for document in _batch() if document.kind == "html"]
-    dump = _batch()[7]
-    per_page = pool.MIN_POOL_DOCUMENTS["text"] // pool.MIN_POOL_DOCUMENTS["html"]  # dumps worth one page
-    assert per_page > 1  # a dump costs less than a page
-    assert pool_size([dump] * (pool.MIN_POOL_DOCUMENTS["text"] - 1), 2) == 1
-    assert pool_size([dump] * pool.MIN_POOL_DOCUMENTS["text"], 2) == 2
+    chars_per_page = round(pool.HTML_PAGE_MS / pool.TEXT_MS_PER_CHAR)  # the text that costs what one page costs
+    dumps = [RawDocument("dump.txt", "x" * chars_per_page, "text")] * (pool.MIN_POOL_PAGES - 1)
+    assert pool_size(dumps, 2) == 1
+    assert pool_size([*dumps, RawDocument("dump.txt", "x" * chars_per_page, "text")], 2) == 2
     half = pool.MIN_POOL_PAGES // 2
-    assert pool_size(pages[:half] + [dump] * (per_page * (pool.MIN_POOL_PAGES - half)), 2) == 2
-    assert pool_size(pages[:half] + [dump] * (per_page * (pool.MIN_POOL_PAGES - half) - 1), 2) == 1
+    rest = RawDocument("long.txt", "x" * (chars_per_page * (pool.MIN_POOL_PAGES - half)), "text")
+    short = RawDocument("short.txt", rest.content[: -chars_per_page // 2], "text")
+    assert pool_size([*pages[:half], rest], 2) == 2
+    assert pool_size([*pages[:half], short], 2) == 1
 
 
-def test_a_pool_of_text_dumps_gives_the_outcomes_of_one_process() -> None:
-    lines = [re.sub("<[^>]+>", "\n", PARAGRAPH.format(n=n)).strip() for n in range(pool.MIN_POOL_DOCUMENTS["text"])]
+def test_a_pool_of_text_dumps_gives_the_outcomes_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "MIN_POOL_MS", 1.0)  # these dumps are short: pooled all the same
+    lines = [re.sub("<[^>]+>", "\n", PARAGRAPH.format(n=n)).strip() for n in range(24)]
     dumps = [RawDocument(f"dump-{n}.txt", f"Home | News | Sport\n{text}", "text") for n, text in enumerate(lines)]
     assert pool_size(dumps, 2) == 2
     alone = clean_batch(dumps, pipeline.clean_or_skip, lambda: None, workers=1)
@@ -133,6 +135,7 @@ def test_a_pool_of_text_dumps_gives_the_outcomes_of_one_process() -> None:
 _TEXT_ONLY_POOL = """
 import sys
 from briefing import pipeline
+from briefing.clean import pool
 from briefing.clean.pool import clean_batch
 from briefing.records import RawDocument
 
@@ -141,7 +144,9 @@ def html_extractors_loaded(document):
     return sorted(name for name in ("trafilatura", "lxml", "readability", "htmldate") if name in sys.modules)
 
 dump = RawDocument("dump.txt", sys.stdin.read(), "text")
-found = clean_batch([dump] * 30, html_extractors_loaded, lambda: None, workers=2)
+documents = [dump] * (int(pool.MIN_POOL_MS / pool.cleaning_cost_ms(dump)) + 1)
+assert pool.pool_size(documents, 2) == 2
+found = clean_batch(documents, html_extractors_loaded, lambda: None, workers=2)
 print(sorted({name for names in found for name in names} | {n for n in ("trafilatura", "lxml") if n in sys.modules}))
 """
 
