@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 HTML_PAGE_MS = 45.0
 TEXT_MS_PER_CHAR = 0.001
 # A batch is cleaned on a pool from this much work on: the pool's own cost (a fork per worker, their start and
-# shutdown, some 0.1 s of CPU, and under 1 ms a document sent) is then paid back on two cores. 8 HTML pages.
+# shutdown: some 30 ms of CPU; and under 1 ms a document sent, its pickles 0.2 ms of it) is then paid back on two
+# cores. 8 HTML pages.
 MIN_POOL_MS = 350.0
 MIN_POOL_PAGES = math.ceil(MIN_POOL_MS / HTML_PAGE_MS)  # the fewest HTML pages pooled: 8
 # Documents a worker takes at a time: each round trip costs some 0.5 ms of CPU, so a few documents per trip; and many
