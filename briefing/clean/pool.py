@@ -43,8 +43,8 @@ MIN_POOL_MS = 350.0
 MIN_POOL_PAGES = math.ceil(MIN_POOL_MS / HTML_PAGE_MS)  # the fewest HTML pages pooled: 8
 # Documents a worker takes at a time: each round trip costs some 0.5 ms of CPU, so a few documents per trip; and many
 # trips per worker, so that the workers finish close together (the last chunk of a batch runs alone). Replayed on the
-# 61 `extraction/` pages' own CPU times, chunks of 7 (the former four per worker) end 6 % after an even split, of 1-2
-# within 2 %; on the 883 snippet pages every size from 1 to 8 is within 1 %.
+# 61 `extraction/` pages' own CPU times, chunks of 7 (the former four per worker) end 8 % after an even split, of 1-2
+# within 2 %; on the 883 snippet pages every size from 1 to 8 is within 1.5 %.
 MAX_CHUNK = 4
 CHUNKS_PER_WORKER = 16
 DEFAULT_MAX_WORKERS = 2
