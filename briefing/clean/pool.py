@@ -124,17 +124,26 @@ def warm_cleaner(html: bool = True) -> None:
     if not html:
         return
     import htmldate  # noqa: F401  (the metadata's date fallback)
-    from justext.core import define_stoplist
-    from trafilatura import external
 
     from briefing.clean import candidates, html_trafilatura
     from briefing.clean import html as html_path
 
-    # trafilatura's jusText rescue merges the stoplists of its 100 languages on first use and jusText lower-cases
-    # the merged list into a set: ~0.15 s of CPU that every worker's first uncertain page would spend again.
-    define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
+    _warm_justext_stoplist()
     candidates._text_document()
     html_path.html_model()
     html_trafilatura.trafilatura_options(True)
     html_trafilatura.trafilatura_options(False)
     html_trafilatura._cascade()
+
+
+def _warm_justext_stoplist() -> None:
+    """trafilatura's jusText rescue merges the stoplists of its 100 languages on first use, and jusText lower-cases
+    the merged list into a set: ~0.15 s of CPU that every worker's first uncertain page would spend again. Both are
+    trafilatura's and jusText's internals: where a version has them otherwise, the workers build theirs as before."""
+    try:
+        from justext.core import define_stoplist
+        from trafilatura import external
+
+        define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
+    except (ImportError, AttributeError, TypeError) as error:
+        log.debug("jusText stoplist not built ahead of the workers (%s)", error)

@@ -183,3 +183,15 @@ def test_the_store_gets_what_the_pool_cleaned_and_keeps_the_order(tmp_path: Path
 
 def _never_called(document: RawDocument) -> Article | Skipped:
     raise AssertionError(f"{document.source} was cleaned again")
+
+
+def test_a_trafilatura_without_the_stoplist_internals_still_cleans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trafilatura import external
+
+    monkeypatch.setattr(external, "JT_STOPLIST", None)
+    monkeypatch.delattr(external, "jt_stoplist_init")
+    pool.warm_cleaner()  # the warm-up is an optimisation: another trafilatura's layout costs the workers time, no more
+    documents = _batch()
+    assert clean_batch(documents, pipeline.clean_or_skip, lambda: None, workers=2)[0] == pipeline.clean_or_skip(
+        documents[0]
+    )
