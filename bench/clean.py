@@ -1,7 +1,7 @@
 """Benchmark the cleaner on every input kind a user has, next to anchors measured in the same run.
 
     python bench/clean.py [--data ../shared/data] [--limit N] [--no-snippets] [--html-only] [--throughput-only]
-        [--rounds N]
+        [--no-throughput] [--rounds N]
 
 Sections (each table carries its anchors; speeds are CPU time of the cleaning call alone, one core):
 1. Plain-text articles (`bench/plain_articles.py`): 120 dev CNN/DailyMail and BBC articles saved as .txt in three
@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-snippets", action="store_true", help="leave out extraction-trafilatura/ (883 pages)")
     parser.add_argument("--html-only", action="store_true", help="only the two page sets (no plain, record tables)")
     parser.add_argument("--throughput-only", action="store_true", help="only the wall-clock throughput table")
+    parser.add_argument("--no-throughput", action="store_true", help="leave out the throughput table (minutes)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the throughput table (fastest kept)")
     args = parser.parse_args(argv)
     if not (args.data / "extraction" / "ground-truth.json").exists():
@@ -303,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     extraction_section(args.data / "extraction", args.limit)
     if not args.no_snippets:
         snippets_section(args.data / "extraction-trafilatura", args.limit)
-    throughput_section(args.data, args.limit, args.rounds, snippets=not args.no_snippets)
+    if not args.no_throughput:
+        throughput_section(args.data, args.limit, args.rounds, snippets=not args.no_snippets)
     if not args.html_only:
         dev_records_section(args.data)
     refusals_table()
