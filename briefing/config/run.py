@@ -36,8 +36,9 @@ class RunSettings:
         None,
         low=1,
         high=64,
-        help="Processes that clean a batch of HTML pages with --executor local (default: up to 2, at most the CPU "
-        "count; 1: this process only). A batch of fewer than 8 pages is cleaned in this process.",
+        help="Processes that clean a batch of HTML pages and text files with --executor local (default: up to 2, at "
+        "most the CPU count; 1: this process only). A batch of fewer than 8 pages (or some 350 KB of text) is cleaned "
+        "in this process.",
     )
 
     def _check_run(self) -> None:
