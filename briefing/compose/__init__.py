@@ -19,7 +19,7 @@ import numpy as np
 
 from briefing import __version__
 from briefing.clean.headline import Parse
-from briefing.compose.entities import start_entities, story_entities
+from briefing.compose.entities import extract_entities, story_entities
 from briefing.compose.events import event_profiles
 from briefing.compose.generated_headline import with_generated_headlines
 from briefing.compose.grouping_store import stored_groups
@@ -77,18 +77,11 @@ def compose_day(
         raise ValueError("compose needs one summary per article")
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    # spaCy tags on its own thread while the encoder embeds (neither reads the other's output): "entities" is the
-    # store lookup and spaCy's load before the embedding, plus the wait for the tagging after it.
-    pending = start_entities(articles, models.ner if articles else None)
-    timings["entities"] = _lap(clock)
+    vectors = embed_articles(articles, summaries, models.encoder) if articles else []
+    timings["embed"] = _lap(clock)
     clock = time.perf_counter()
-    try:
-        vectors = embed_articles(articles, summaries, models.encoder) if articles else []
-    finally:
-        timings["embed"] = _lap(clock)
-        clock = time.perf_counter()
-        entities = pending.result()  # on an embedding error too: no tagging outlives compose
-    timings["entities"] = round(timings["entities"] + _lap(clock), 3)
+    entities = extract_entities(articles, models.ner) if articles else []
+    timings["entities"] = _lap(clock)
     clock = time.perf_counter()
     profiles = event_profiles(articles, entities)  # read by grouping and by each story's event: computed once
     groups = stored_groups(articles, vectors, entities, models.store, profiles=profiles)  # a re-run: from the store

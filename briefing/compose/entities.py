@@ -22,14 +22,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.records import Article
-from briefing.store import entry_key
 
 if TYPE_CHECKING:
     from briefing.store import Store
@@ -184,85 +182,49 @@ def extract_entities(
     """Actor and place mentions of each article (empty when no model is available: `nlp` is None).
 
     `nlp` is the run's `EntityModel` (stored entities first, spaCy for the rest) or a loaded spaCy pipeline."""
-    return start_entities(articles, nlp, batch_size, background=False).result()
-
-
-def start_entities(
-    articles: Sequence[Article], nlp: EntityModel | Any | None, batch_size: int = NER_BATCH, *, background: bool = True
-) -> PendingEntities:
-    """`extract_entities`, with spaCy's tagging on a thread of its own (`background`) while the caller goes on.
-
-    A cold run embeds while spaCy tags (ONNX Runtime releases the GIL while it computes, and NER needs no vector):
-    the same entities, computed at the same time. The store lookup and spaCy's import and load are done here, in the
-    calling thread: the import hides torch from `sys.modules` for a moment (`_import_spacy_without_torch`), and no
-    other thread may import torch meanwhile."""
-    supported = [nlp is not None and (a.language is None or a.language in NER_LANGUAGES) for a in articles]
+    if nlp is None:
+        return [ArticleEntities(()) for _ in articles]
+    supported = [article.language is None or article.language in NER_LANGUAGES for article in articles]
     texts = [" ".join(article.sentences[:NER_SENTENCES]) for article, ok in zip(articles, supported, strict=True) if ok]
-    model = nlp if isinstance(nlp, EntityModel) else None
-    store = model.store if model is not None else None
-    keys = [entry_key(model.fingerprint, text) for text in texts] if model is not None and store is not None else []
-    found = _from_store(store, keys) if store is not None else {}
-    missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found] if keys else []
-    to_tag = [text for _, text in missing] if keys else texts
-    pipeline = (model.nlp if model is not None else nlp) if to_tag else None
-    pending = PendingEntities(
-        supported, keys, found, [key for key, _ in missing] if pipeline is not None else [], store
-    )
-    if pipeline is None:  # nothing to tag, or spaCy would not load: the stored entities, no others
-        pending.tagged = [ArticleEntities(()) for _ in texts] if not keys else []
-    elif background:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ner")
-        pending.future = pool.submit(_tag, to_tag, pipeline, batch_size)
-        pool.shutdown(wait=False)  # the thread ends with its one task; `result` waits for it
-    else:
-        pending.tagged = _tag(to_tag, pipeline, batch_size)
-    return pending
+    results = _stored_entities(texts, nlp, batch_size) if isinstance(nlp, EntityModel) else _tag(texts, nlp, batch_size)
+    found = iter(results)
+    return [next(found) if ok else ArticleEntities(()) for ok in supported]
 
 
-@dataclass
-class PendingEntities:
-    """The entities of `start_entities`'s articles, once `result()` has them (it waits for spaCy's thread)."""
+def _stored_entities(texts: list[str], model: EntityModel, batch_size: int) -> list[ArticleEntities]:
+    """Each text's entities from the store where it has them; the others tagged by spaCy (loaded now) and stored."""
+    from briefing.store import entry_key
 
-    supported: list[bool]  # per article: tagged at all (a model, and a language it was trained on)
-    keys: list[str]  # per supported article: its store key (none without a store)
-    found: dict[str, ArticleEntities]  # store hits by key
-    tagged_keys: list[str]  # the store keys of the texts spaCy tags (the misses), stored once tagged
-    store: Store | None
-    tagged: list[ArticleEntities] | None = None  # spaCy's answer for the texts it tagged, in order
-    future: Future[list[ArticleEntities]] | None = None
-    _result: list[ArticleEntities] | None = None
-
-    def result(self) -> list[ArticleEntities]:
-        if self._result is None:
-            if self.tagged is None:
-                assert self.future is not None
-                self.tagged = self.future.result()
-            per_text = self.tagged
-            if self.keys:
-                made = dict(zip(self.tagged_keys, self.tagged, strict=True))
-                if made and self.store is not None:
-                    rows = {
-                        k: json.dumps([[m.text, m.label] for m in e.mentions], ensure_ascii=False)
-                        for k, e in made.items()
-                    }
-                    self.store.put_many(ENTITIES_KIND, {k: v.encode("utf-8", "surrogatepass") for k, v in rows.items()})
-                per_text = [
-                    self.found[key] if key in self.found else made.get(key, ArticleEntities(())) for key in self.keys
-                ]
-            answers = iter(per_text)
-            self._result = [next(answers) if ok else ArticleEntities(()) for ok in self.supported]
-        return self._result
-
-
-def _from_store(store: Store, keys: list[str]) -> dict[str, ArticleEntities]:
-    """The stored entities among `keys`; an unreadable entry is left out (tagged again)."""
+    store = model.store
+    if store is None:
+        nlp = model.nlp
+        return _tag(texts, nlp, batch_size) if nlp is not None else [ArticleEntities(()) for _ in texts]
+    fingerprint = model.fingerprint
+    keys = [entry_key(fingerprint, text) for text in texts]
+    stored = store.get_many(ENTITIES_KIND, keys)
     results: dict[str, ArticleEntities] = {}
-    for key, value in store.get_many(ENTITIES_KIND, keys).items():
+    for key, value in stored.items():
         try:
             results[key] = ArticleEntities(tuple(Mention(str(text), str(label)) for text, label in json.loads(value)))
         except (ValueError, TypeError):
-            continue
-    return results
+            continue  # an unreadable entry: tag the text again
+    missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in results}
+    if missing:
+        nlp = model.nlp
+        if nlp is None:
+            return [results.get(key, ArticleEntities(())) for key in keys]
+        tagged = _tag(list(missing.values()), nlp, batch_size)
+        results.update(zip(missing, tagged, strict=True))
+        store.put_many(
+            ENTITIES_KIND,
+            {
+                key: json.dumps([[m.text, m.label] for m in results[key].mentions], ensure_ascii=False).encode(
+                    "utf-8", "surrogatepass"
+                )
+                for key in missing
+            },
+        )
+    return [results[key] for key in keys]
 
 
 def _tag(texts: list[str], nlp: Any, batch_size: int) -> list[ArticleEntities]:
