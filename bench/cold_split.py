@@ -1,6 +1,6 @@
 """Where a cold `briefing daily` spends its time, stage by stage, in CPU time and wall time, without a profiler.
 
-    PYTHONPATH=. python bench/cold_split.py [--data FILE] [--limit 100]
+    PYTHONPATH=. python bench/cold_split.py [--data FILE] [--limit 100] [--out DIR]
 
 One cold run in this process: a fresh cache folder holding only the encoder's ONNX graph (built first, as any run
 after the first-ever finds it), every model loaded, nothing cached. The stages' entry points are wrapped with
@@ -72,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--out", type=Path, help="where the brief is written (default: a scratch folder)")
     arguments = parser.parse_args()
     records = [line for line in arguments.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as scratch:
@@ -93,7 +94,8 @@ def main() -> None:
         timers = Timers()
         for stage in STAGES:
             timers.wrap(*stage)
-        arguments_ = ["daily", str(day), "--out", str(work / "out"), "--date", DATE, "--quiet", "--cache-dir"]
+        out = arguments.out or work / "out"
+        arguments_ = ["daily", str(day), "--out", str(out), "--date", DATE, "--quiet", "--cache-dir"]
         try:
             app([*arguments_, str(cache)])
         except SystemExit as exit_:
