@@ -77,6 +77,20 @@ def test_past_its_bound_the_store_drops_the_least_recently_used_entries(
     assert not {"old-2", "old-3", "old-4"} & set(kept)  # the oldest entries nobody read again went first
 
 
+def test_the_store_sums_its_values_once_a_run_while_under_its_bound_and_again_past_it(tmp_path: Path) -> None:
+    value = b"x" * 1000
+    sums: list[str] = []
+    with open_store(tmp_path, max_bytes=10_000) as store:
+        store._connection.set_trace_callback(lambda sql: sums.append(sql) if "SUM(size)" in sql else None)
+        for batch in range(6):  # 6,000 bytes in 6 batches: under the bound, one exact sum (at the first batch)
+            store.put_many("vector", {f"a-{batch}": value})
+        assert len(sums) == 1
+        store.put_many("vector", {f"b-{n}": value for n in range(6)})  # 12,000 by the running total: past it
+        assert len(sums) == 2 and store.total_bytes() <= 10_000  # summed again, then trimmed
+        store.put_many("vector", {"c": value})  # the trim's result is known: no sum
+        assert len(sums) == 3  # (the one total_bytes() above)
+
+
 WRITER = """
 import os, signal, sys
 from pathlib import Path

@@ -83,7 +83,8 @@ def compose_day(
     entities = extract_entities(articles, models.ner) if articles else []
     timings["entities"] = _lap(clock)
     clock = time.perf_counter()
-    groups = stored_groups(articles, vectors, entities, models.store)  # a re-run of the day: from the store
+    profiles = event_profiles(articles, entities)  # read by grouping and by each story's event: computed once
+    groups = stored_groups(articles, vectors, entities, models.store, profiles=profiles)  # a re-run: from the store
     timings["group"] = _lap(clock)
     clock = time.perf_counter()
     drafts = []
@@ -93,7 +94,6 @@ def compose_day(
         draft = _draft_story(members, articles, summaries, vectors, settings.story_words, parse)
         drafts.append(replace(draft, actors=actors, places=places))
     timings["summarize_stories"] = _lap(clock)
-    profiles = event_profiles(articles, entities)
     events = {d.id: story_event(d.members, articles, profiles, vectors) for d in drafts}
     fingerprints = tuple(
         StoryFingerprint(

@@ -25,7 +25,7 @@ import numpy as np
 
 from briefing.compose.candidates import candidate_pairs
 from briefing.compose.entities import ArticleEntities
-from briefing.compose.events import LEAD_SENTENCES, event_profiles
+from briefing.compose.events import LEAD_SENTENCES, EventProfile, event_profiles
 from briefing.compose.pair_model import HEAD_SENTENCES, DayVectors, PairModel, pair_features, shipped_pair_model
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article
@@ -80,9 +80,13 @@ def lead_vector(vectors: ArticleVectors) -> np.ndarray:
 
 
 def day_vectors(
-    articles: Sequence[Article], vectors: Sequence[ArticleVectors], entities: Sequence[ArticleEntities]
+    articles: Sequence[Article],
+    vectors: Sequence[ArticleVectors],
+    entities: Sequence[ArticleEntities],
+    profiles: Sequence[EventProfile] | None = None,
 ) -> DayVectors:
-    profiles = event_profiles(articles, entities)
+    """`profiles`: the articles' event profiles when the caller has them (compose does: they are computed once)."""
+    profiles = list(profiles) if profiles is not None else event_profiles(articles, entities)
     return DayVectors(
         documents=np.stack([v.document for v in vectors]).astype(np.float32),
         leads=np.stack([lead_vector(v) for v in vectors]),
@@ -132,13 +136,14 @@ def group_articles(
     vectors: Sequence[ArticleVectors],
     entities: Sequence[ArticleEntities],
     model: PairModel | None = None,
+    profiles: Sequence[EventProfile] | None = None,
 ) -> list[list[int]]:
-    """Indexes of `articles`, one list per story."""
+    """Indexes of `articles`, one list per story (`profiles`: their event profiles, if already computed)."""
     if not articles:
         return []
     if len(articles) == 1:
         return [[0]]
     model = model or shipped_pair_model()
-    day = day_vectors(articles, vectors, entities)
+    day = day_vectors(articles, vectors, entities, profiles)
     pairs, probabilities = scored_pairs(day, model)
     return cluster_graph(len(articles), pairs, probabilities, model)

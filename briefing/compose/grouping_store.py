@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from briefing.compose.entities import ArticleEntities
+from briefing.compose.events import EventProfile
 from briefing.compose.grouping import group_articles
 from briefing.compose.pair_model import PairModel, shipped_pair_model
 from briefing.compose.provenance import package_versions
@@ -71,10 +72,12 @@ def stored_groups(
     entities: Sequence[ArticleEntities],
     store: Store | None,
     model: PairModel | None = None,
+    profiles: Sequence[EventProfile] | None = None,
 ) -> list[list[int]]:
-    """`group_articles(...)`, from the store when this very day was grouped before (and stored there on a miss)."""
+    """`group_articles(...)`, from the store when this very day was grouped before (and stored there on a miss).
+    `profiles` are the articles' event profiles when the caller has them (they follow from articles and entities)."""
     if store is None or len(articles) < 2:
-        return group_articles(articles, vectors, entities, model)
+        return group_articles(articles, vectors, entities, model, profiles)
     from briefing.store import entry_key
 
     model = model or shipped_pair_model()
@@ -85,7 +88,7 @@ def stored_groups(
         if groups is not None:
             return groups
         log.debug("stage cache: unreadable story groups entry, grouping again")
-    groups = group_articles(articles, vectors, entities, model)
+    groups = group_articles(articles, vectors, entities, model, profiles)
     store.put_many(GROUPS_KIND, {key: json.dumps(groups).encode("utf-8")})
     return groups
 
