@@ -273,7 +273,7 @@ def role_problem(sentence: Structure, window: Sequence[Structure]) -> str | None
     flipped = {"subj": "obj", "obj": "subj"}
     said = {role for w in window for role in w.roles}
     filled = {(lemma, role) for lemma, role, _ in sentence.roles}
-    for lemma, role, key in sentence.roles:
+    for lemma, role, key in sorted(sentence.roles):  # sorted: the same reason first whatever the set's hash order
         if lemma in _SYMMETRIC_PREDICATES:
             continue
         if (lemma, flipped[role]) not in filled or (lemma, role, key) in said:
@@ -301,10 +301,10 @@ def argument_problem(sentence: Structure, window: Sequence[Structure]) -> str | 
     "Rugby Park confirmed Locke" where the matching sentence says "Kilmarnock confirmed Locke". Both must tell of one
     event: when this sentence fills the predicate's other role ("Locke"), the article sentence fills it alike
     ("Ferguson had beaten him to it" is another event than "Newcastle were beaten by Sunderland")."""
-    said = [r for w in window[:1] for r in w.named_roles]  # the sentence that says this: others tell other events
+    said = sorted(r for w in window[:1] for r in w.named_roles)  # the sentence that says this: others tell other events
     best_roles = window[0].roles if window else frozenset()
     flipped = {"subj": "obj", "obj": "subj"}
-    for lemma, role, key in sentence.named_roles:
+    for lemma, role, key in sorted(sentence.named_roles):
         if lemma in _COMMON_PREDICATES or (lemma in _SPEECH_PREDICATES and role == "obj"):
             continue
         theirs = [k for lem, r, k in said if lem == lemma and r == role]
@@ -367,14 +367,14 @@ def copied_clause_problem(
     """A clause taken nearly word for word from one article sentence, whose predicate has another subject there and
     whose subject here that sentence never mentions: "..., and the club are eighth" from "Hibs are eighth". A
     subject the sentence names in any role ("a memo by the Congressional Research Service warns") is no one else."""
-    ours = [(lemma, key) for lemma, role, key in sentence.roles if role == "subj"]
+    ours = sorted((lemma, key) for lemma, role, key in sentence.roles if role == "subj")
     for support, source in zip(clause_supports, sources, strict=False):
         if support < COPIED_CLAUSE_SUPPORT:
             continue
         theirs = {(lemma, key) for lemma, role, key in source.roles if role == "subj"}
         fillers = {key for _, _, key in source.roles}
         for lemma, key in ours:
-            others = [k for lem, k in theirs if lem == lemma]
+            others = sorted(k for lem, k in theirs if lem == lemma)
             if all(word in source.mentions for word in key.split()):
                 continue
             if others and not any(_overlaps(k, key) for k in [*others, *fillers]):
