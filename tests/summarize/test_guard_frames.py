@@ -138,6 +138,7 @@ DATE_ARTICLE = (
         "He was shot down over France in 1941 and ended up in a German prison camp.",  # a year of month + year
         "He was shot down over France in August and ended up in a German prison camp.",  # its month
         "The strike began on Tuesday and lasted a week.",  # a weekday of weekday + day + month
+        "The strike began on 12 March and lasted a week.",
         "The strike began on March 12 and lasted a week.",  # day and month the other way round
     ],
 )
@@ -169,8 +170,8 @@ def test_a_date_said_less_precisely_is_the_same_value(summary: str) -> None:
         (
             "The strike began on Tuesday 14 March and lasted a week.",
             DATE_ARTICLE,
-            "on Tuesday 12 March and",
-            "on Tuesday 14 March and",
+            "Tuesday 12 March",  # the day of the month is a number of its own
+            "Tuesday 14 March",
         ),
     ],
 )
@@ -216,3 +217,20 @@ def test_a_preposition_and_another_number_are_no_frame() -> None:
 def test_an_interjection_opening_a_quote_is_no_name() -> None:
     article = ("“Should CMS have recognized that ‘Okay, here’s CGI Federal.",)
     assert frame_problem("“Should CMS have recognized that ‘OK, here’s CGI Federal.", article) is None
+
+
+def test_the_value_elsewhere_near_only_some_of_the_frames_words_is_not_said_there() -> None:
+    # "UK" is said next to "finance minister", but not after "the meeting": the frame's nearest word on that side.
+    article = (
+        "UK finance minister Gordon Brown hosted a conference on Friday.",
+        "In London on Thursday ahead of the meeting, India's finance minister lashed out at the G7 nations.",
+    )
+    summary = "In London on Thursday ahead of the meeting, UK's finance minister lashed out at the G7 nations."
+    assert frame_problem(summary, article) == "the article says 'India's', not 'UK's'"
+
+
+def test_a_range_changed_inside_its_frame_is_flagged() -> None:
+    ages = ("Most of those sealed to him were between 20 and 40 years of age.",)
+    assert frame_problem("Most of those sealed to him were between 30 and 40 years of age.", ages) == (
+        "the article says 'between 20 and', not 'between 30 and'"
+    )

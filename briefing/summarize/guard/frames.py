@@ -6,13 +6,13 @@ When the slot's fillers are of one kind (a number, a date, a name) and say diffe
 other value in that very frame, and the reason says so: "the article says 'killed 12 people', not 'killed 27 people'".
 
 Kinds come from the tokens alone (no parse): digits and number words (with their currency sign, scale word or
-percent sign: "$5 million", and the words hyphened to it: "22-year-old"), month and weekday names and years
-(with the day of the month next to a month: "12 August"), runs of capitalised words (a capital that only starts a
-sentence or a quote is no name when the article writes the word in lower case). Nothing is flagged when the
+percent sign: "$5 million", and the words hyphened to it: "22-year-old"), month and weekday names and years,
+runs of capitalised words (a capital that only starts a sentence or a quote is no name when the article writes the
+word in lower case). A range's other end ("between 20 and 40") is no frame word. Nothing is flagged when the
 summary's value also stands in that frame somewhere in the article (also with a word between: "lost 63 House seats"
 says "lost 63 seats"), or when the two fillers are one value written differently ("12" / "twelve", "1.2m" /
 "1.2 million", "$5bn" / "5 billion dollars", a name and its surname, two parts of a name the article gives in full)
-or said less precisely ("1941" / "August 1941", "August" / "12 August").
+or said less precisely ("1941" / "August 1941", "Tuesday" / "Tuesday night").
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ MIN_BOTH = 3
 MIN_ONE_SIDE = 5
 MAX_SLOT = 4  # words in a filler: longer differences are rewordings, not a value swapped
 SAME_FRAME = 2  # the summary's value next to this many of the frame's words in the article: said there too
-NEAR = 3  # ... or this many words either side of it, for content words (a modifier between: "lost 63 House seats")
+NEAR = 3  # ... or the frame's content words on each side within this many words (one between: "lost 63 House seats")
 
 _NUMBER_WORDS = (frozenset(NUMBER_UNITS) - {"zero"}) | {"hundred"}  # the counts a slot holds, as first written
 _SCALES = frozenset("hundred thousand million billion trillion percent %".split())
@@ -41,7 +41,6 @@ _CURRENCY = frozenset("$£€¥")
 _MONTHS = frozenset(MONTHS)
 _WEEKDAYS = frozenset(WEEKDAYS)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_DAY = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?,?")  # "12", "12th", "12," (the token keeps a comma)
 # Capitalised words that name nothing on their own (a sentence's first word, a title's article).
 _NOT_NAMES = frozenset(
     "a an the and or but if so as at by for from in into of on to with this that these those there here it its he "
@@ -75,45 +74,30 @@ def _core_kind(token: Token, lowercase_words: frozenset[str]) -> str | None:
     return "name"
 
 
-def _is_month(token: Token) -> bool:
-    return token.key in _MONTHS and token.text[:1].isupper()
-
-
-def _day_of_month(tokens: Sequence[Token], i: int) -> bool:
-    """ "12" in "12 August" or "August 12": the day goes with its month, one date."""
-    if not _DAY.fullmatch(tokens[i].key):
-        return False
-    return (i > 0 and _is_month(tokens[i - 1])) or (i + 1 < len(tokens) and _is_month(tokens[i + 1]))
-
-
-def _kind(tokens: Sequence[Token], i: int, lowercase_words: frozenset[str]) -> str | None:
-    return "date" if _day_of_month(tokens, i) else _core_kind(tokens[i], lowercase_words)
-
-
 def slots(tokens: Sequence[Token], lowercase_words: frozenset[str]) -> list[Slot]:
     """The maximal runs of one kind; a number takes its currency sign, scale word and percent sign along, and the
     words hyphened to it ("22-year-old": the age is the value, "year old" no frame around it)."""
     found: list[Slot] = []
     i = 0
     while i < len(tokens):
-        kind = _kind(tokens, i, lowercase_words)
+        kind = _core_kind(tokens[i], lowercase_words)
         start = i
         if kind is None and tokens[i].key in _CURRENCY and i + 1 < len(tokens):
-            kind = "number" if _kind(tokens, i + 1, lowercase_words) == "number" else None
+            kind = "number" if _core_kind(tokens[i + 1], lowercase_words) == "number" else None
             i += 1 if kind else 0
         if kind is None:
             i += 1
             continue
         i += 1
         while i < len(tokens):
-            follower = _kind(tokens, i, lowercase_words)
+            follower = _core_kind(tokens[i], lowercase_words)
             if follower == kind or (kind == "number" and (tokens[i].key in _SCALES or tokens[i].hyphened)):
                 i += 1
             elif (
                 kind == "name"
                 and tokens[i].key in _CONNECTORS
                 and i + 1 < len(tokens)
-                and _kind(tokens, i + 1, lowercase_words) == "name"
+                and _core_kind(tokens[i + 1], lowercase_words) == "name"
             ):
                 i += 2
             else:
@@ -187,19 +171,52 @@ def _match(ours: Sequence[Token], slot: Slot, theirs: Sequence[Token], other: Sl
         if ours[slot.end + right].key != theirs[other.end + right].key:
             break
         right += 1
-    context = [t.key for t in (*ours[slot.start - left : slot.start], *ours[slot.end : slot.end + right])]
-    return Match(left, right, sum(1 for k in context if _is_content(k)), sentence, other)
+    before = [t.key for t in ours[slot.start - left : slot.start]]
+    after = [t.key for t in ours[slot.end : slot.end + right]]
+    # A range's other end is part of the value, not of its frame: "between 20 and 40" and "between 30 and 40" share
+    # a preposition and a number, not what is counted ("20 and 40 years of age" / "30 and 40 wives").
+    if slot.kind == "number" and after[:1] and after[0] in _RANGE_JOINS and after[1:2] and _is_number(after[1]):
+        after = after[2:]
+    if slot.kind == "number" and len(before) >= 2 and before[-1] in _RANGE_JOINS and _is_number(before[-2]):
+        before = before[:-2]
+    return Match(left, right, sum(1 for k in (*before, *after) if _is_content(k)), sentence, other)
+
+
+_RANGE_JOINS = frozenset({"and", "to", "or"})
+
+
+def _is_number(key: str) -> bool:
+    return key[:1].isdigit() or key in _NUMBER_WORDS
 
 
 def _is_content(key: str) -> bool:
-    """A word that says what a value is about. Not a function word, nor another value: "between 20 and 40" and
-    "between 30 and 40" share a preposition and a range's end, not what is counted."""
-    return key not in STOP_WORDS and not key[:1].isdigit() and key not in _NUMBER_WORDS
+    """A word that says what a value is about (not a function word)."""
+    return key not in STOP_WORDS
 
 
-def _near_words(tokens: Sequence[Token], slot: Slot) -> set[str]:
-    outside = (*tokens[max(0, slot.start - NEAR) : slot.start], *tokens[slot.end : slot.end + NEAR])
-    return {t.key for t in outside if _is_content(t.key)}
+def _loosely_in(ours: Sequence[Token], slot: Slot, frame: Match, theirs: Sequence[Token], other: Slot) -> bool:
+    """Whether the article's slot `other` (of this sentence's value) stands in `frame` with a word or two between:
+    on each side of the frame that has content words, the one next to the slot within `NEAR` words on that side of
+    `other`, and `SAME_FRAME` of the frame's content words near it in all. "Obama's party lost 63 House seats" says
+    the frame "lost _ seats in" of "lost 63 seats"; "UK finance minister Gordon Brown" says nothing of "the meeting,
+    UK's finance minister, lashed out", nor "Time Warner's fourth quarter profits" of "... said fourth quarter"."""
+    sides = (
+        (
+            [t.key for t in reversed(ours[slot.start - frame.left : slot.start])],
+            theirs[max(0, other.start - NEAR) : other.start],
+        ),
+        ([t.key for t in ours[slot.end : slot.end + frame.right]], theirs[other.end : other.end + NEAR]),
+    )
+    shared = 0
+    for words, near in sides:
+        content = [word for word in words if _is_content(word)]
+        if not content:
+            continue
+        near_keys = {t.key for t in near}
+        if content[0] not in near_keys:
+            return False
+        shared += len(set(content) & near_keys)
+    return shared >= SAME_FRAME
 
 
 def _is_frame(match: Match, slot: Slot, length: int) -> bool:
@@ -278,12 +295,8 @@ def value_frame_problem(text: str, article_sentences: Sequence[str]) -> str | No
             for m in matches
         }
         same = [m for m in matches if _same_value(slot.kind, value, filler[id(m)])]
-        near = _near_words(ours, slot)
-        if any(
-            m.left + m.right >= SAME_FRAME or len(near & _near_words(articles[m.sentence], m.slot)) >= SAME_FRAME
-            for m in same
-        ):
-            continue  # the article says this value in this frame (too), perhaps with a word between
+        if any(m.left + m.right >= SAME_FRAME for m in same):
+            continue  # the article says this value in this frame (too)
         mentioned = {m.sentence for m in same}  # "for Real Madrid or Barcelona": the sentence has both
         frames = [
             m
@@ -293,6 +306,7 @@ def value_frame_problem(text: str, article_sentences: Sequence[str]) -> str | No
             and _is_frame(m, slot, len(ours))
             and not any(_same_value(slot.kind, filler[id(m)], mine) for mine in others)
             and not (slot.kind == "name" and _one_name(value, filler[id(m)], prepared.full_names))
+            and not any(_loosely_in(ours, slot, m, articles[s.sentence], s.slot) for s in same)
         ]
         if not frames:
             continue
