@@ -179,12 +179,16 @@ def test_another_date_is_still_flagged(summary: str, article: tuple[str, ...], s
     assert frame_problem(summary, article) == f"the article says '{said}', not '{not_said}'"
 
 
-def test_the_words_hyphened_to_a_number_are_its_value_not_a_frame() -> None:
+def test_the_words_hyphened_to_a_number_frame_it_only_with_a_word_beyond_them() -> None:
     article = ("An airstrike struck a house, killing a 4-year-old girl and injuring three of her relatives.",)
     # "a ... year old": the age's own words, no frame around another person's age.
     assert frame_problem("A sniper shot a 22-year-old civilian engineer near the fence.", article) is None
     assert frame_problem("The airstrike struck a house, killing a 7-year-old girl and injuring two.", article) == (
         "the article says 'a 4-year-old girl', not 'a 7-year-old girl'"
+    )
+    kitten = ("Rademenes first fell sick as a two-month-old kitten and is now nursing other animals.",)
+    assert frame_problem("After surviving the illness as a six-month-old kitten he now helps others.", kitten) == (
+        "the article says 'a two-month-old kitten', not 'a six-month-old kitten'"
     )
 
 

@@ -6,13 +6,14 @@ When the slot's fillers are of one kind (a number, a date, a name) and say diffe
 other value in that very frame, and the reason says so: "the article says 'killed 12 people', not 'killed 27 people'".
 
 Kinds come from the tokens alone (no parse): digits and number words (with their currency sign, scale word or
-percent sign: "$5 million", and the words hyphened to it: "22-year-old"), month and weekday names and years,
-runs of capitalised words (a capital that only starts a sentence or a quote is no name when the article writes the
-word in lower case). A range's other end ("between 20 and 40") is no frame word. Nothing is flagged when the
-summary's value also stands in that frame somewhere in the article (also with a word between: "lost 63 House seats"
-says "lost 63 seats"), or when the two fillers are one value written differently ("12" / "twelve", "1.2m" /
-"1.2 million", "$5bn" / "5 billion dollars", a name and its surname, two parts of a name the article gives in full)
-or said less precisely ("1941" / "August 1941", "Tuesday" / "Tuesday night").
+percent sign: "$5 million"), month and weekday names and years, runs of capitalised words (a capital that only
+starts a sentence or a quote is no name when the article writes the word in lower case). A range's other end
+("between 20 and 40") is no frame word, and the words hyphened to a number ("22-year-old") frame it only with a
+frame word beyond them ("a two-month-old kitten", not "a 4-year-old"). Nothing is flagged when the summary's value
+also stands in that frame somewhere in the article (also with a word between: "lost 63 House seats" says "lost 63
+seats"), or when the two fillers are one value written differently ("12" / "twelve", "1.2m" / "1.2 million", "$5bn"
+/ "5 billion dollars", a name and its surname, two parts of a name the article gives in full) or said less precisely
+("1941" / "August 1941", "Tuesday" / "Tuesday night").
 """
 
 from __future__ import annotations
@@ -75,8 +76,7 @@ def _core_kind(token: Token, lowercase_words: frozenset[str]) -> str | None:
 
 
 def slots(tokens: Sequence[Token], lowercase_words: frozenset[str]) -> list[Slot]:
-    """The maximal runs of one kind; a number takes its currency sign, scale word and percent sign along, and the
-    words hyphened to it ("22-year-old": the age is the value, "year old" no frame around it)."""
+    """The maximal runs of one kind; a number takes its currency sign, scale word and percent sign along."""
     found: list[Slot] = []
     i = 0
     while i < len(tokens):
@@ -91,7 +91,7 @@ def slots(tokens: Sequence[Token], lowercase_words: frozenset[str]) -> list[Slot
         i += 1
         while i < len(tokens):
             follower = _core_kind(tokens[i], lowercase_words)
-            if follower == kind or (kind == "number" and (tokens[i].key in _SCALES or tokens[i].hyphened)):
+            if follower == kind or (kind == "number" and tokens[i].key in _SCALES):
                 i += 1
             elif (
                 kind == "name"
@@ -179,7 +179,15 @@ def _match(ours: Sequence[Token], slot: Slot, theirs: Sequence[Token], other: Sl
         after = after[2:]
     if slot.kind == "number" and len(before) >= 2 and before[-1] in _RANGE_JOINS and _is_number(before[-2]):
         before = before[:-2]
-    return Match(left, right, sum(1 for k in (*before, *after) if _is_content(k)), sentence, other)
+    # The words hyphened to the number ("year old" of "22-year-old") are its unit: a frame of the unit alone, "a
+    # 22-year-old engineer" against "a 4-year-old girl", frames any age; "a two-month-old kitten" has a word beyond.
+    unit = 0
+    while unit < right and ours[slot.end + unit].hyphened:
+        unit += 1
+    content = sum(1 for k in (*before, *after) if _is_content(k))
+    if unit and not any(_is_content(k) for k in (*before, *after[unit:])):
+        content = 0
+    return Match(left, right, content, sentence, other)
 
 
 _RANGE_JOINS = frozenset({"and", "to", "or"})
@@ -322,6 +330,8 @@ def _quote(text: str, tokens: Sequence[Token], slot: Slot, left: int, right: int
     """The slot with a word of its frame on each side, as written (not across punctuation: "said Smith", not
     "said Smith, the")."""
     start, end = slot.start, slot.end
+    while end < min(len(tokens), slot.end + right) and tokens[end].hyphened:
+        end += 1  # "a 4-year-old girl", not "a 4"
     if left and not text[tokens[start - 1].end : tokens[start].start].strip():
         start -= 1
     if right and not text[tokens[end - 1].end : tokens[end].start].strip():
