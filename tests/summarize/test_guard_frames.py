@@ -124,3 +124,117 @@ def test_a_denial_the_article_also_states_or_a_question_is_no_negation_frame() -
     assert frame_problem("Was he not apparently well enough to sign?", NEGATION_ARTICLE) is None
     # "did not" with another verb than the article's: no shared frame.
     assert frame_problem("Lord Janner did not avoid prosecution over the allegations.", NEGATION_ARTICLE) is None
+
+
+DATE_ARTICLE = (
+    "He was shot down over France in August 1941 and ended up in a German prison camp.",
+    "The strike began on Tuesday 12 March and lasted a week, the union said.",
+)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "He was shot down over France in 1941 and ended up in a German prison camp.",  # a year of month + year
+        "He was shot down over France in August and ended up in a German prison camp.",  # its month
+        "The strike began on Tuesday and lasted a week.",  # a weekday of weekday + day + month
+        "The strike began on 12 March and lasted a week.",
+        "The strike began on March 12 and lasted a week.",  # day and month the other way round
+    ],
+)
+def test_a_date_said_less_precisely_is_the_same_value(summary: str) -> None:
+    assert frame_problem(summary, DATE_ARTICLE) is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "article", "said", "not_said"),
+    [
+        (
+            "He was shot down over France in 1941 and ended up in a German prison camp.",
+            ("He was shot down over France in 1942 and ended up in a German prison camp.",),
+            "in 1942 and",
+            "in 1941 and",
+        ),
+        (
+            "He was shot down over France in 1942 and ended up in a German prison camp.",
+            DATE_ARTICLE,
+            "in August 1941 and",
+            "in 1942 and",
+        ),
+        (
+            "He was shot down over France in July 1941 and ended up in a German prison camp.",
+            DATE_ARTICLE,
+            "in August 1941 and",
+            "in July 1941 and",
+        ),
+        (
+            "The strike began on Tuesday 14 March and lasted a week.",
+            DATE_ARTICLE,
+            "Tuesday 12 March",  # the day of the month is a number of its own
+            "Tuesday 14 March",
+        ),
+    ],
+)
+def test_another_date_is_still_flagged(summary: str, article: tuple[str, ...], said: str, not_said: str) -> None:
+    assert frame_problem(summary, article) == f"the article says '{said}', not '{not_said}'"
+
+
+def test_the_words_hyphened_to_a_number_frame_it_only_with_a_word_beyond_them() -> None:
+    article = ("An airstrike struck a house, killing a 4-year-old girl and injuring three of her relatives.",)
+    # "a ... year old": the age's own words, no frame around another person's age.
+    assert frame_problem("A sniper shot a 22-year-old civilian engineer near the fence.", article) is None
+    assert frame_problem("The airstrike struck a house, killing a 7-year-old girl and injuring two.", article) == (
+        "the article says 'a 4-year-old girl', not 'a 7-year-old girl'"
+    )
+    kitten = ("Rademenes first fell sick as a two-month-old kitten and is now nursing other animals.",)
+    assert frame_problem("After surviving the illness as a six-month-old kitten he now helps others.", kitten) == (
+        "the article says 'a two-month-old kitten', not 'a six-month-old kitten'"
+    )
+
+
+def test_two_parts_of_a_name_the_article_gives_in_full_are_one_name() -> None:
+    summary = "She says she gave up her career to support Thicke and help raise his youngest son."
+    said = "She says she gave up her career to support Alan and help raise his youngest son."
+    assert frame_problem(summary, ("Alan Thicke's sons went to court on Monday.", said)) is None
+    # Another Thicke named in full: "Thicke" and "Alan" are no one name there.
+    assert frame_problem(summary, ("Robin Thicke's brothers went to court on Monday.", said)) == (
+        "the article says 'support Alan and', not 'support Thicke and'"
+    )
+
+
+def test_the_value_said_with_a_word_between_is_said() -> None:
+    other_race = "The party lost 26 seats in Ronald Reagan's first midterm."
+    summary = "Democrats lost 63 seats in the 2010 midterms."
+    assert frame_problem(summary, ("Obama's party lost 63 House seats in his first midterm.", other_race)) is None
+    assert frame_problem(summary, (other_race,)) == "the article says 'lost 26 seats', not 'lost 63 seats'"
+
+
+def test_a_preposition_and_another_number_are_no_frame() -> None:
+    ages = ("Most of those sealed to him were between 20 and 40 years of age.",)
+    assert frame_problem("Estimates put his tally of wives at between 30 and 40.", ages) is None
+    tally = ("Estimates put his tally of wives at between 20 and 40.",)
+    assert frame_problem("Estimates put his tally of wives at between 30 and 40.", tally) == (
+        "the article says 'between 20 and', not 'between 30 and'"
+    )
+
+
+def test_an_interjection_opening_a_quote_is_no_name() -> None:
+    article = ("“Should CMS have recognized that ‘Okay, here’s CGI Federal.",)
+    assert frame_problem("“Should CMS have recognized that ‘OK, here’s CGI Federal.", article) is None
+
+
+def test_the_value_elsewhere_near_only_some_of_the_frames_words_is_not_said_there() -> None:
+    # "UK" is said next to "finance minister", but not after "the meeting": the frame's nearest word on that side.
+    article = (
+        "UK finance minister Gordon Brown hosted a conference on Friday.",
+        "In London on Thursday ahead of the meeting, India's finance minister lashed out at the G7 nations.",
+    )
+    summary = "In London on Thursday ahead of the meeting, UK's finance minister lashed out at the G7 nations."
+    assert frame_problem(summary, article) == "the article says 'India's', not 'UK's'"
+
+
+def test_a_range_changed_inside_its_frame_is_flagged() -> None:
+    ages = ("Most of those sealed to him were between 20 and 40 years of age.",)
+    assert frame_problem("Most of those sealed to him were between 30 and 40 years of age.", ages) == (
+        "the article says 'between 20 and', not 'between 30 and'"
+    )

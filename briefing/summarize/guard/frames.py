@@ -7,9 +7,13 @@ other value in that very frame, and the reason says so: "the article says 'kille
 
 Kinds come from the tokens alone (no parse): digits and number words (with their currency sign, scale word or
 percent sign: "$5 million"), month and weekday names and years, runs of capitalised words (a capital that only
-starts a sentence or a quote is no name when the article writes the word in lower case). Nothing is flagged when
-the summary's value also stands in that frame somewhere in the article, or when the two fillers are one value
-written differently ("12" / "twelve", "1.2m" / "1.2 million", "$5bn" / "5 billion dollars", a name and its surname).
+starts a sentence or a quote is no name when the article writes the word in lower case). A range's other end
+("between 20 and 40") is no frame word, and the words hyphened to a number ("22-year-old") frame it only with a
+frame word beyond them ("a two-month-old kitten", not "a 4-year-old"). Nothing is flagged when the summary's value
+also stands in that frame somewhere in the article (also with a word between: "lost 63 House seats" says "lost 63
+seats"), or when the two fillers are one value written differently ("12" / "twelve", "1.2m" / "1.2 million", "$5bn"
+/ "5 billion dollars", a name and its surname, two parts of a name the article gives in full) or said less precisely
+("1941" / "August 1941", "Tuesday" / "Tuesday night").
 """
 
 from __future__ import annotations
@@ -20,18 +24,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.summarize.guard.facts import MONTHS, NUMBER_UNITS, WEEKDAYS, ArticleFacts, Fact, sentence_facts
+from briefing.summarize.guard.frame_tokens import MIN_CONTENT, STOP_WORDS, Token, tokenize
+from briefing.summarize.guard.negation_frames import negation_frame_problem
 
 # A frame: this many words matched on each side of the slot, and this many in all (or one long side, for a slot
 # that opens or closes the sentence), of which this many are content words (not "the", "of", "in").
 MIN_SIDE = 1
 MIN_BOTH = 3
 MIN_ONE_SIDE = 5
-MIN_CONTENT = 2
 MAX_SLOT = 4  # words in a filler: longer differences are rewordings, not a value swapped
 SAME_FRAME = 2  # the summary's value next to this many of the frame's words in the article: said there too
+NEAR = 3  # ... or the frame's content words on each side within this many words (one between: "lost 63 House seats")
 
-_TOKEN = re.compile(r"[$£€¥%]|\d[\d,]*(?:\.\d+)?[^\W_]*|['’]s\b|[^\W\d_]+(?:['’](?!s\b)[^\W\d_]+)*")
-_OPENERS = frozenset(".!?\"“”‘'(:;—–-")
 _NUMBER_WORDS = (frozenset(NUMBER_UNITS) - {"zero"}) | {"hundred"}  # the counts a slot holds, as first written
 _SCALES = frozenset("hundred thousand million billion trillion percent %".split())
 _CURRENCY = frozenset("$£€¥")
@@ -42,22 +46,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _NOT_NAMES = frozenset(
     "a an the and or but if so as at by for from in into of on to with this that these those there here it its he "
     "she his her they their we our you your i my who what when where why how while after before since until all "
-    "some any each every both no not mr mrs ms dr sir".split()
+    "some any each every both no not mr mrs ms dr sir "
+    # Interjections: "‘Okay, here’s CGI Federal" opens a quote with a capital that names no one.
+    "ok okay yes yeah oh hey wow".split()
 )
 _CONNECTORS = frozenset("of de des di da del der van von bin ibn al el le la du".split())  # "Bank of England"
-_STOP = frozenset(
-    "a an the and or but of to in on at for with by from as is are was were be been it its this that he she they "
-    "his her their has have had 's".split()
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str  # as written
-    key: str  # lowercased, for matching
-    start: int  # character offsets in the sentence, for quoting it
-    end: int
-    opens: bool  # first word of the sentence or of a quote: its capital says nothing
 
 
 @dataclass(frozen=True)
@@ -67,18 +60,6 @@ class Slot:
     start: int  # token indices, end excluded
     end: int
     kind: str  # "number" | "date" | "name"
-
-
-@lru_cache(maxsize=8192)
-def tokenize(text: str) -> tuple[Token, ...]:
-    tokens: list[Token] = []
-    previous = 0
-    for match in _TOKEN.finditer(text):
-        gap = text[previous : match.start()]
-        opens = not tokens or any(c in _OPENERS for c in gap)
-        tokens.append(Token(match.group(0), match.group(0).lower(), match.start(), match.end(), opens))
-        previous = match.end()
-    return tuple(tokens)
 
 
 def _core_kind(token: Token, lowercase_words: frozenset[str]) -> str | None:
@@ -131,7 +112,8 @@ def _phrase(text: str, tokens: Sequence[Token], start: int, end: int) -> str:
 
 @lru_cache(maxsize=65536)
 def _same_value(kind: str, ours: str, theirs: str) -> bool:
-    """One value written two ways: "12" / "twelve", "$5bn" / "5 billion dollars", "Smith" / "John Smith"."""
+    """One value written two ways: "12" / "twelve", "$5bn" / "5 billion dollars", "Smith" / "John Smith"; or a date
+    said less precisely: "1941" / "August 1941", "August" / "12 August" (a subset of the other's words)."""
     if kind == "name":
         our_words = {w.removesuffix("'s") for w in ours.lower().split()}
         their_words = {w.removesuffix("'s") for w in theirs.lower().split()}
@@ -139,7 +121,13 @@ def _same_value(kind: str, ours: str, theirs: str) -> bool:
     if kind == "number":
         our_keys, their_keys = _number_keys(ours), _number_keys(theirs)
         return bool(our_keys & their_keys) or not our_keys or not their_keys
-    return ours.lower() == theirs.lower()
+    our_date, their_date = _date_words(ours), _date_words(theirs)
+    return our_date <= their_date or their_date <= our_date
+
+
+def _date_words(phrase: str) -> frozenset[str]:
+    """ "August 12th, 1941" -> {"august", "12", "1941"}."""
+    return frozenset(re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", t.key.rstrip(",")) for t in tokenize(phrase))
 
 
 @lru_cache(maxsize=16384)
@@ -183,8 +171,60 @@ def _match(ours: Sequence[Token], slot: Slot, theirs: Sequence[Token], other: Sl
         if ours[slot.end + right].key != theirs[other.end + right].key:
             break
         right += 1
-    context = [t.key for t in (*ours[slot.start - left : slot.start], *ours[slot.end : slot.end + right])]
-    return Match(left, right, sum(1 for k in context if k not in _STOP), sentence, other)
+    before = [t.key for t in ours[slot.start - left : slot.start]]
+    after = [t.key for t in ours[slot.end : slot.end + right]]
+    # A range's other end is part of the value, not of its frame: "between 20 and 40" and "between 30 and 40" share
+    # a preposition and a number, not what is counted ("20 and 40 years of age" / "30 and 40 wives").
+    if slot.kind == "number" and after[:1] and after[0] in _RANGE_JOINS and after[1:2] and _is_number(after[1]):
+        after = after[2:]
+    if slot.kind == "number" and len(before) >= 2 and before[-1] in _RANGE_JOINS and _is_number(before[-2]):
+        before = before[:-2]
+    # The words hyphened to the number ("year old" of "22-year-old") are its unit: a frame of the unit alone, "a
+    # 22-year-old engineer" against "a 4-year-old girl", frames any age; "a two-month-old kitten" has a word beyond.
+    unit = 0
+    while unit < right and ours[slot.end + unit].hyphened:
+        unit += 1
+    content = sum(1 for k in (*before, *after) if _is_content(k))
+    if unit and not any(_is_content(k) for k in (*before, *after[unit:])):
+        content = 0
+    return Match(left, right, content, sentence, other)
+
+
+_RANGE_JOINS = frozenset({"and", "to", "or"})
+
+
+def _is_number(key: str) -> bool:
+    return key[:1].isdigit() or key in _NUMBER_WORDS
+
+
+def _is_content(key: str) -> bool:
+    """A word that says what a value is about (not a function word)."""
+    return key not in STOP_WORDS
+
+
+def _loosely_in(ours: Sequence[Token], slot: Slot, frame: Match, theirs: Sequence[Token], other: Slot) -> bool:
+    """Whether the article's slot `other` (of this sentence's value) stands in `frame` with a word or two between:
+    on each side of the frame that has content words, the one next to the slot within `NEAR` words on that side of
+    `other`, and `SAME_FRAME` of the frame's content words near it in all. "Obama's party lost 63 House seats" says
+    the frame "lost _ seats in" of "lost 63 seats"; "UK finance minister Gordon Brown" says nothing of "the meeting,
+    UK's finance minister, lashed out", nor "Time Warner's fourth quarter profits" of "... said fourth quarter"."""
+    sides = (
+        (
+            [t.key for t in reversed(ours[slot.start - frame.left : slot.start])],
+            theirs[max(0, other.start - NEAR) : other.start],
+        ),
+        ([t.key for t in ours[slot.end : slot.end + frame.right]], theirs[other.end : other.end + NEAR]),
+    )
+    shared = 0
+    for words, near in sides:
+        content = [word for word in words if _is_content(word)]
+        if not content:
+            continue
+        near_keys = {t.key for t in near}
+        if content[0] not in near_keys:
+            return False
+        shared += len(set(content) & near_keys)
+    return shared >= SAME_FRAME
 
 
 def _is_frame(match: Match, slot: Slot, length: int) -> bool:
@@ -197,14 +237,39 @@ def _is_frame(match: Match, slot: Slot, length: int) -> bool:
     return (match.right >= MIN_ONE_SIDE and slot.start == 0) or (match.left >= MIN_ONE_SIDE and slot.end == length)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An article's tokens, the words it writes in lower case, its slots, and the words of each name it gives in
+    two words or more ("Alan Thicke"): once per article."""
+
+    tokens: list[tuple[Token, ...]]
+    lowercase: frozenset[str]
+    slots: list[list[Slot]]
+    full_names: frozenset[frozenset[str]]
+
+
 @lru_cache(maxsize=64)
-def _prepared(
-    sentences: tuple[str, ...],
-) -> tuple[list[tuple[Token, ...]], frozenset[str], list[list[Slot]]]:
-    """An article's tokens, the words it writes in lower case, and its slots: once per article."""
+def _prepared(sentences: tuple[str, ...]) -> Prepared:
     articles = [tokenize(sentence) for sentence in sentences]
     lowercase = frozenset(t.key for tokens in articles for t in tokens if t.text.islower())
-    return articles, lowercase, [slots(tokens, lowercase) for tokens in articles]
+    found = [slots(tokens, lowercase) for tokens in articles]
+    full_names = frozenset(
+        words
+        for sentence, tokens, found_slots in zip(sentences, articles, found, strict=True)
+        for slot in found_slots
+        if slot.kind == "name" and len(words := _name_words(_phrase(sentence, tokens, slot.start, slot.end))) >= 2
+    )
+    return Prepared(articles, lowercase, found, full_names)
+
+
+def _name_words(phrase: str) -> frozenset[str]:
+    return frozenset(w.removesuffix("'s").removesuffix("’s") for w in phrase.lower().split())
+
+
+def _one_name(ours: str, theirs: str, full_names: frozenset[frozenset[str]]) -> bool:
+    """ "Thicke" and "Alan" where the article says "Alan Thicke": two parts of one name, one person."""
+    both = _name_words(ours) | _name_words(theirs)
+    return any(both <= name for name in full_names)
 
 
 def frame_problem(text: str, article_sentences: Sequence[str]) -> str | None:
@@ -218,8 +283,9 @@ def value_frame_problem(text: str, article_sentences: Sequence[str]) -> str | No
     ours = tokenize(text)
     if not ours or not article_sentences:
         return None
-    articles, lowercase, theirs_slots = _prepared(tuple(article_sentences))
-    own = slots(ours, lowercase)
+    prepared = _prepared(tuple(article_sentences))
+    articles = prepared.tokens
+    own = slots(ours, prepared.lowercase)
     for slot in own:
         if slot.end - slot.start > MAX_SLOT:
             continue
@@ -228,7 +294,7 @@ def value_frame_problem(text: str, article_sentences: Sequence[str]) -> str | No
         others = [_phrase(text, ours, o.start, o.end) for o in own if o.kind == slot.kind == "name" and o != slot]
         matches = [
             _match(ours, slot, tokens, other, index)
-            for index, (tokens, found) in enumerate(zip(articles, theirs_slots, strict=True))
+            for index, (tokens, found) in enumerate(zip(articles, prepared.slots, strict=True))
             for other in found
             if other.kind == slot.kind
         ]
@@ -247,6 +313,8 @@ def value_frame_problem(text: str, article_sentences: Sequence[str]) -> str | No
             and m.slot.end - m.slot.start <= MAX_SLOT
             and _is_frame(m, slot, len(ours))
             and not any(_same_value(slot.kind, filler[id(m)], mine) for mine in others)
+            and not (slot.kind == "name" and _one_name(value, filler[id(m)], prepared.full_names))
+            and not any(_loosely_in(ours, slot, m, articles[s.sentence], s.slot) for s in same)
         ]
         if not frames:
             continue
@@ -262,85 +330,10 @@ def _quote(text: str, tokens: Sequence[Token], slot: Slot, left: int, right: int
     """The slot with a word of its frame on each side, as written (not across punctuation: "said Smith", not
     "said Smith, the")."""
     start, end = slot.start, slot.end
+    while end < min(len(tokens), slot.end + right) and tokens[end].hyphened:
+        end += 1  # "a 4-year-old girl", not "a 4"
     if left and not text[tokens[start - 1].end : tokens[start].start].strip():
         start -= 1
     if right and not text[tokens[end - 1].end : tokens[end].start].strip():
         end += 1
     return _phrase(text, tokens, start, end)
-
-
-# Negation in a copied span: "he was not apparently well enough to sign" where the article says "he was apparently
-# well enough to sign" (or the reverse). Contractions are spelt out first, so "wasn't" meets "was not".
-NEGATION_SIDE = 2  # words of the frame on each side of the denial
-_NEGATORS = frozenset({"not", "never"})
-_HELPERS = frozenset({"do", "does", "did"})  # "did not escape" for the article's "escaped"
-_CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not"), "shan't": ("shall", "not")}
-
-
-@lru_cache(maxsize=8192)
-def polarity_keys(text: str) -> tuple[str, ...]:
-    """The sentence's words, lowercased, contractions spelt out: "didn't" -> "did", "not"."""
-    keys: list[str] = []
-    for token in tokenize(text):
-        key = token.key.replace("’", "'")
-        if key in _CONTRACTED:
-            keys.extend(_CONTRACTED[key])
-        elif key.endswith("n't") and len(key) > 3:
-            keys.extend((key[:-3], "not"))
-        else:
-            keys.append(key)
-    return tuple(keys)
-
-
-@lru_cache(maxsize=64)
-def _said(sentences: tuple[str, ...]) -> str:
-    """Every article sentence's polarity keys, one sentence between bars: " a b c | d e f "."""
-    return " " + " | ".join(" ".join(polarity_keys(sentence)) for sentence in sentences) + " "
-
-
-def _content(words: Sequence[str]) -> int:
-    return sum(1 for word in words if word not in _STOP)
-
-
-def negation_frame_problem(text: str, article_sentences: Sequence[str]) -> str | None:
-    """A denial inserted into (or taken out of) words an article sentence says, with no article sentence saying
-    them this sentence's way."""
-    if not article_sentences or text.rstrip(" '\"’”").endswith("?"):
-        return None  # a question denies nothing
-    ours = polarity_keys(text)
-    said = _said(tuple(article_sentences))
-    side = NEGATION_SIDE
-    for at, key in enumerate(ours):
-        if key not in _NEGATORS:
-            continue
-        start = at - 1 if at and ours[at - 1] in _HELPERS else at
-        left, right = ours[max(0, start - side) : start], ours[at + 1 : at + 1 + side]
-        if len(left) < side or len(right) < side or _content([*left, *right]) < MIN_CONTENT:
-            continue
-        if f" {' '.join(ours[start - side : at + 1 + side])} " in said:
-            continue  # the article says it with the denial too
-        if start == at:
-            theirs = f"{' '.join(left)} {' '.join(right)}"
-            found = f" {theirs} " in said
-        else:  # "did not escape prosecution": the article's verb is "escaped", "escapes"
-            stem = right[0][:-1] if right[0].endswith("e") else right[0]
-            pattern = rf" {re.escape(' '.join(left))} ([^\s|]+) {re.escape(' '.join(right[1:]))} "
-            match = re.search(pattern, said)
-            found = match is not None and len(stem) >= 3 and match.group(1).startswith(stem)
-            theirs = f"{' '.join(left)} {match.group(1)} {' '.join(right[1:])}" if match else ""
-        if found:
-            return f"the article says '{theirs}', not '{' '.join(ours[start - side : at + 1 + side])}'"
-    mine = f" {' '.join(ours)} "
-    for sentence in article_sentences:
-        theirs_keys = polarity_keys(sentence)
-        for at, key in enumerate(theirs_keys):
-            if key not in _NEGATORS or at < side:
-                continue
-            left, right = theirs_keys[at - side : at], theirs_keys[at + 1 : at + 1 + side]
-            plain = f"{' '.join(left)} {' '.join(right)}"
-            if len(right) < side or _content([*left, *right]) < MIN_CONTENT or f" {plain} " not in mine:
-                continue
-            if f" {plain} " in said:
-                continue  # the article says it without the denial too
-            return f"the article says '{' '.join(theirs_keys[at - side : at + 1 + side])}', not '{plain}'"
-    return None
