@@ -4,10 +4,13 @@
 a few rows (a decode step of 2-16 rows) that repacking, not the arithmetic, is most of the time, and a step of 8 rows
 cost about twice a step of one (SmolLM2-135M, 2026-12-02: 191 vs 85 ms CPU). oneDNN's inner product with the weight
 reordered once into its blocked layout streams the weights as they are; a step of 8 rows then costs about 1.2 steps
-of one. The packed copies are made the first time a model goes through the loop and kept while the model lives (one
-more copy of every linear layer's weights, so only for models up to `MAX_PACKED_BYTES`); `packed_linears` routes the
-layers through them for the duration of one decode and puts the layers back afterwards, so transformers' `generate`
-(the fallback, and the reference the loop is checked against) runs the model as it was loaded.
+of one. Only products of 2 to `MAX_PACKED_ROWS` rows take the packed path: one row is a matrix-vector product, which
+MKL does without repacking (at batch size 1 the packed path measured 10-15% slower in CPU time), and a prompt's
+prefill (a row per token) is a large product where the repacking is small. The packed copies are made the first time
+a model goes through the loop and kept while the model lives (one more copy of every linear layer's weights, so only
+for models up to `MAX_PACKED_BYTES`); `packed_linears` routes the layers through them for the duration of one decode
+and puts the layers back afterwards, so transformers' `generate` (the fallback, and the reference the loop is checked
+against) runs the model as it was loaded.
 
 The products are the same sums in another order: logits differ from MKL's in the last bits (about 1e-4 on logits of
 size 10-30), as they already do between batch sizes; greedy texts are checked equal to `generate`'s by the tests and
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 
 MAX_PACKED_BYTES = 2 * 1024**3  # the packed copies double the linear weights' memory: not for big models
 PACKING_ROWS = 8  # the rows oneDNN chooses the blocked layout for; any number of rows runs on it
+MAX_PACKED_ROWS = 32  # measured faster than MKL from 2 up to 32 rows (SmolLM2's products, one thread)
 
 # model -> its linear layers and their packed weights ([] when the model is not packed: not float32, not on the CPU,
 # too big, or this torch has no oneDNN). Weak: a model that is dropped takes its packed copies with it.
@@ -41,7 +45,7 @@ def packed_linears(model: Any) -> Iterator[bool]:
     """Within the block, `model`'s linear layers run on their packed weights; yields whether they do."""
     layers = _packed_layers(model)
     for layer, weight in layers:
-        layer.forward = functools.partial(_packed_forward, weight, layer.bias)
+        layer.forward = functools.partial(_packed_forward, layer, weight)
     try:
         yield bool(layers)
     finally:
@@ -49,10 +53,19 @@ def packed_linears(model: Any) -> Iterator[bool]:
             layer.__dict__.pop("forward", None)  # the class's forward again
 
 
-def _packed_forward(weight: torch.Tensor, bias: torch.Tensor | None, hidden: torch.Tensor) -> torch.Tensor:
+def _packed_forward(layer: Any, packed: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
     import torch
 
-    return torch.ops.mkldnn._linear_pointwise(hidden, weight, bias, "none", [], "")
+    rows = hidden.numel() // hidden.shape[-1]
+    if not 2 <= rows <= MAX_PACKED_ROWS:
+        return torch.nn.functional.linear(hidden, layer.weight, layer.bias)
+    return _packed_product(hidden, packed, layer.bias)
+
+
+def _packed_product(hidden: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    import torch
+
+    return torch.ops.mkldnn._linear_pointwise(hidden, packed, bias, "none", [], "")
 
 
 def _packed_layers(model: Any) -> list[tuple[Any, torch.Tensor]]:

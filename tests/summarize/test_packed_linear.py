@@ -1,6 +1,7 @@
 """The own decode loop's linear layers on packed oneDNN weights (briefing/summarize/packed_linear.py): the same products
-within float noise, the layers put back after the loop (also when it fails), models it does not pack left alone, the
-weights packed once per model, and the loop's texts the same with and without packing on a tiny random Llama."""
+within float noise, one row and many rows (prefill) left to the plain product, the layers put back after the loop
+(also when it fails), models it does not pack left alone, the weights packed once per model, and the loop's texts the
+same with and without packing on a tiny random Llama."""
 
 from __future__ import annotations
 
@@ -24,8 +25,24 @@ def _layers(dtype: torch.dtype = torch.float32) -> torch.nn.Sequential:
     return torch.nn.Sequential(torch.nn.Linear(48, 96), torch.nn.Linear(96, 32, bias=False)).to(dtype).eval()
 
 
-@pytest.mark.parametrize("shape", [(1, 48), (8, 48), (3, 5, 48)])
-def test_packed_layers_give_the_same_products(shape: tuple[int, ...]) -> None:
+def _count_packed_products(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rows of every product that goes to oneDNN's packed weights."""
+    rows: list[int] = []
+    real = packed_linear._packed_product
+
+    def counted(hidden: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        rows.append(hidden.numel() // hidden.shape[-1])
+        return real(hidden, packed, bias)
+
+    monkeypatch.setattr(packed_linear, "_packed_product", counted)
+    return rows
+
+
+@pytest.mark.parametrize(("shape", "packed_rows"), [((1, 48), []), ((8, 48), [8, 8]), ((3, 5, 48), [15, 15])])
+def test_packed_layers_give_the_same_products(
+    shape: tuple[int, ...], packed_rows: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = _count_packed_products(monkeypatch)
     layers = _layers()
     hidden = torch.randn(*shape)
     with torch.inference_mode():
@@ -35,10 +52,23 @@ def test_packed_layers_give_the_same_products(shape: tuple[int, ...]) -> None:
             assert packed
             assert all("forward" in layer.__dict__ for layer in layers)
         after = layers(hidden)
+    assert rows == packed_rows  # both layers, or none for one row
     assert inside.shape == plain.shape
     assert torch.allclose(inside, plain, atol=1e-5, rtol=1e-5)
     assert torch.equal(after, plain)  # the class's forward again
     assert not any("forward" in layer.__dict__ for layer in layers)
+
+
+def test_one_row_and_a_prefill_take_the_plain_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = _count_packed_products(monkeypatch)
+    layers = _layers()
+    with torch.inference_mode():
+        one, prefill = torch.randn(1, 1, 48), torch.randn(1, packed_linear.MAX_PACKED_ROWS + 1, 48)
+        expected = [layers(one), layers(prefill)]
+        with packed_linears(layers):
+            got = [layers(one), layers(prefill)]
+    assert rows == []
+    assert all(torch.equal(a, b) for a, b in zip(got, expected, strict=True))
 
 
 def test_layers_are_put_back_when_the_block_fails() -> None:
@@ -92,19 +122,14 @@ def test_the_decode_loop_writes_the_same_texts_packed_or_not(
 ) -> None:
     template = load_template("map")
     prompts = [model.render(template, text=" ".join(SENTENCES[i : i + 2]), title="T", sentences=2) for i in range(5)]
-    calls = 0
-    real = packed_linear._packed_forward
-
-    def counted(weight: torch.Tensor, bias: torch.Tensor | None, hidden: torch.Tensor) -> torch.Tensor:
-        nonlocal calls
-        calls += 1
-        return real(weight, bias, hidden)
-
-    monkeypatch.setattr(packed_linear, "_packed_forward", counted)
+    rows = _count_packed_products(monkeypatch)
+    monkeypatch.setattr(packed_linear, "MAX_PACKED_ROWS", 3)  # the tiny prompts' prefills (a row per token) plain
     unpacked = model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=3, pack_weights=False))
-    assert calls == 0
+    assert rows == []
+    assert model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=1)) == unpacked
+    assert rows == []  # at batch size 1 every decode step is one row: the plain product
     packed = model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=3))
-    assert calls > 0  # the loop ran on the packed weights
+    assert rows and set(rows) <= {2, 3}  # the decode steps of 2-3 rows ran on the packed weights
     assert packed == unpacked
     assert packed == model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=3, own_loop=False))
     assert not any("forward" in layer.__dict__ for layer in model.model.modules())
