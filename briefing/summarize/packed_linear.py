@@ -1,16 +1,15 @@
 """The decode loop's linear layers on oneDNN with weights packed once, for float32 models on the CPU.
 
-`torch.nn.functional.linear` on the CPU calls MKL's sgemm, which lays the weight matrix out again on every call: for
-a few rows (a decode step of 2-16 rows) that repacking, not the arithmetic, is most of the time, and a step of 8 rows
-cost about twice a step of one (SmolLM2-135M, 2026-12-02: 191 vs 85 ms CPU). oneDNN's inner product with the weight
-reordered once into its blocked layout streams the weights as they are; a step of 8 rows then costs about 1.2 steps
-of one. Only products of 2 to `MAX_PACKED_ROWS` rows take the packed path: one row is a matrix-vector product, which
-MKL does without repacking (at batch size 1 the packed path measured 10-15% slower in CPU time), and a prompt's
-prefill (a row per token) is a large product where the repacking is small. The packed copies are made the first time
-a model goes through the loop and kept while the model lives (one more copy of every linear layer's weights, so only
-for models up to `MAX_PACKED_BYTES`); `packed_linears` routes the layers through them for the duration of one decode
-and puts the layers back afterwards, so transformers' `generate` (the fallback, and the reference the loop is checked
-against) runs the model as it was loaded.
+`torch.nn.functional.linear` on the CPU calls MKL's sgemm, which lays the weight matrix out again on every call: for a
+few rows (a decode step of 2-16 rows) that repacking, not the arithmetic, is most of the time, and a step of 8 rows cost
+about twice a step of one (SmolLM2-135M, 2026-12-02: 191 vs 85 ms CPU). oneDNN's inner product with the weight reordered
+once into its blocked layout streams the weights as they are; a step of 8 rows then costs about 1.2 steps of one. Only
+products of 2 to `MAX_PACKED_ROWS` rows take the packed path: one row is a matrix-vector product, which MKL does without
+repacking (at batch size 1 the packed path took 9-14% more CPU time), and a prompt's prefill (a row per token) is a
+large product where the repacking is small. The packed copies are made the first time a model goes through the loop and
+kept while the model lives (one more copy of every linear layer's weights, so only for models up to `MAX_PACKED_BYTES`);
+`packed_linears` routes the layers through them for the duration of one decode and puts the layers back afterwards, so
+transformers' `generate` (the fallback, and the reference the loop is checked against) runs the model as it was loaded.
 
 The products are the same sums in another order: logits differ from MKL's in the last bits (about 1e-4 on logits of
 size 10-30), as they already do between batch sizes; greedy texts are checked equal to `generate`'s by the tests and
