@@ -74,13 +74,13 @@ def _packed_layers(model: Any) -> list[tuple[Any, torch.Tensor]]:
 
 
 def can_pack(model: Any) -> bool:
-    """Whether `model`'s linear layers can be packed: float32 weights on the CPU, oneDNN in this torch, and the
-    weights' size under MAX_PACKED_BYTES."""
+    """Whether `model`'s linear layers can be packed: float32 weights on the CPU, oneDNN in this torch and switched
+    on, and the weights' size under MAX_PACKED_BYTES."""
     import torch
 
     layers = [module for module in model.modules() if isinstance(module, torch.nn.Linear)]
-    if not layers or not torch.backends.mkldnn.is_available():
-        return False
+    if not layers or not torch.backends.mkldnn.is_available() or not torch.backends.mkldnn.enabled:
+        return False  # no oneDNN, or switched off by the caller
     if not hasattr(torch.ops.mkldnn, "_reorder_linear_weight"):
         return False
     weights = [layer.weight for layer in layers]

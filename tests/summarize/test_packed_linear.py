@@ -87,6 +87,13 @@ def test_other_dtypes_are_not_packed(dtype: torch.dtype) -> None:
         assert not any("forward" in layer.__dict__ for layer in layers)
 
 
+def test_nothing_is_packed_with_onednn_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    layers = _layers()
+    assert can_pack(layers)
+    monkeypatch.setattr(torch.backends.mkldnn, "enabled", False)
+    assert not can_pack(layers)
+
+
 def test_a_model_over_the_size_limit_is_not_packed(monkeypatch: pytest.MonkeyPatch) -> None:
     layers = _layers()
     assert can_pack(layers)
