@@ -111,10 +111,10 @@ def greedy_decode(
 ) -> list[list[int]]:
     """The generated token ids of each prompt (end-of-sequence token included, as `generate` returns it), greedy,
     with at most `slots` rows per decode step; `pack_weights`: the linear layers on packed oneDNN weights where the
-    model allows it (packed_linear.py)."""
+    model allows it (packed_linear.py; not for one slot, whose decode steps are single rows that stay on MKL)."""
     import torch
 
-    packing = packed_linears(model) if pack_weights else contextlib.nullcontext(False)
+    packing = packed_linears(model) if pack_weights and slots > 1 else contextlib.nullcontext(False)
     with torch.inference_mode(), packing:
         return _decode_all(_Forward(model), prompts, slots, limits, share_prefix)
 

@@ -135,6 +135,7 @@ def test_the_decode_loop_writes_the_same_texts_packed_or_not(
     assert rows == []
     assert model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=1)) == unpacked
     assert rows == []  # at batch size 1 every decode step is one row: the plain product
+    assert model.model not in packed_linear._PACKED  # so nothing was packed for it
     packed = model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=3))
     assert rows and set(rows) <= {2, 3}  # the decode steps of 2-3 rows ran on the packed weights
     assert packed == unpacked
