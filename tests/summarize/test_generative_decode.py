@@ -50,9 +50,9 @@ def _spy_decode(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = decode.greedy_decode
 
-    def record(model, prompts, slots, limits, share_prefix=True):  # type: ignore[no-untyped-def]
+    def record(model, prompts, slots, limits, share_prefix=True, pack_weights=True):  # type: ignore[no-untyped-def]
         calls.append(slots)
-        return real(model, prompts, slots, limits, share_prefix)
+        return real(model, prompts, slots, limits, share_prefix, pack_weights)
 
     monkeypatch.setattr("briefing.summarize.generative.greedy_decode", record)
     return calls
