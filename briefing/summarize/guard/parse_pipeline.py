@@ -64,6 +64,12 @@ def use_cached_attributes(nlp: Any) -> bool:
     return True
 
 
+def clear_attribute_cache(nlp: Any) -> None:
+    """Empty the stand-in's cache (a pipeline without it: nothing to do)."""
+    if CACHED_ATTRIBUTES in getattr(nlp, "pipe_names", ()):
+        nlp.get_pipe(CACHED_ATTRIBUTES).cache.clear()
+
+
 def _ruler_sets_token_attributes_only(ruler: Any) -> bool:
     from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 

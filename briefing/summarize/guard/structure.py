@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.summarize.guard.facts import number_facts
-from briefing.summarize.guard.parse_pipeline import PARSER_PACKAGE, load_parser_model
+from briefing.summarize.guard.parse_pipeline import PARSER_PACKAGE, clear_attribute_cache, load_parser_model
 
-__all__ = ["PARSER_PACKAGE", "Structure", "load_parser_model", "parse_structures", "structure_of"]
+__all__ = ["PARSER_PACKAGE", "Structure", "forget_parses", "load_parser_model", "parse_structures", "structure_of"]
 # Negation words that deny their head: "not", "n't", "never" (spaCy's `neg`), and the pronouns that do the same.
 _NEGATING_WORDS = frozenset({"nobody", "nothing", "none", "neither", "nor", "no"})
 # "not only ... but", "not just", "not least", "not until now" (= "only now"): no denial.
@@ -74,6 +74,14 @@ def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure
     todo = [text for text in dict.fromkeys(texts) if text not in kept]
     kept.update(zip(todo, (structure_of(doc) for doc in parser.pipe(todo, batch_size=PARSE_BATCH)), strict=True))
     return [kept[text] for text in texts]
+
+
+def forget_parses(parser: Any | None) -> None:
+    """Drop what a parser keeps between calls (its structures, its attribute cache), as a fresh run starts: the
+    benchmarks time a parse from here, as they time the encoder from an empty cache."""
+    if parser is not None:
+        _kept.pop(parser, None)
+        clear_attribute_cache(parser)
 
 
 def structure_of(doc: Any) -> Structure:
