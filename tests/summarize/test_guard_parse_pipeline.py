@@ -11,7 +11,7 @@ import pytest
 
 from briefing.summarize.guard import structure as structure_module
 from briefing.summarize.guard.parse_pipeline import CACHED_ATTRIBUTES, CachedAttributes, use_cached_attributes
-from briefing.summarize.guard.structure import load_parser_model, parse_structures, structure_of
+from briefing.summarize.guard.structure import forget_parses, load_parser_model, parse_structures, structure_of
 
 # Dev-set sentences (true, corrupted and article sentences of CNN/DailyMail and BBC), and what the ruler's longer
 # patterns, its dependency-label patterns and its whitespace patterns match: "gon na", "let 's", "c'm on", "y'all",
@@ -134,3 +134,18 @@ def test_the_kept_structures_start_afresh_when_full(stock: Any, monkeypatch: pyt
     parse_structures(counting, [a, b])
     assert parse_structures(counting, [c, a]) == [structure_of(stock(c)), structure_of(stock(a))]
     assert counting.parsed == [a, b, c, a]
+
+
+def test_forgetting_parses_empties_the_kept_structures_and_the_attribute_cache() -> None:
+    cached = load_parser_model()
+    assert cached is not None
+    counting = CountingParser(cached)
+    text = SENTENCES[0]
+    before = parse_structures(counting, [text])
+    component = cached.get_pipe(CACHED_ATTRIBUTES)
+    assert component.cache
+    forget_parses(counting)
+    forget_parses(cached)
+    assert not component.cache
+    assert parse_structures(counting, [text]) == before
+    assert counting.parsed == [text, text]
