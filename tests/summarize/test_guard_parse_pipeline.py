@@ -149,3 +149,14 @@ def test_forgetting_parses_empties_the_kept_structures_and_the_attribute_cache()
     assert not component.cache
     assert parse_structures(counting, [text]) == before
     assert counting.parsed == [text, text]
+
+
+def test_a_full_attribute_cache_starts_afresh_and_stays_exact(stock: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.summarize.guard import parse_pipeline
+
+    monkeypatch.setattr(parse_pipeline, "CACHED_TOKENS", 5)
+    cached = load_parser_model()
+    assert cached is not None
+    texts = SENTENCES[:10]
+    assert [attributes(doc) for doc in cached.pipe(texts)] == [attributes(doc) for doc in stock.pipe(texts)]
+    assert 0 < len(cached.get_pipe(CACHED_ATTRIBUTES).cache) <= 5

