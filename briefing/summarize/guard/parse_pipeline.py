@@ -7,9 +7,10 @@ each of the ruler's one-token patterns reads only that token's form, tag and dep
 IS_SPACE); its few longer patterns ("gon na", "let 's", "there is") are matched on the whole sentence as the ruler
 matches them, and which of them target a token is part of the key; and the lemmatizer reads the form, the part of
 speech and the morphology the ruler set. So the result is cached per (form, tag, dependency label, longer patterns
-that target the token). A sentence with a token not in the cache yet goes through the ruler's own matcher, and that
-token is given exactly what the ruler and the lemmatizer give it (the ruler's attributes that target it, applied in
-its order, then the lemmatizer) and cached. Tokens whose tag or label the ruler rewrites (whitespace) are never cached.
+that target the token), and a token not in the cache yet is given exactly what the ruler and the lemmatizer give it
+(the ruler's own matcher on that one token, its attributes applied in its order, then the lemmatizer) and cached.
+Per token, not per sentence: on a cold cache most sentences have a token or two not seen yet, and the ruler's matcher
+over the whole sentence measured slower. Tokens whose tag or label the ruler rewrites (whitespace) are never cached.
 `tests/summarize/test_guard_parse_pipeline.py` checks the result equal to the stock pipeline's, attribute by
 attribute.
 """
@@ -96,6 +97,7 @@ class CachedAttributes:
                 key = f"{CACHED_ATTRIBUTES}:{attr_id}"
                 self.longer.add(key, entry["patterns"])
                 self.longer_targets[self.vocab.strings.add(key)] = (attr_id, entry["index"])
+        self.longer_ids = frozenset(attr_id for attr_id, _ in self.longer_targets.values())
         # (orth, tag, dep, attribute indices of longer patterns targeting the token) -> (pos, morph, lemma) hashes
         self.cache: dict[tuple[int, int, int, tuple[int, ...]], tuple[int, int, int]] = {}
 
@@ -112,39 +114,26 @@ class CachedAttributes:
         for match_id, start, end in self.longer(doc, allow_missing=True):
             attr_id, index = self.longer_targets[match_id]
             targets.setdefault(start + index if index >= 0 else end + index, []).append(attr_id)
-        rows: list[tuple[int, int, int] | None] = []
-        missing: list[tuple[int, tuple[int, int, int, tuple[int, ...]]]] = []
+        rows: list[tuple[int, int, int]] = []
         for i, (orth, tag, dep) in enumerate(before[:, :3].tolist()):
             key = (orth, tag, dep, tuple(sorted(targets.get(i, ()))))
             found = self.cache.get(key)
-            rows.append(found)
-            if found is None:
-                missing.append((i, key))
-        if missing:
-            ruled = self._ruler_matches(doc)
-            for i, key in missing:
-                rows[i] = self._annotate(doc[i], key, ruled.get(i, []))
+            rows.append(found if found is not None else self._annotate(doc[i], key))
         doc.from_array([POS, MORPH, LEMMA], np.array(rows, dtype=np.uint64))
         return doc
 
-    def _ruler_matches(self, doc: Any) -> dict[int, list[int]]:
-        """Token index -> the ruler's attribute indices that target it, in the order the ruler applies them (its own
-        matcher and sort, on the whole sentence)."""
-        found: dict[int, list[int]] = {}
-        for attr_id, _match_id, start, end in self.ruler.match(doc):
-            index = self.ruler.indices[attr_id]
-            found.setdefault(start + index if index >= 0 else end + index, []).append(attr_id)
-        return found
-
-    def _annotate(
-        self, token: Any, key: tuple[int, int, int, tuple[int, ...]], attr_ids: list[int]
-    ) -> tuple[int, int, int]:
+    def _annotate(self, token: Any, key: tuple[int, int, int, tuple[int, ...]]) -> tuple[int, int, int]:
         """What the ruler and the lemmatizer give this token, set on it and cached (unless they rewrite its tag or
-        label): the ruler's attributes that target it applied in its order, then the lemmatizer."""
+        label). The ruler sorts its matches by attribute index and applies each in turn; the same here for the
+        matches that target this token: its one-token patterns (matched on the token alone) and the longer ones."""
         from spacy.tokens._retokenize import set_token_attrs
 
         strings = self.vocab.strings
-        for attr_id in attr_ids:
+        matched = [
+            int(strings[match_id])
+            for match_id, _, _ in self.ruler.matcher(token.doc[token.i : token.i + 1], allow_missing=True)
+        ]
+        for attr_id in sorted([a for a in matched if a not in self.longer_ids] + list(key[3])):
             set_token_attrs(token, self.ruler.attrs[attr_id])
         if self.lemmatizer.overwrite or token.lemma == 0:
             token.lemma_ = self.lemmatizer.lemmatize(token)[0]
