@@ -60,7 +60,7 @@ class Structure:
 
 
 PARSE_BATCH = 64  # texts per `nlp.pipe` batch (larger ones measured no faster)
-KEPT_STRUCTURES = 200_000  # texts whose `Structure` a parser keeps (a few hundred bytes each); then it starts afresh
+KEPT_STRUCTURES = 20_000  # texts whose `Structure` a parser keeps (a few KB each at most); then it starts afresh
 _kept: weakref.WeakKeyDictionary[Any, dict[str, Structure]] = weakref.WeakKeyDictionary()
 
 
