@@ -24,7 +24,7 @@ from briefing.summarize.guard import SUPPORT_THRESHOLD, SentenceCheck
 from briefing.summarize.guard.consistency import CLASSIFIER_ADOPTED, load_consistency_model
 from briefing.summarize.guard.cross_encoder import load_cross_encoder, window_text
 from briefing.summarize.guard.rules import ADOPTED_RULES, RULES
-from briefing.summarize.guard.structure import load_parser_model
+from briefing.summarize.guard.structure import forget_parses, load_parser_model
 
 Flag = Callable[[SentenceCheck], bool]
 
@@ -148,6 +148,7 @@ def _timing_round(subset: CorruptionSet, article_sentences: list[str], encoder, 
             ("new check", parser if needs_parse else None, adopted_model),
         ):
             encoder.cache.clear()
+            forget_parses(checked_parser)  # the verdicts' pass parsed these texts: each timed check parses afresh
             if temperature == "warm":
                 encoder.embed(article_sentences)
             result[f"{temperature}: {name}"] = check_examples(subset, encoder, checked_parser, model=checked_model)[1]

