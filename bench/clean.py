@@ -28,7 +28,6 @@ finds the page uncertain; "briefing, every candidate" is the same path with the 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import re
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
 from clean_throughput import throughput_section  # noqa: E402
+from extraction_sets import extraction_pages, snippet_pages  # noqa: E402
 from extractors import (  # noqa: E402
     Extractor,
     SnippetScore,
@@ -169,14 +169,11 @@ def _is_prose_line(line: str) -> bool:
 
 
 def extraction_section(data: Path, limit: int) -> None:
-    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth)[: limit or None]
-    golds = [truth[key]["articleBody"] for key in keys]
-    urls = [truth[key].get("url") for key in keys]
-    dumps = [(data / "text" / f"{key}.txt").read_text(encoding="utf-8") for key in keys]
-    pages = [
-        gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace") for key in keys
-    ]
+    extraction = extraction_pages(data, limit)
+    golds = [page.gold for page in extraction]
+    urls = [page.url for page in extraction]
+    dumps = [page.dump for page in extraction]
+    pages = [page.html for page in extraction]
     rows: list[tuple[str, str, CorpusScore, float, int]] = []
     dump_refusals: Counter[str] = Counter()
     html_refusals: Counter[str] = Counter()
@@ -198,7 +195,7 @@ def extraction_section(data: Path, limit: int) -> None:
         scores = [score_page(gold, output) for gold, output in zip(golds, outputs, strict=True)]
         below = sum(1 for score in scores if score.f1 < 0.5)
         rows.append((kind, name, score_corpus(scores), seconds, below))
-    print(f"## Word-shingle P/R/F1 against the gold article body, {len(keys)} pages of {data}")
+    print(f"## Word-shingle P/R/F1 against the gold article body, {len(extraction)} pages of {data}")
     print()
     print("| input | method | precision | recall | F1 | pages F1<0.5 | ms/page (CPU) | pages/s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -208,17 +205,13 @@ def extraction_section(data: Path, limit: int) -> None:
             f"| {_rate(seconds)} |"
         )
     print()
-    REFUSED.append(("extraction/ text dumps", len(keys), dump_refusals))
-    REFUSED.append(("extraction/ HTML", len(keys), html_refusals))
+    REFUSED.append(("extraction/ text dumps", len(extraction), dump_refusals))
+    REFUSED.append(("extraction/ HTML", len(extraction), html_refusals))
 
 
 def snippets_section(data: Path, limit: int) -> None:
-    evaluation = json.loads((data / "evaldata.json").read_text(encoding="utf-8"))
-    items = sorted(evaluation.items())[: limit or None]
-    pages = [
-        (gzip.decompress((data / "html" / entry["file"]).read_bytes()).decode("utf-8", "replace"), url)
-        for url, entry in items
-    ]
+    items = snippet_pages(data, limit)
+    pages = [(page.html, page.url) for page in items]
     print(f"## Must-keep / must-drop snippets, {len(items)} pages of {data}")
     print()
     print("| method | precision | recall | F1 | ms/page (CPU) | pages/s |")
@@ -235,8 +228,8 @@ def snippets_section(data: Path, limit: int) -> None:
     ):
         outputs, seconds = _timed(method, pages, refusals)
         score = SnippetScore()
-        for output, (_, entry) in zip(outputs, items, strict=True):
-            score.add(output, entry["with"], entry["without"])
+        for output, page in zip(outputs, items, strict=True):
+            score.add(output, page.entry["with"], page.entry["without"])
         print(f"| {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} | {_rate(seconds)} |")
     print()
     REFUSED.append(("extraction-trafilatura/ HTML", len(items), refusals))

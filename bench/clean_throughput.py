@@ -9,8 +9,6 @@ fastest round of each row is printed with the CPU time of every process it used 
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import resource
 import time
@@ -19,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extraction_sets import extraction_pages, snippet_pages
 from extractors import justext_lines, trafilatura_fast
 from plain_articles import plain_cases
 
@@ -114,38 +113,18 @@ def _load() -> str:
 
 def html_pages(data: Path, limit: int) -> tuple[list[RawDocument], list[RawDocument], list[RawDocument]]:
     """`extraction/` pages, `extraction/` text dumps and `extraction-trafilatura/` pages as documents."""
-    extraction = data / "extraction"
-    truth = json.loads((extraction / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = sorted(truth)[: limit or None]
-    pages = [
-        RawDocument(
-            f"{key}.html",
-            gzip.decompress((extraction / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace"),
-            "html",
-            url=truth[key].get("url"),
-        )
-        for key in keys
+    extraction = extraction_pages(data / "extraction", limit)
+    pages = [RawDocument(f"{page.key}.html", page.html, "html", url=page.url) for page in extraction]
+    dumps = [RawDocument(f"{page.key}.txt", page.dump, "text") for page in extraction]
+    snippets = [
+        RawDocument(page.entry["file"], page.html, "html", url=page.url)
+        for page in snippet_pages(data / "extraction-trafilatura", limit)
     ]
-    dumps = [
-        RawDocument(f"{key}.txt", (extraction / "text" / f"{key}.txt").read_text(encoding="utf-8"), "text")
-        for key in keys
-    ]
-    snippets = data / "extraction-trafilatura"
-    evaluation = sorted(json.loads((snippets / "evaldata.json").read_text(encoding="utf-8")).items())
-    snippet_pages = [
-        RawDocument(
-            entry["file"],
-            gzip.decompress((snippets / "html" / entry["file"]).read_bytes()).decode("utf-8", "replace"),
-            "html",
-            url=url,
-        )
-        for url, entry in evaluation[: limit or None]
-    ]
-    return pages, dumps, snippet_pages
+    return pages, dumps, snippets
 
 
 def throughput_section(data: Path, limit: int, rounds: int, snippets: bool = True) -> None:
-    pages, dumps, snippet_pages = html_pages(data, limit)
+    pages, dumps, snippet_documents = html_pages(data, limit)
     html_methods = (
         ("briefing (ours)", pipeline.clean_or_skip),
         ("trafilatura fast=True (anchor)", trafilatura_fast_document),
@@ -158,7 +137,7 @@ def throughput_section(data: Path, limit: int, rounds: int, snippets: bool = Tru
         ("`extraction/` HTML", pages, html_methods)
     ]
     if snippets:
-        sets.append(("`extraction-trafilatura/` HTML", snippet_pages, html_methods))
+        sets.append(("`extraction-trafilatura/` HTML", snippet_documents, html_methods))
     sets.append(("`extraction/` text dumps", dumps, dump_methods))
     plain = [RawDocument(f"{case.name}.txt", case.text, "text") for case in plain_cases(data)[: limit or None]]
     sets.append(("plain-text articles (3 layouts)", plain, (dump_methods[0],)))
