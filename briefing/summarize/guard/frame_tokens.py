@@ -17,6 +17,11 @@ STOP_WORDS = frozenset(
 )
 
 
+def is_content(key: str) -> bool:
+    """A word that says what a value or a denial is about (not a function word)."""
+    return key not in STOP_WORDS
+
+
 @dataclass(frozen=True)
 class Token:
     text: str  # as written

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.summarize.guard.facts import MONTHS, NUMBER_UNITS, WEEKDAYS, ArticleFacts, Fact, sentence_facts
-from briefing.summarize.guard.frame_tokens import MIN_CONTENT, STOP_WORDS, Token, tokenize
+from briefing.summarize.guard.frame_tokens import MIN_CONTENT, Token, is_content, tokenize
 from briefing.summarize.guard.negation_frames import negation_frame_problem
 
 # A frame: this many words matched on each side of the slot, and this many in all (or one long side, for a slot
@@ -184,8 +184,8 @@ def _match(ours: Sequence[Token], slot: Slot, theirs: Sequence[Token], other: Sl
     unit = 0
     while unit < right and ours[slot.end + unit].hyphened:
         unit += 1
-    content = sum(1 for k in (*before, *after) if _is_content(k))
-    if unit and not any(_is_content(k) for k in (*before, *after[unit:])):
+    content = sum(1 for k in (*before, *after) if is_content(k))
+    if unit and not any(is_content(k) for k in (*before, *after[unit:])):
         content = 0
     return Match(left, right, content, sentence, other)
 
@@ -195,11 +195,6 @@ _RANGE_JOINS = frozenset({"and", "to", "or"})
 
 def _is_number(key: str) -> bool:
     return key[:1].isdigit() or key in _NUMBER_WORDS
-
-
-def _is_content(key: str) -> bool:
-    """A word that says what a value is about (not a function word)."""
-    return key not in STOP_WORDS
 
 
 def _loosely_in(ours: Sequence[Token], slot: Slot, frame: Match, theirs: Sequence[Token], other: Slot) -> bool:
@@ -217,7 +212,7 @@ def _loosely_in(ours: Sequence[Token], slot: Slot, frame: Match, theirs: Sequenc
     )
     shared = 0
     for words, near in sides:
-        content = [word for word in words if _is_content(word)]
+        content = [word for word in words if is_content(word)]
         if not content:
             continue
         near_keys = {t.key for t in near}

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from briefing.summarize.guard.frame_tokens import MIN_CONTENT, STOP_WORDS, tokenize
+from briefing.summarize.guard.frame_tokens import MIN_CONTENT, is_content, tokenize
 
 # Negation in a copied span: "he was not apparently well enough to sign" where the article says "he was apparently
 # well enough to sign" (or the reverse). Contractions are spelt out first, so "wasn't" meets "was not".
@@ -38,7 +38,7 @@ def _said(sentences: tuple[str, ...]) -> str:
 
 
 def _content(words: Sequence[str]) -> int:
-    return sum(1 for word in words if word not in STOP_WORDS)
+    return sum(1 for word in words if is_content(word))
 
 
 def negation_frame_problem(text: str, article_sentences: Sequence[str]) -> str | None:
