@@ -34,8 +34,10 @@ MAX_PACKED_BYTES = 2 * 1024**3  # the packed copies double the linear weights' m
 PACKING_ROWS = 8  # the rows oneDNN chooses the blocked layout for; any number of rows runs on it
 MAX_PACKED_ROWS = 32  # measured faster than MKL from 2 up to 32 rows (SmolLM2's products, one thread)
 
-# model -> its linear layers and their packed weights ([] when the model is not packed: not float32, not on the CPU,
-# too big, or this torch has no oneDNN). Weak: a model that is dropped takes its packed copies with it.
+# model -> its linear layers and their packed weights ([] when the model cannot be packed: not float32, not on the CPU,
+# too big, or this torch has no oneDNN). Only what the model is decides it; the switches a caller can flip
+# (`torch.backends.mkldnn.enabled`, the float32 precision) are read at every decode, so a model first decoded with
+# oneDNN switched off is packed once it is switched on again. Weak: a dropped model takes its packed copies with it.
 _PACKED: weakref.WeakKeyDictionary[Any, list[tuple[Any, torch.Tensor]]] = weakref.WeakKeyDictionary()
 
 
@@ -68,26 +70,38 @@ def _packed_product(hidden: torch.Tensor, packed: torch.Tensor, bias: torch.Tens
 
 
 def _packed_layers(model: Any) -> list[tuple[Any, torch.Tensor]]:
+    if not _switched_on():
+        return []  # for this decode only: the packed copies (or the decision not to pack) are kept
     if model not in _PACKED:
         _PACKED[model] = _pack(model)
     return _PACKED[model]
 
 
 def can_pack(model: Any) -> bool:
-    """Whether `model`'s linear layers can be packed: float32 weights on the CPU, oneDNN in this torch and switched
-    on, and the weights' size under MAX_PACKED_BYTES."""
+    """Whether `model`'s linear layers can be packed now: oneDNN switched on with exact float32 products, and the
+    model packable (float32 weights on the CPU, their size under MAX_PACKED_BYTES, oneDNN in this torch)."""
+    return _switched_on() and _packable(model)
+
+
+def _switched_on() -> bool:
+    """oneDNN available and switched on, float32 products exact: what a caller may change between two decodes."""
+    import torch
+
+    if not torch.backends.mkldnn.is_available() or not torch.backends.mkldnn.enabled:
+        return False  # no oneDNN, or switched off by the caller
+    precision = getattr(torch.backends.mkldnn.matmul, "fp32_precision", "none")
+    return precision in ("ieee", "none")  # float32 products allowed in bf16/tf32: not the products generate makes
+
+
+def _packable(model: Any) -> bool:
+    """What the model is and this torch has: float32 linear weights on the CPU, small enough to copy once."""
     import torch
 
     layers = [module for module in model.modules() if isinstance(module, torch.nn.Linear)]
-    if not layers or not torch.backends.mkldnn.is_available() or not torch.backends.mkldnn.enabled:
-        return False  # no oneDNN, or switched off by the caller
-    if not hasattr(torch.ops.mkldnn, "_reorder_linear_weight"):
+    if not layers or not hasattr(torch.ops.mkldnn, "_reorder_linear_weight"):
         return False
     weights = [layer.weight for layer in layers]
     if any(weight.dtype != torch.float32 or weight.device.type != "cpu" for weight in weights):
-        return False
-    precision = getattr(torch.backends.mkldnn.matmul, "fp32_precision", "none")
-    if precision not in ("ieee", "none"):  # float32 products allowed in bf16/tf32: not the products generate makes
         return False
     return sum(weight.numel() * weight.element_size() for weight in weights) <= MAX_PACKED_BYTES
 
@@ -95,7 +109,7 @@ def can_pack(model: Any) -> bool:
 def _pack(model: Any) -> list[tuple[Any, torch.Tensor]]:
     import torch
 
-    if not can_pack(model):
+    if not _packable(model):
         return []
     try:
         with torch.inference_mode():

@@ -141,3 +141,21 @@ def test_the_decode_loop_writes_the_same_texts_packed_or_not(
     assert packed == unpacked
     assert packed == model.generate(prompts, GenerationOptions(max_new_tokens=10, batch_size=3, own_loop=False))
     assert not any("forward" in layer.__dict__ for layer in model.model.modules())
+
+
+def test_a_model_decoded_with_onednn_off_is_packed_once_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The switch is the caller's, for one decode: it must not be remembered as "this model cannot be packed".
+    layers = _layers()
+    with monkeypatch.context() as switched:
+        switched.setattr(torch.backends.mkldnn, "enabled", False)
+        with packed_linears(layers) as packed:
+            assert not packed
+        assert layers not in packed_linear._PACKED
+    with packed_linears(layers) as packed:
+        assert packed
+    with monkeypatch.context() as switched:  # and switched off again after packing: plain products, copies kept
+        switched.setattr(torch.backends.mkldnn, "enabled", False)
+        with packed_linears(layers) as packed:
+            assert not packed
+            assert not any("forward" in layer.__dict__ for layer in layers)
+    assert packed_linear._PACKED[layers]
