@@ -1,8 +1,9 @@
-"""JSON and JSONL records: one article per object, with `text` or `article` and optional metadata.
+"""JSON and JSONL records: one article per object, its text and metadata under the names exports use.
 
-Fields: body from `text`, `article`, `content` or `body` (first non-empty); `title`, `url`, `published` (or `date`),
-`author`, `id`, `site` (or `sitename`). A JSON file may hold one object, a list of objects, or an object with the list
-under `articles` or `items`. In JSONL a broken line is skipped with its line number and the other lines are read.
+Fields: see `record_fields.py` (body from `text`, `article`, `content`, `body`, `maintext`, `fullText`, …; title, url,
+published, author, site, id under their common names). A JSON file may hold one object, a list of objects, or the list
+inside an API response's wrapper (`{"articles": [...]}`, `{"response": {"results": [...]}}`, `{"hits": {"hits":
+[...]}}`, …). In JSONL a broken line is skipped with its line number and the other lines are read.
 """
 
 from __future__ import annotations
@@ -15,12 +16,42 @@ import re
 from collections.abc import Iterable, Iterator
 
 from briefing.errors import SourceError
+from briefing.ingest.record_fields import (
+    AUTHOR_FIELDS,
+    BODY_FIELDS,
+    ID_FIELDS,
+    SITE_FIELDS,
+    TITLE_FIELDS,
+    URL_FIELDS,
+    RecordFields,
+    people,
+)
 from briefing.ingest.sniff import looks_like_html
 from briefing.records import RawDocument, Skipped
 from briefing.shown import for_terminal, usable_url
 
-BODY_FIELDS = ("text", "article", "content", "body")
 MAX_REPORTED_BROKEN_LINES = 10  # beyond this, one summary line: a mislabelled binary file would flood the report
+# Where API responses and exports put their list of records (NewsAPI, the Guardian, the NYT, Elasticsearch, feeds
+# turned into JSON, JSON:API), looked in in this order, at most MAX_WRAPPER_DEPTH objects deep.
+RECORD_LISTS = (
+    "articles",
+    "items",
+    "results",
+    "data",
+    "response",
+    "docs",
+    "documents",
+    "entries",
+    "posts",
+    "stories",
+    "news",
+    "records",
+    "hits",
+    "value",
+    "rows",
+)
+MAX_WRAPPER_DEPTH = 3
+MAX_NAMED_FIELDS = 8  # a record without text names at most this many of the fields it has
 
 
 def jsonl_documents(source: str, lines: Iterable[tuple[int, str | None]]) -> Iterator[RawDocument | Skipped]:
@@ -64,18 +95,15 @@ def jsonl_documents(source: str, lines: Iterable[tuple[int, str | None]]) -> Ite
 
 
 def json_documents(source: str, text: str) -> Iterator[RawDocument | Skipped]:
-    """Documents from a whole JSON document: an object, a list of objects, or {"articles": [...]}/{"items": [...]}."""
+    """Documents from a whole JSON document: an object, a list of objects, or a list inside wrapper objects."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise SourceError(source, f"invalid JSON ({error.msg} at line {error.lineno})") from None
     except RecursionError:
         raise SourceError(source, "JSON nested too deeply") from None
-    if isinstance(value, dict) and not _body_of(value):
-        for key in ("articles", "items"):
-            if isinstance(value.get(key), list):
-                value = value[key]
-                break
+    if isinstance(value, dict) and not RecordFields(value).has_article_text():
+        value = _record_list(value, MAX_WRAPPER_DEPTH)
     if isinstance(value, list):
         if not value:
             raise SourceError(source, "JSON list is empty: no records")
@@ -100,36 +128,58 @@ def record_documents(where: str, item: object) -> Iterator[RawDocument | Skipped
 def record_document(where: str, item: object) -> RawDocument:
     if not isinstance(item, dict):
         raise SourceError(where, "expected a JSON object with a `text` or `article` field")
-    body = _body_of(item)
-    if body is None:
-        raise SourceError(where, "record has no `text` or `article` field with text in it")
-
-    def field(*names: str) -> str | None:
-        for name in names:
-            value = item.get(name)
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-                return str(value).strip()
-        return None
-
-    record_id = field("id")
+    fields = RecordFields(item)
+    found = fields.body()
+    if found is None:
+        raise SourceError(where, _no_text_reason(fields))
+    body, cut_off = found
+    record_id = fields.text(ID_FIELDS)
     return RawDocument(
         f"{where}#{record_id}" if record_id else where,
         body,
         "html" if looks_like_html(body) else "record",
-        title=field("title"),
-        url=field("url"),
-        published=iso_date(field("published", "date")),
-        author=field("author"),
-        site=field("site", "sitename"),
+        title=_one_line(fields.text(TITLE_FIELDS)),
+        url=fields.text(URL_FIELDS),
+        published=iso_date(fields.date()),
+        author=_one_line(next((name for value in fields.values(AUTHOR_FIELDS) if (name := people(value))), None)),
+        site=_site(fields.text(SITE_FIELDS)),
+        truncated=cut_off,
     )
 
 
-def _body_of(item: dict[str, object]) -> str | None:
-    for name in BODY_FIELDS:
-        value = item.get(name)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
+def _record_list(value: dict[str, object], depth: int) -> object:
+    """The list of records inside an API response's wrapper objects, or `value` itself when there is none."""
+    for key in RECORD_LISTS:
+        inner = value.get(key)
+        if isinstance(inner, list) and any(isinstance(item, dict) for item in inner):
+            return inner
+        if isinstance(inner, dict) and depth > 1:
+            found = _record_list(inner, depth - 1)
+            if found is not inner:
+                return found
+    return value
+
+
+def _no_text_reason(fields: RecordFields) -> str:
+    names = fields.given_names
+    shown = ", ".join(f"`{name}`" for name in names[:MAX_NAMED_FIELDS])
+    shown += ", …" if len(names) > MAX_NAMED_FIELDS else ""
+    looked_for = ", ".join(f"`{name}`" for name in BODY_FIELDS[:4])
+    return f"record has no article text (no {looked_for} or similar field with text; it has {shown or 'no fields'})"
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+def _site(text: str | None) -> str | None:
+    """An outlet's name; a URL given as the source is read as its host name."""
+    if text and "://" in text:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(text.strip()).hostname
+        return host.removeprefix("www.") if host else None
+    return _one_line(text)
 
 
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")

@@ -177,7 +177,10 @@ def test_jsonl_broken_line_is_skipped_with_its_number_and_the_rest_read(tmp_path
     why = reasons(result)
     assert why[f"{path}:2"].startswith("broken JSON line (Unterminated string")
     assert why[f"{path}:4"] == "expected a JSON object with a `text` or `article` field"
-    assert why[f"{path}:5"] == "record has no `text` or `article` field with text in it"
+    assert why[f"{path}:5"] == (
+        "record has no article text (no `text`, `article`, `content`, `body` or similar field with text; "
+        "it has `title`)"
+    )
 
 
 def test_many_broken_lines_are_summarised_not_listed(tmp_path: Path):
