@@ -3,7 +3,8 @@ share widgets, one-word labels ("Advertisement", "Share").
 
 Exported records (JSON, JSONL, feed items) and plain-text articles carry such lines where the exporter flattened the
 page: "Media playback is unsupported on your device Media caption …", "Image copyright Reuters Image caption …",
-"Embed … autoplay autoplay Copy this code to your website or blog", "Getty Images / NAME / Contributor". A line goes
+"Embed … autoplay autoplay Copy this code to your website or blog", "Getty Images / NAME / Contributor", a feed's
+"The post … appeared first on …". A line goes
 only when the whole line is furniture; a sentence that merely mentions Reuters or a photo stays.
 """
 
@@ -24,6 +25,19 @@ _WIDGET_OPENING = re.compile(
     r"(?:for|to)\b|click here\b|(?:please )?(?:enable|turn on) javascript\b|javascript is (?:disabled|required))",
     re.IGNORECASE,
 )
+# What a feed or a republisher appends to an item: WordPress's "The post TITLE appeared first on SITE.", "This article
+# was originally published on The Conversation. Read the original article." A whole line of that shape only, and a
+# short one: an article's own sentence about where something was first published reads on with more than a name.
+# The outlet such a line names: a name in capitals (a few "of"/"and" between), a domain or a URL, nothing that reads on.
+_OUTLET = (
+    r"(?:(?i:the)\s+)?(?:https?://\S+|[\w-]+(?:\.[\w-]+)+|[A-Z0-9][\w&'’.-]*(?:\s+(?:[A-Z0-9][\w&'’.-]*|of|and|&))*)"
+)
+_FEED_FOOTER = re.compile(
+    rf"^(?:(?i:the post) .{{1,200}}? (?i:appeared first on|first appeared on|was published first on) {_OUTLET}|"
+    r"(?i:this (?:article|story|post|piece) (?:was |is )?(?:originally |first )?(?:published|appeared|posted|"
+    rf"republished) (?:on|in|at|by|from)) {_OUTLET}(?:\.\s*(?i:read the original(?: article)?))?)\s*[.!]?$"
+)
+MAX_FOOTER_WORDS = 45
 # Photo agencies whose credit ends (or is) a caption line: "… Kevin Mazur/Getty Images", "(Andy Kropa - GETTY IMAGES)".
 # Acronyms only in capitals: "(ePA)" closing a German sentence is no credit.
 _AGENCY = r"(?:(?i:getty images|getty|shutterstock|reuters|alamy|corbis|rex features)|AP Photo|AFP|EPA|PA|AP|REX)"
@@ -52,6 +66,8 @@ def is_furniture_line(line: str) -> bool:
     if not words:
         return True  # "___", "* * *": a rule, not text
     if len(words) <= MAX_CAPTION_WORDS and _WIDGET_OPENING.search(text):
+        return True
+    if len(words) <= MAX_FOOTER_WORDS and _FEED_FOOTER.match(text):
         return True
     if len(words) <= MAX_CREDIT_WORDS and _is_credit(text) and not _ends_sentence_with_verbs(text):
         return True
