@@ -83,6 +83,25 @@ def test_markdown_marks_each_unsupported_sentence_with_its_reason(tmp_path: Path
     assert "Jose Mourinho will be confirmed" in flagged and "name 'Jose Mourinho' not in article" in flagged
 
 
+def test_a_markdown_summary_is_checked_claim_by_claim(tmp_path: Path, cnn):
+    # What an LLM or a colleague hands in: a lead-in, a heading, a numbered list, a rule, a labelled line. Only the
+    # claims are sentences; before, each marker, heading and label was one "unsupported" sentence of its own.
+    article = tmp_path / "article.txt"
+    article.write_text(cnn[0]["article"], encoding="utf-8")
+    first, second, third = cnn[0]["summary"].split("\n")
+    summary = tmp_path / "summary.md"
+    summary.write_text(
+        f"Here is a summary of the article:\n\n## Summary\n\n1. {first}\n2. **{second}**\n\n---\n\n"
+        f"*Key points:* {third}\n- {INVENTED}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["verify", str(article), "--summary", str(summary), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.stdout)
+    assert [s["text"] for s in report["sentences"]] == [first, second, third, INVENTED]
+    assert [s["supported"] for s in report["sentences"]] == [True, True, True, False]
+
+
 def test_jsonl_writes_one_report_per_line(tmp_path: Path, cnn):
     records = write_records(
         tmp_path / "r.jsonl",

@@ -151,7 +151,7 @@ def epoch_day(value: float) -> str | None:
     seconds = value / 1000 if value > EPOCH_SECONDS[1] else value
     if not EPOCH_SECONDS[0] <= seconds < EPOCH_SECONDS[1]:
         return None
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date().isoformat()
 
 
 def _keyed(item: Mapping[str, object]) -> dict[str, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefing.errors import SourceError
 from briefing.records import Skipped
-from briefing.text import split_sentences
+from briefing.summary_text import claim_sentences
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,15 @@ def read_text(source: str) -> str:
 
 
 def summary_sentences(value: object) -> tuple[str, ...]:
-    """A summary's sentences: a text is split into sentences (bullets and line breaks too), a list is taken as
-    sentences (each split again when it holds several)."""
+    """A summary's sentences: a text is read as people and models write one (`briefing.summary_text`: Markdown
+    headings, rules, list markers, emphasis and lead-ins such as "Here is a summary:" are no claims; a line wrapped at
+    a fixed width is joined), then split into sentences; a list is taken as sentences (each split again when it holds
+    several)."""
     items = value if isinstance(value, list) else [value]
     sentences: list[str] = []
     for item in items:
         if isinstance(item, str):
-            sentences.extend(split_sentences(item))
+            sentences.extend(claim_sentences(item))
     return tuple(sentences)
 
 

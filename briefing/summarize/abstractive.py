@@ -20,11 +20,10 @@ from briefing.models import RunModels
 from briefing.records import Article, Summary, SummarySentence
 from briefing.summarize.condense import condense
 from briefing.summarize.extractive import ExtractiveSummarizer
-from briefing.text import normalize_whitespace, split_sentences, words
+from briefing.summary_text import claim_sentences
+from briefing.text import normalize_whitespace, words
 
 MAX_PROVISIONAL_CITATIONS = 2
-_LIST_MARKER = re.compile(r"^\s*(?:[-*•–]+|\d{1,2}[.)])\s+")
-_LEAD_IN = re.compile(r"^\W*(?:summary|in summary|tl;?dr|key points?)\W*:\W*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
 _STOPWORDS = frozenset(
     "the a an and or but of to in on at for by with from as is are was were be been has have had it its this that "
@@ -34,13 +33,9 @@ _STOPWORDS = frozenset(
 
 
 def summary_sentences(generated: str, limit: int) -> list[str]:
-    """The sentences of a generated summary, without list markers, lead-ins, repeats or a sentence cut off mid-way."""
-    lines: list[str] = []
-    for line in generated.splitlines():
-        line = _LEAD_IN.sub("", _LIST_MARKER.sub("", line)).strip().strip("*").strip()
-        if line and not line.endswith(":"):  # "Here is a summary of the article:" says nothing
-            lines.append(line)
-    sentences = split_sentences("\n".join(lines))
+    """The sentences of a generated summary, without markup (`briefing.summary_text`: list markers, headings,
+    emphasis, lead-ins), repeats or a sentence cut off mid-way."""
+    sentences = claim_sentences(generated)
     if len(sentences) > 1 and not _SENTENCE_END.search(sentences[-1]):
         sentences.pop()  # generation stopped at max_new_tokens mid-sentence: an unfinished claim is worse than none
     unique: list[str] = []

@@ -35,8 +35,15 @@ HASHED_WEIGHT_LIMIT = 512 << 20  # weights up to this size are hashed; bigger on
 WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt")
 PACKAGE = Path(__file__).resolve().parents[1]  # briefing/
 # Code whose change changes summaries: the summarize stage (summarizers, guard, chunker, prompts), the encoder, the
-# splitter.
-CODE_FILES = ("summarize/**/*.py", "summarize/**/*.json", "summarize/prompts/*.txt", "encoder/*.py", "text.py")
+# splitter, the reader of generated output.
+CODE_FILES = (
+    "summarize/**/*.py",
+    "summarize/**/*.json",
+    "summarize/prompts/*.txt",
+    "encoder/*.py",
+    "text.py",
+    "summary_text.py",
+)
 
 
 class SummaryCache:
