@@ -28,6 +28,15 @@ _BOUNDARY = re.compile(r"[.!?…؟۔]+['\"’”)\]»]*(?=\s+)")
 _CJK_BOUNDARY = re.compile(r"[。！？]+[」』”’）)]*")
 _OPENERS = "'\"‘“([«¿¡„‹「『"
 _WHITESPACE = re.compile(r"\s+")
+# A German date's day and month ("am 31. Oktober"): the day, the word before it, and the month's name after the stop.
+_MONTH_AFTER = re.compile(
+    r"\s+(?:Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
+)
+_DAY_BEFORE = re.compile(r"(?:(?P<word>[^\W\d]+)[\s,]+)?\b\d{1,2}$")
+_ENGLISH_MONTH = re.compile(
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december)"
+)
 # A paragraph opened by a dash or bullet ("— UPDATE: ...", "• Police said ..."): the mark is layout, not text.
 _LEADING_BULLET = re.compile(r"^(?:[-–—•*·]+\s+)+")
 
@@ -90,8 +99,21 @@ def _starts_sentence(text: str, position: int) -> bool:
     return char.isupper() or char.isdigit() or (char.isalpha() and not char.islower())
 
 
+def _ordinal_date(paragraph: str, start: int, end: int) -> bool:
+    """ "am 31. Oktober", "ab 1. November": German writes a day as an ordinal with a full stop before the month's name.
+    Not when a month's name precedes the number ("…by March 31. April saw…": the English date ends a sentence)."""
+    if paragraph[start:end] != "." or not _MONTH_AFTER.match(paragraph, end):
+        return False
+    number = _DAY_BEFORE.search(paragraph, 0, start)
+    return number is not None and not _ENGLISH_MONTH.fullmatch(number["word"] or "")
+
+
 def _cuts(paragraph: str) -> list[int]:
-    cuts = {match.end() for match in _BOUNDARY.finditer(paragraph) if _starts_sentence(paragraph, match.end())}
+    cuts = {
+        match.end()
+        for match in _BOUNDARY.finditer(paragraph)
+        if _starts_sentence(paragraph, match.end()) and not _ordinal_date(paragraph, match.start(), match.end())
+    }
     cuts.update(match.end() for match in _CJK_BOUNDARY.finditer(paragraph) if match.end() < len(paragraph))
     return sorted(cuts)
 

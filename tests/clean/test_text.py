@@ -43,3 +43,28 @@ def test_a_dash_or_bullet_opening_a_paragraph_is_not_part_of_its_sentence():
         "Officers said she was safe.",
         "-5 degrees was the low.",
     ]
+
+
+def test_a_german_date_is_not_a_sentence_end():
+    # "am 31. Oktober": the day is an ordinal with a full stop. Split there, the brief showed "…Am heutigen 31." and
+    # "Oktober endet die Amtszeit…" as two sentences (mdr.de, dubisthalle.de pages of the snippet set).
+    text = "Am heutigen 31. Oktober endet die Amtszeit, ab 1. November ist Ralf Ludwig Intendant. Der Rat tagte."
+    assert split_sentences(text) == [
+        "Am heutigen 31. Oktober endet die Amtszeit, ab 1. November ist Ralf Ludwig Intendant.",
+        "Der Rat tagte.",
+    ]
+    assert split_sentences("Düsseldorf, 22. November 2022. Der Rat tagte.") == [
+        "Düsseldorf, 22. November 2022.",
+        "Der Rat tagte.",
+    ]
+
+
+def test_a_sentence_ending_on_a_number_or_an_english_date_still_ends():
+    assert split_sentences("Die Zahl stieg auf 31. Die Polizei ermittelt.") == [
+        "Die Zahl stieg auf 31.",
+        "Die Polizei ermittelt.",
+    ]
+    assert split_sentences("The deadline was March 31. April saw new rules.") == [
+        "The deadline was March 31.",
+        "April saw new rules.",
+    ]
