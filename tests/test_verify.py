@@ -102,6 +102,29 @@ def test_a_markdown_summary_is_checked_claim_by_claim(tmp_path: Path, cnn):
     assert [s["supported"] for s in report["sentences"]] == [True, True, True, False]
 
 
+def test_records_of_evaluation_sets_are_read_under_their_own_field_names(tmp_path: Path, cnn):
+    locke, other = cnn[0], cnn[1]
+    first = locke["summary"].split("\n")[0]
+    records = write_records(
+        tmp_path / "sets.jsonl",
+        [
+            {"id": "hf-cnn", "article": locke["article"], "highlights": locke["summary"]},  # Hugging Face CNN/DM
+            {"id": "xsum", "document": locke["article"], "summary": first},
+            {"id": "factcc", "text": locke["article"], "claim": INVENTED},
+            {"id": "multi-news", "articles": [other["article"], locke["article"]], "summary": first},
+            {"ID": "upper", "Document": locke["article"], "Prediction": [first]},
+        ],
+    )
+    result = runner.invoke(app, ["verify", str(records), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reports = {r["id"]: r["sentences"] for r in json.loads(result.stdout)}
+    assert list(reports) == ["hf-cnn", "xsum", "factcc", "multi-news", "upper"]
+    assert [s["text"] for s in reports["hf-cnn"]] == locke["summary"].split("\n")
+    assert [(s["text"], s["supported"]) for s in reports["factcc"]] == [(INVENTED, False)]
+    assert reports["multi-news"][0]["supported"] and reports["multi-news"][0]["citations"][0]["source"] == 2
+    assert reports["upper"][0]["supported"] and reports["xsum"][0]["supported"]
+
+
 def test_jsonl_writes_one_report_per_line(tmp_path: Path, cnn):
     records = write_records(
         tmp_path / "r.jsonl",

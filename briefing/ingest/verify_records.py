@@ -1,8 +1,9 @@
 """What `briefing verify` reads: JSONL records of summaries with their sources, and plain summary files.
 
 A record is one JSON object per line: `{"id", "article": "…"}` or `{"id", "sources": ["…", …]}`, and `"summary"`
-as one text or a list of sentences. A record without an article or a summary (or a line that is not JSON) is
-skipped with a one-line reason naming the file and line; the other records are read.
+as one text or a list of sentences (also under the names evaluation sets use: `ARTICLE_FIELDS`, `SUMMARY_FIELDS`).
+A record without an article or a summary (or a line that is not JSON) is skipped with a one-line reason naming the
+file and line; the other records are read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import SourceError
+from briefing.ingest.record_fields import field_key
 from briefing.records import Skipped
 from briefing.summary_text import claim_sentences
 
@@ -84,20 +86,36 @@ def _records(source: str, text: str) -> Iterator[SummaryRecord | Skipped]:
         yield _record(where, value)
 
 
+# What evaluation sets and exports call the parts of a record (looked up without case or separators, first match):
+# the source text ("document": XSum; "text": FactCC), a list of sources, and the summary ("highlights": the Hugging
+# Face CNN/DailyMail set; "claim": FactCC; a model's "prediction" or "output"). `summary` wins over a prediction.
+ARTICLE_FIELDS = ("article", "text", "document", "content", "body")
+SOURCES_FIELDS = ("sources", "documents", "articles")
+SUMMARY_FIELDS = ("summary", "highlights", "claim", "prediction", "generated", "output", "hypothesis")
+
+
 def _record(where: str, value: dict[str, object]) -> SummaryRecord | Skipped:
-    record_id = str(value.get("id") or where)
-    label = f"{where} (id {record_id})" if value.get("id") else where
-    article = value.get("article")
-    listed = value.get("sources")
-    if isinstance(article, str) and article.strip():
+    keyed: dict[str, object] = {}
+    for name, field in value.items():
+        keyed.setdefault(field_key(str(name)), field)
+    record_id = str(keyed.get("id") or where)
+    label = f"{where} (id {record_id})" if keyed.get("id") else where
+    article = next((keyed[name] for name in ARTICLE_FIELDS if _has_text(keyed.get(name))), None)
+    listed = next((keyed[name] for name in SOURCES_FIELDS if isinstance(keyed.get(name), list)), None)
+    if isinstance(article, str):
         sources: tuple[str, ...] = (article,)
     elif isinstance(listed, list):
-        sources = tuple(s for s in listed if isinstance(s, str) and s.strip())
+        sources = tuple(s for s in listed if _has_text(s))
     else:
         sources = ()
     if not sources:
         return Skipped(label, 'no source text: give "article" (a text) or "sources" (a list of texts)')
-    summary = summary_sentences(value.get("summary"))
+    given = next((keyed[name] for name in SUMMARY_FIELDS if keyed.get(name) not in (None, "", [])), None)
+    summary = summary_sentences(given)
     if not summary:
         return Skipped(label, 'no summary: give "summary" as a text or a list of sentences')
     return SummaryRecord(where, record_id, sources, summary)
+
+
+def _has_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
