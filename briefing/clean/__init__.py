@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
-from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
+from briefing.clean.furniture import drop_furniture_lines, is_foreign_label_line, is_furniture_line
 from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
@@ -177,6 +177,8 @@ def _clean_html(document: RawDocument) -> _Found:
     metadata = view.metadata
     titles = [title for title in (selection.title, metadata.title, view.title) if title]
     paragraphs = agreed_paragraphs(view, list(selection.body), titles)
+    # The block model reads English furniture words only: a label line in another language is dropped here.
+    paragraphs = [paragraph for paragraph in paragraphs if not is_foreign_label_line(paragraph)]
     nearby = selection.nearby
     meta: dict[str, str | None] = {
         "url": metadata.url,

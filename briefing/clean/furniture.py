@@ -51,6 +51,31 @@ _CREDIT_START = re.compile(rf"^(?:{_AGENCY})\s*[/|–-]")
 _CREDIT_TAIL_CHARS = 200
 # Extra words of widget labels the furniture vocabulary leaves out ("Tweet email", "Google Plus", "Play Facebook").
 _LABEL_WORDS = frozenset("tweet e mail plus google play scroll down continue continued reading below story".split())
+# The same labels in the other languages the cleaner meets most (navigation, skip links, sharing, "read also", ads,
+# comments, legal pages, media): a line made only of these is a label ("Zum Hauptinhalt springen", "Lire aussi",
+# "Artículos relacionados"). Written from the languages' web vocabulary, not from any page of the dev sets.
+_FOREIGN_LABEL_WORDS = frozenset(
+    """
+    startseite hauptinhalt hauptmenü navigation menü suche suchen springen inhalt seitenanfang oben teilen drucken
+    anzeige werbung kommentar kommentare kommentieren antworten weiterlesen lesen zurück weiter nächster nächste
+    vorheriger vorherige mehr artikel beitrag beiträge ähnliche verwandte weitere themen thema kontakt impressum
+    datenschutz datenschutzerklärung einstellungen abonnieren folgen anmelden registrieren abmelden schließen bild
+    bilder foto fotos fotostrecke galerie bildergalerie quelle empfehlen merken schlagworte schlagwörter kategorien
+    kategorie archiv rubrik rubriken
+    accueil rechercher recherche partager partagez imprimer publicité commentaires commentaire commenter répondre
+    lire aussi suite retour haut suivant suivante précédent précédente articles similaires connexes connexion
+    inscription abonnez abonner fermer galerie vidéo vidéos voir catégories mentions légales confidentialité
+    inicio menú buscar búsqueda compartir imprimir publicidad comentarios comentario comentar responder leer
+    relacionados relacionadas artículos artículo anterior siguiente volver arriba suscríbete suscribirse boletín
+    contacto privacidad cerrar galería vídeo etiquetas categorías archivo
+    cerca condividi stampa pubblicità commenti commento commenta rispondi leggi altro articoli articolo correlati
+    precedente successivo torna iscriviti contatti chiudi galleria categorie archivio
+    zoeken delen advertentie reacties reactie reageer lees ook artikelen gerelateerde vorige volgende terug
+    inschrijven nieuwsbrief sluiten
+    início pesquisar compartilhar partilhar publicidade comentários artigos artigo relacionados próximo voltar topo
+    assine contato fechar
+    """.split()
+)
 _WORD = re.compile(r"\w+")
 MAX_LABEL_WORDS = 6
 MAX_CAPTION_WORDS = 40
@@ -73,8 +98,25 @@ def is_furniture_line(line: str) -> bool:
         return True
     if len(words) <= MAX_LABEL_WORDS:
         content = [word for word in (word.lower() for word in words) if word not in ALL_STOPWORDS]
-        return bool(content) and all(word in FURNITURE_WORDS or word in _LABEL_WORDS for word in content)
+        return bool(content) and all(
+            word in FURNITURE_WORDS or word in _LABEL_WORDS or word in _FOREIGN_LABEL_WORDS for word in content
+        )
     return False
+
+
+def is_foreign_label_line(line: str) -> bool:
+    """A short label line in another language than English ("Zum Hauptinhalt springen", "Lire aussi"): the HTML
+    block model's features know the English furniture words only, so its output is checked for these."""
+    words = [word.lower() for word in _WORD.findall(line)]
+    if not words or len(words) > MAX_LABEL_WORDS:
+        return False
+    content = [word for word in words if word not in ALL_STOPWORDS]
+    labels = FURNITURE_WORDS | _LABEL_WORDS
+    return (
+        bool(content)
+        and all(word in labels or word in _FOREIGN_LABEL_WORDS for word in content)
+        and any(word in _FOREIGN_LABEL_WORDS and word not in labels for word in content)
+    )
 
 
 def _is_credit(text: str) -> bool:
