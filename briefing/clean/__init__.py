@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
 from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
+from briefing.clean.headers import HeaderReading, read_headers
 from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
@@ -37,7 +38,8 @@ from briefing.clean.metadata import (
     without_site_name,
 )
 from briefing.clean.notice import page_notice
-from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
+from briefing.clean.plain import may_be_plain_article, read_plain_article
+from briefing.clean.prose import find_dateline, is_prose, reads_like_title
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.shown import usable_url
@@ -137,8 +139,25 @@ def _title_from(sentence: str) -> str:
 
 def _clean_record(document: RawDocument) -> _Found:
     text = drop_furniture_lines(_normalise(document.content))
+    headers = read_headers(text.split("\n"))
+    lines = list(headers.lines)
+    title = headers.title
+    if title is None and headers.head_dropped:
+        # "Title / By X / Updated …" opening the text: the line above the byline and the date is the headline
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        if len(filled) > 1 and reads_like_title(lines[filled[0]].strip()) and is_prose(lines[filled[1]].strip()):
+            title = " ".join(lines.pop(filled[0]).split())
+    if headers.head_dropped or headers.tail_dropped or headers.lines != tuple(text.split("\n")):
+        text = "\n".join(lines)
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return _Found(document.title, [text], {"dateline": find_dateline(first.strip())})
+    meta = _header_meta(headers)
+    meta["dateline"] = find_dateline(first.strip())
+    return _Found(document.title or title, [text], meta)
+
+
+def _header_meta(headers: HeaderReading) -> dict[str, str | None]:
+    """The fields a text's header lines gave; the document's own fields win over them (`clean`)."""
+    return {"author": headers.author, "date": headers.date, "url": headers.url, "site": headers.site}
 
 
 def _clean_text(document: RawDocument) -> _Found:
@@ -146,7 +165,9 @@ def _clean_text(document: RawDocument) -> _Found:
     normalised = _normalise(content)
     plain = read_plain_article(drop_furniture_lines(normalised)) if may_be_plain_article(normalised) else None
     if plain is not None:
-        return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
+        found = _header_meta(plain.headers)
+        found["dateline"] = plain.dateline
+        return _Found(document.title or plain.title, list(plain.paragraphs), found)
     selection = clean_dump(content, document.title)
     nearby = selection.nearby
     meta: dict[str, str | None] = {
