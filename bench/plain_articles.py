@@ -8,6 +8,11 @@ Each record's article text (CNN/DailyMail, BBC News) is written in one of three 
   line, then paragraphs.
 Scores: refused (no article returned), lead kept (the article's first sentence is in the cleaned text), and word
 recall (the share of the body's `\\w+` words, counted as a multiset, found in the cleaned title and text).
+
+`header_cases` writes held-out records (61-100 of each set) with the header lines users copy along (see
+HEADER_LAYOUTS): title + byline + date; Markdown; labelled or e-mail headers; trailing credits; each with and
+without blank lines. `bench/clean.py` scores them: refused, lead kept (the first summary sentence is the article's
+first sentence), a header line left in the body, author and date found.
 """
 
 from __future__ import annotations
@@ -104,7 +109,14 @@ def score_plain(cases: list[PlainCase], clean_text: Callable[[str], tuple[str, s
 # Header layouts: the article as a user saves it from a browser or a CMS, header lines and all. Each layout is written
 # with blank lines between the header lines and the paragraphs, and without (one line break each). The header lines
 # are taken in turn from the pools below, so names, outlets and date formats vary across articles.
-HEADER_LAYOUTS = ("title + byline + date", "markdown", "labelled headers", "trailing credits")
+HEADER_LAYOUTS = (
+    "title + byline + date",
+    "markdown",
+    "labelled headers",
+    "trailing credits",
+    "news-site headers",
+    "held-out site headers",
+)
 _NAMES = ("Maria Lopez", "Tom Becker", "Aisha Rahman", "Kenji Sato", "Olga Ivanova", "Daniel O'Brien", "Priya Nair")
 _OUTLETS = ("CNN", "Reuters", "BBC News", "The Guardian", "Associated Press")
 # (as written, the ISO date it names)
@@ -164,6 +176,10 @@ def _header_lines(layout: str, number: int, title: str) -> tuple[list[str], list
         if number % 3 == 2:  # an e-mail forwarded to oneself
             return [f"Subject: Fwd: {title}", f"From: {name} <desk@example.com>", f"Date: {date}"], [], name, iso
         return [f"Title: {title}", f"Author: {name}", f"Date: {date}", f"Source: {outlet}"], [], name, iso
+    if layout == "news-site headers":
+        return _site_header(number, title)
+    if layout == "held-out site headers":
+        return _held_out_site_header(number, title)
     editor, other = _NAMES[(number + 1) % len(_NAMES)], _NAMES[(number + 2) % len(_NAMES)]
     form = number % 4
     if form == 0:
@@ -174,6 +190,51 @@ def _header_lines(layout: str, number: int, title: str) -> tuple[list[str], list
     if form == 2:
         return [title], ["Copyright 2026 The Associated Press. All rights reserved."], None, None
     return [title], [f"Follow {name} on Twitter", date], None, iso
+
+
+def _site_header(number: int, title: str) -> tuple[list[str], list[str], str | None, str | None]:
+    """Header blocks as news sites print them (written from memory of the sites' layouts after the header rules,
+    and scored without changing the rules for them): CNN, the Daily Mail, the BBC, the Guardian, the New York Times,
+    the AP, Reuters. The author and date are what a reader takes from them, whether or not the rules can."""
+    name = _NAMES[number % len(_NAMES)]
+    forms = (
+        ([title, f"By {name}, CNN", "Updated 1423 GMT (2223 HKT) November 30, 2026"], name, "2026-11-30"),
+        (
+            [
+                title,
+                "By Associated Press",
+                "Published: 08:00 EST, 30 November 2026 | Updated: 10:31 EST, 30 November 2026",
+            ],
+            "Associated Press",
+            "2026-11-30",
+        ),
+        ([title, f"By {name}", "BBC News, Washington", "30 November 2026"], name, "2026-11-30"),
+        ([title, f"{name} in London", "Mon 30 Nov 2026 10.31 GMT"], name, "2026-11-30"),
+        ([title, f"By {name}", "Nov. 30, 2026"], name, "2026-11-30"),
+        ([title, f"By {name.upper()} Associated Press", "November 30, 2026, 10:31 AM"], name.upper(), "2026-11-30"),
+        ([title, f"By {name}", "November 30, 2026 10:31 AM UTC Updated 2 hours ago"], name, "2026-11-30"),
+    )
+    above, author, date = forms[number % len(forms)]
+    return above, [], author, date
+
+
+def _held_out_site_header(number: int, title: str) -> tuple[list[str], list[str], str | None, str | None]:
+    """More sites' header blocks (Fox News, NPR, Al Jazeera, the Washington Post, Bloomberg, Medium, Reuters' pasted
+    text, Yahoo), written after the rules were last changed and scored once, the rules left as they were."""
+    name = _NAMES[number % len(_NAMES)]
+    other = _NAMES[(number + 3) % len(_NAMES)]
+    forms: tuple[tuple[list[str], str | None, str | None], ...] = (
+        ([title, f"By {name} | Fox News", "Published November 30, 2026 10:31am EST"], name, "2026-11-30"),
+        ([title, "November 30, 2026 10:31 AM ET", name], name, "2026-11-30"),
+        ([title, "Published On 30 Nov 2026"], None, "2026-11-30"),
+        ([title, f"By {name} and {other}", "November 30, 2026 at 10:31 a.m. EST"], f"{name} and {other}", "2026-11-30"),
+        ([title, name, "November 30, 2026 at 10:31 AM GMT"], name, "2026-11-30"),
+        ([f"# {title}", f"[{name}](https://medium.com/@writer)", "5 min read · Nov 30, 2026"], name, "2026-11-30"),
+        ([title, f"By {name}", "November 30, 20262:31 PM GMT+8Updated 2 hours ago"], name, "2026-11-30"),
+        ([title, f"{name} · Reporter", "Sun, November 30, 2026 at 10:31 AM EST · 3 min read"], name, "2026-11-30"),
+    )
+    above, author, date = forms[number % len(forms)]
+    return above, [], author, date
 
 
 def header_cases(data_dir: Path, first: int = 61, last: int = 100) -> list[HeaderCase]:

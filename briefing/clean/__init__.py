@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
 from briefing.clean.furniture import drop_furniture_lines, is_furniture_line
-from briefing.clean.headers import HeaderReading, read_headers
+from briefing.clean.headers import HeaderReading, read_headers, without_markdown
 from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
@@ -87,7 +87,7 @@ def clean(document: RawDocument) -> Article:
         if document.kind == "html":
             raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")
         raise SourceError(document.source, f"no article text found ({word_count} words after cleaning)")
-    title = normalize_whitespace(_normalise(document.title or found.title or ""))
+    title = normalize_whitespace(without_markdown(_normalise(document.title or found.title or "")))
     if not title:
         title = _title_from(sentences[0])
     meta = found.meta

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefing.clean.metadata import MONTH_NUMBERS, find_byline, find_date
+from briefing.clean.outlets import OUTLET_NAMES
 from briefing.clean.prose import is_prose, reads_like_title
 
 EARLIEST_PUBLICATION = dt.date(1990, 1, 1)  # before the web: a date this old in a header is a book's or an event's
@@ -60,6 +61,16 @@ _LABEL_FIELDS = {
     "link": "url",
     "to": "",
     "cc": "",
+    # Markdown front matter and CMS fields ("---", "title: …", "tags: …", "---"): read or left out, never the lead
+    "tags": "",
+    "keywords": "",
+    "category": "",
+    "categories": "",
+    "section": "",
+    "layout": "",
+    "slug": "",
+    "draft": "",
+    "permalink": "",
 }
 _LABELLED = re.compile(rf"^(?P<label>{'|'.join(_LABEL_FIELDS)})\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
 _CREDIT_PARTS = re.compile(r"[/|;]")
@@ -69,6 +80,43 @@ _BYLINE_OPENING = re.compile(r"^(?:(?:written|story|words|text|reported)\s+)?by\
 # What ends a byline's names: a comma, a bar or bullet, a dash, a timestamp's first word or figure.
 _BYLINE_SEPARATOR = re.compile(
     r"\s*[,|•·]\s*|\s+[-–—]\s+|\s+(?=(?:updated|published|posted|on|for)\b|\d)", re.IGNORECASE
+)
+# Outlets a byline or a line of its own names ("By Jane Doe, CNN", "BBC News, Washington"): the well-known names of
+# `outlets.py` and the wires and broadcasters that sign copy.
+_OUTLETS = sorted(
+    {
+        *OUTLET_NAMES.values(),
+        "Associated Press",
+        "The Associated Press",
+        "AFP",
+        "Agence France-Presse",
+        "UPI",
+        "Press Association",
+        "PA Media",
+        "MailOnline",
+        "Mail Online",
+        "Sky News",
+        "ABC News",
+        "NBC News",
+        "CBS News",
+        "USA Today",
+        "The Times",
+        "The Telegraph",
+        "The Independent",
+        "Los Angeles Times",
+        "Al Jazeera English",
+    },
+    key=len,
+    reverse=True,
+)
+_OUTLET = rf"(?:{'|'.join(re.escape(name) for name in _OUTLETS)})(?:\s+(?:News|Sport|Online|Business|Staff))?"
+_OUTLET_ENDING = re.compile(rf"\s+{_OUTLET}\s*$", re.IGNORECASE)
+# An outlet on a line of its own, with the desk or place after it: "BBC News, Washington", "Reuters", "CNN".
+_OUTLET_LINE = re.compile(rf"^(?P<outlet>{_OUTLET})(?:\s*(?:,|\||\s[-–—])\s*[A-Z][\w .'’-]{{1,40}})?$")
+# "Jane Doe in London" over a timestamp (the Guardian's byline, without "By"): two or three capitalised names.
+_PLACE_BYLINE = re.compile(
+    r"^(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}(?:\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})?)"
+    r"\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$"
 )
 # Lower-case words a byline's names may hold: connectors and name particles.
 _BYLINE_SMALL_WORDS = frozenset("and of for the in at on de van von da di al bin el la le du".split())
@@ -145,6 +193,11 @@ def _unwrapped(line: str, links: bool = True) -> tuple[str, bool]:
     return text, heading is not None
 
 
+def without_markdown(line: str) -> str:
+    """'# Title', '**Title**', '[Title](https://…)' -> 'Title' (a title found by any cleaner, not only here)."""
+    return _unwrapped(line)[0]
+
+
 def _link_target(value: str) -> tuple[str, str | None]:
     """A labelled value's text and the URL it names ('[CNN](https://cnn.com/x)', 'https://…', 'CNN')."""
     link = _LINK.search(value)
@@ -174,6 +227,9 @@ def _byline_author(line: str) -> str | None:
             return None
     if separator and tail and len(words) < 2:
         return None
+    outlet = _OUTLET_ENDING.search(name_part)
+    if outlet and outlet.start() > 0:  # "By DANIEL O'BRIEN Associated Press", "By Jane Doe BBC News"
+        name_part = name_part[: outlet.start()]
     return find_byline([f"By {name_part}"])
 
 
@@ -200,8 +256,8 @@ def _timestamp(line: str) -> _Timestamp | None:
     ):
         return None
     date = find_date(line)
-    if date:  # "Updated 2 days ago, 1 December 2026": the relative part says the date is not the publication's
-        return _Timestamp(None if _RELATIVE_WORDS.intersection(tokens) - {"a"} else date)
+    if date:  # "November 30, 2026 10:31 AM UTC Updated 2 hours ago": the full date is the publication's
+        return _Timestamp(date)
     has_verb = any(token in ("updated", "published", "posted", "modified") for token in tokens)
     relative = "ago" in tokens or tokens[-2:] == ["just", "now"]
     return _Timestamp(None) if has_verb and (_CLOCK.search(line) or relative) else None
@@ -238,6 +294,9 @@ def header_fields(line: str, *, head: bool = True) -> dict[str, str | None] | No
     timestamp = _timestamp(text)
     if timestamp is not None:
         return {"date": timestamp.date} if timestamp.date else {}
+    outlet = _OUTLET_LINE.match(text) if head else None
+    if outlet:
+        return {"site": outlet["outlet"]}
     if _CREDIT.match(text):
         reporter = _REPORTER.match(text)
         author = _byline_author(f"By {_REPORTER_END.split(reporter['rest'])[0]}") if reporter else None
@@ -298,10 +357,14 @@ def read_headers(lines: Sequence[str], today: dt.date | None = None) -> HeaderRe
     found: dict[str, str] = {}
     dropped: set[int] = set()
     title_index: int | None = None
-    for index in filled:
-        if first <= index <= last:
-            continue
-        fields = header_fields(lines[index], head=index < first)
+    head = [index for index in filled if index < first]
+    read = {index: header_fields(lines[index], head=index < first) for index in filled if not first <= index <= last}
+    for position, index in enumerate(head[:-1]):
+        place_byline = _PLACE_BYLINE.match(_unwrapped(lines[index])[0]) if read[index] is None else None
+        below = read[head[position + 1]]
+        if place_byline and below is not None and "date" in below:
+            read[index] = {"author": place_byline["name"]}  # "Jane Doe in London" over "Mon 30 Nov 2026 10.31 GMT"
+    for index, fields in read.items():
         if fields is None:
             if index < first and title_index is None and _unwrapped(lines[index])[1]:
                 title_index = index  # a Markdown heading above the prose: the title

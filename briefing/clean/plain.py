@@ -5,7 +5,9 @@ short lines before or after the prose), no short line repeated, no furniture phr
 `|`-separated links. Then every sentence is kept: the lead of a news article is its most important sentence, and a
 block model trained on scraped pages has no reason to keep it when nothing around it looks like a page. The first line
 is the title only when it reads like one (short, no closing full stop); a dateline ("DARA, Afghanistan —") opening the
-body is read into the article's metadata and stays in the text.
+body is read into the article's metadata and stays in the text. Header lines above the prose (a byline, a timestamp,
+"Title:"/"Author:"/"Date:" headers, Markdown markup) and credit lines below it are read first (`headers.py`): their
+fields become metadata, the lines leave the body, and they do not count as the short lines of a menu.
 """
 
 from __future__ import annotations
