@@ -4,160 +4,61 @@ Articles copied from a browser or a CMS into a .txt/.md file, and the "text" of 
 short lines that are not the story: a byline ("By Jane Doe, CNN", "*By Jane Doe*", "Written by X"), a timestamp
 ("Updated 10:31 AM ET, Tue December 1, 2026", "2026-12-01 08:00"), labelled headers ("Title: …", "Author: …",
 "Date: …", "Source: …", "URL: …", e-mail style "Subject:"/"From:"/"Date:"), Markdown markup around the title
-("# Title", "**Title**"); and close with credits ("Reporting by X; Editing by Y", "© 2026 Reuters"). Left in the
-body, the byline and the date became the summary's first "sentences" and pushed the lead to third.
+("# Title", "**Title**"), an outlet's line ("BBC News, Washington"), a "Jane Doe in London" byline over a timestamp;
+and close with credits ("Reporting by X; Editing by Y", "© 2026 Reuters"). Left in the body, the byline and the date
+became the summary's first "sentences" and pushed the lead to third. The line shapes are in `header_patterns.py`.
 
 Only the edges are read: the lines before the first prose line (a first line that reads like a title aside) and the
-lines after the last one. A line goes only when it is short (not prose by `plain.is_prose`) and wholly matches one of
+lines after the last one. A line goes only when it is short (not prose by `prose.is_prose`) and wholly matches one of
 these shapes, so "By Friday the river had fallen 2 metres." and a date inside the body stay; a dateline ("DARA,
-Afghanistan —") opens a prose line and is never touched. Two exceptions to "short", both anchored on the whole line:
-a labelled title whose value reads like a title (up to 25 words), and a copyright notice ("Copyright 2026 Reuters.
-All rights reserved.") that happens to end in a full stop. Where two lines give the same field the first sensible one
-wins; a date after the run's day or before 1990 is no publication date (the line still goes: it is a header).
+Afghanistan —") opens a prose line and is never touched. Three exceptions to "short", each anchored on the whole
+line: a labelled title whose value reads like a title (up to 25 words), a copyright notice with its year ("Copyright
+2026 Reuters. All rights reserved.") and a wire credit made of "… by Name" clauses ("(Reporting by X in London;
+Additional reporting by Y; Editing by Z)"). Where two lines give the same field the first sensible one wins; a date
+after the run's day or before 1990 is no publication date (the line still goes: it is a header).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from briefing.clean.metadata import MONTH_NUMBERS, find_byline, find_date
-from briefing.clean.outlets import OUTLET_NAMES
+from briefing.clean.header_patterns import (
+    BYLINE_OPENING,
+    BYLINE_SEPARATOR,
+    BYLINE_SMALL_WORDS,
+    CLOCK,
+    COPYRIGHT_NOTICE,
+    CREDIT,
+    CREDIT_PARTS,
+    EMAIL,
+    HEADING,
+    IMAGE,
+    LABEL_FIELDS,
+    LABELLED,
+    LETTER_OR_DIGIT,
+    LINK,
+    MAX_BYLINE_WORDS,
+    MAX_SITE_WORDS,
+    OUTLET_ENDING,
+    OUTLET_LINE,
+    PLACE_BYLINE,
+    RELATIVE_WORDS,
+    REPORTER,
+    REPORTER_END,
+    SUBJECT_PREFIX,
+    TIMESTAMP_NUMBER,
+    TIMESTAMP_WORDS,
+    TOKEN,
+    URL,
+    WIRE_CREDIT,
+    WRAPPED,
+)
+from briefing.clean.metadata import find_byline, find_date
 from briefing.clean.prose import is_prose, reads_like_title
 
 EARLIEST_PUBLICATION = dt.date(1990, 1, 1)  # before the web: a date this old in a header is a book's or an event's
-MAX_BYLINE_WORDS = 16  # words after "By", a job title and an outlet included ("By Jane Doe, Senior Writer, CNN")
-MAX_SITE_WORDS = 5  # "Source: The Associated Press"; a longer source is a sentence or a credit, not an outlet
-MAX_HEADER_LINES = 12  # header lines skipped by the quick plain-article test before it gives up
-_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\(([^()\s]{0,2000})\)")
-_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^()\s]{0,2000}\)")
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
-_WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-# Labels of a header block, and the field each one fills ("" for e-mail lines that name no field we keep).
-_LABEL_FIELDS = {
-    "title": "title",
-    "headline": "title",
-    "subject": "title",
-    "author": "author",
-    "authors": "author",
-    "byline": "author",
-    "by": "author",
-    "writer": "author",
-    "from": "author",
-    "date": "date",
-    "published": "date",
-    "updated": "date",
-    "posted": "date",
-    "sent": "date",
-    "dateline": "",
-    "source": "site",
-    "publication": "site",
-    "publisher": "site",
-    "url": "url",
-    "link": "url",
-    "to": "",
-    "cc": "",
-    # Markdown front matter and CMS fields ("---", "title: …", "tags: …", "---"): read or left out, never the lead
-    "tags": "",
-    "keywords": "",
-    "category": "",
-    "categories": "",
-    "section": "",
-    "layout": "",
-    "slug": "",
-    "draft": "",
-    "permalink": "",
-}
-_LABELLED = re.compile(rf"^(?P<label>{'|'.join(_LABEL_FIELDS)})\s*:\s*(?P<value>\S.*)$", re.IGNORECASE)
-_CREDIT_PARTS = re.compile(r"[/|;]")
-_SUBJECT_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|tr)\s*:\s*)+", re.IGNORECASE)
-_EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
-_BYLINE_OPENING = re.compile(r"^(?:(?:written|story|words|text|reported)\s+)?by\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
-# What ends a byline's names: a comma, a bar or bullet, a dash, a timestamp's first word or figure.
-_BYLINE_SEPARATOR = re.compile(
-    r"\s*[,|•·]\s*|\s+[-–—]\s+|\s+(?=(?:updated|published|posted|on|for)\b|\d)", re.IGNORECASE
-)
-# Outlets a byline or a line of its own names ("By Jane Doe, CNN", "BBC News, Washington"): the well-known names of
-# `outlets.py` and the wires and broadcasters that sign copy.
-_OUTLETS = sorted(
-    {
-        *OUTLET_NAMES.values(),
-        "Associated Press",
-        "The Associated Press",
-        "AFP",
-        "Agence France-Presse",
-        "UPI",
-        "Press Association",
-        "PA Media",
-        "MailOnline",
-        "Mail Online",
-        "Sky News",
-        "ABC News",
-        "NBC News",
-        "CBS News",
-        "USA Today",
-        "The Times",
-        "The Telegraph",
-        "The Independent",
-        "Los Angeles Times",
-        "Al Jazeera English",
-    },
-    key=len,
-    reverse=True,
-)
-_OUTLET = rf"(?:{'|'.join(re.escape(name) for name in _OUTLETS)})(?:\s+(?:News|Sport|Online|Business|Staff))?"
-_OUTLET_ENDING = re.compile(rf"\s+{_OUTLET}\s*$", re.IGNORECASE)
-# An outlet on a line of its own, with the desk or place after it: "BBC News, Washington", "Reuters", "CNN".
-_OUTLET_LINE = re.compile(rf"^(?P<outlet>{_OUTLET})(?:\s*(?:,|\||\s[-–—])\s*[A-Z][\w .'’-]{{1,40}})?$")
-# "Jane Doe in London" over a timestamp (the Guardian's byline, without "By"): two or three capitalised names.
-_PLACE_BYLINE = re.compile(
-    r"^(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}(?:\s+and\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})?)"
-    r"\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}$"
-)
-# Lower-case words a byline's names may hold: connectors and name particles.
-_BYLINE_SMALL_WORDS = frozenset("and of for the in at on de van von da di al bin el la le du".split())
-_WEEKDAYS = "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday"
-_TIME_ZONES = "et est edt ct cst cdt mt mst mdt pt pst pdt gmt utc bst cet cest ist jst aest aedt hkt sgt z"
-# Words a timestamp line is made of besides its date: the verb, a weekday, a time, a zone, connectors.
-_TIMESTAMP_WORDS = frozenset(
-    f"{_WEEKDAYS} {_TIME_ZONES} updated update last first published posted modified created on at of the am pm a m p "
-    "h hrs uhr".split()
-) | frozenset(MONTH_NUMBERS)
-_RELATIVE_WORDS = frozenset("ago just now minute minutes min mins hour hours hr hrs day days an a".split())
-_TIMESTAMP_NUMBER = re.compile(r"^\d{1,4}(?:st|nd|rd|th|t\d\d|z|h\d\d)?$", re.IGNORECASE)
-_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d\d\b")
-_TOKEN = re.compile(r"[^\W_]+")
-# Credit lines closing a story (and, rarely, opening one): who reported, wrote and edited it, its copyright, the
-# outlet's "follow us" line.
-_CREDIT = re.compile(
-    r"^[(\[]?(?:(?:additional|further)\s+)?(?:reporting|writing|editing|research|compiled|produced|photos?|"
-    r"graphics?|illustrations?)(?:\s+and\s+\w+)?\s+by\b|^[(\[]?(?:copyright\b|©|\(c\)\s*\d{4})|"
-    r"^follow\s+(?:us|\S+(?:\s+\S+){0,3}\s+on)\b|^contact\s+(?:the\s+)?(?:author|reporter|writer)s?\b|"
-    r"^all rights reserved\b",
-    re.IGNORECASE,
-)
-# The reporter named by a wire credit ("Reporting by Jane Doe in London; Editing by John Smith"): the story's author.
-_REPORTER = re.compile(r"^[(\[]?(?:reporting|writing|reported)\s+by\s+(?P<rest>.+)$", re.IGNORECASE)
-_REPORTER_END = re.compile(r"\s*[;)\]]|\s+in\s+(?=[A-Z])|,\s*(?=(?:additional|editing|writing)\b)", re.IGNORECASE)
-# A wire service's credit line, however long: "(Reporting by Jane Doe in London and Tom Li; Additional reporting by
-# Ann Bo; Editing by Ed Wu)". Its clauses name people (capitalised words), so a sentence never reads as one.
-_CREDIT_NAMES = r"[A-Z][\w.'’-]*(?:,?\s+(?:[A-Z][\w.'’-]*|and|in|at|de|van|von|da|di|al|bin|el))*"
-_CREDIT_CLAUSE = (
-    r"(?i:(?:(?:additional|further)\s+)?(?:reporting|writing|editing|research|compiled|produced|photos?|"
-    rf"graphics?)(?:\s+and\s+\w+)?\s+by)\s+{_CREDIT_NAMES}"
-)
-_WIRE_CREDIT = re.compile(rf"^[(\[]?{_CREDIT_CLAUSE}(?:\s*[;,]\s*{_CREDIT_CLAUSE})*[)\]]?\.?$")
-# A copyright notice may end in a full stop and so pass for prose: its year right after the mark tells it apart
-# ("Copyright 2026 Reuters. All rights reserved."; "Copyright law changed in 2026." is a sentence).
-_COPYRIGHT_NOTICE = re.compile(
-    r"^(?:copyright|©|\(c\))(?:\s*(?:©|\(c\)))?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?[,.]?"
-    r"(?:\s+[\w&'’-]+\.?){0,6}(?:\s*all rights reserved\.?)?$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -178,17 +79,17 @@ def markdown_text(line: str) -> str:
     """A line with its Markdown links read as their text and its images left out."""
     if "](" not in line:
         return line
-    return _LINK.sub(r"\1", _IMAGE.sub("", line)).strip()
+    return LINK.sub(r"\1", IMAGE.sub("", line)).strip()
 
 
 def _unwrapped(line: str, links: bool = True) -> tuple[str, bool]:
     """The line without a Markdown heading mark or emphasis around all of it (its links read as their text unless
     `links` is False), and whether it was a heading."""
     text = markdown_text(line.strip()) if links else line.strip()
-    heading = _HEADING.match(text)
+    heading = HEADING.match(text)
     if heading:
         text = heading[1].strip()
-    while (wrapped := _WRAPPED.match(text)) is not None and _LETTER_OR_DIGIT.search(wrapped[2]):
+    while (wrapped := WRAPPED.match(text)) is not None and LETTER_OR_DIGIT.search(wrapped[2]):
         text = wrapped[2].strip()  # "**Title**" -> "Title"; a rule ("___") stays a rule
     return text, heading is not None
 
@@ -200,10 +101,10 @@ def without_markdown(line: str) -> str:
 
 def _link_target(value: str) -> tuple[str, str | None]:
     """A labelled value's text and the URL it names ('[CNN](https://cnn.com/x)', 'https://…', 'CNN')."""
-    link = _LINK.search(value)
+    link = LINK.search(value)
     if link:
         return link[1].strip(), link[2] or None
-    if _URL.match(value):
+    if URL.match(value):
         return "", value if value.lower().startswith("http") else f"https://{value}"
     return value, None
 
@@ -213,21 +114,21 @@ def _byline_author(line: str) -> str | None:
     first separator are names and connectors ('By Friday the river had fallen' is a sentence). After a separator
     comes anything (an outlet, a job title, a timestamp), but only behind a name of two words or more: "By Friday,
     it was over" is no byline."""
-    opening = _BYLINE_OPENING.match(line)
+    opening = BYLINE_OPENING.match(line)
     if not opening:
         return None
-    rest = _EMAIL.sub("", opening["rest"]).strip()
+    rest = EMAIL.sub("", opening["rest"]).strip()
     name_part, separator, tail = _split_byline(rest)
     words = name_part.split()
     if not words or len(rest.split()) > MAX_BYLINE_WORDS:
         return None
     for word in words:
         bare = word.strip(".'’\"“”*_")
-        if bare and not (bare[:1].isupper() or bare.lower() in _BYLINE_SMALL_WORDS):
+        if bare and not (bare[:1].isupper() or bare.lower() in BYLINE_SMALL_WORDS):
             return None
     if separator and tail and len(words) < 2:
         return None
-    outlet = _OUTLET_ENDING.search(name_part)
+    outlet = OUTLET_ENDING.search(name_part)
     if outlet and outlet.start() > 0:  # "By DANIEL O'BRIEN Associated Press", "By Jane Doe BBC News"
         name_part = name_part[: outlet.start()]
     return find_byline([f"By {name_part}"])
@@ -235,7 +136,7 @@ def _byline_author(line: str) -> str | None:
 
 def _split_byline(rest: str) -> tuple[str, str, str]:
     """The name part of a byline, the separator after it and what follows ('Jane Doe', ',', 'CNN')."""
-    match = _BYLINE_SEPARATOR.search(rest)
+    match = BYLINE_SEPARATOR.search(rest)
     if match is None:
         return rest, "", ""
     return rest[: match.start()], match[0], rest[match.end() :]
@@ -249,9 +150,9 @@ class _Timestamp:
 def _timestamp(line: str) -> _Timestamp | None:
     """The line as a timestamp and nothing else ('Updated 10:31 AM ET, Tue December 1, 2026', '2026-12-01 08:00',
     'Published 1 December 2026', 'Updated 2 hours ago'), or None."""
-    tokens = [token.lower() for token in _TOKEN.findall(line)]
+    tokens = [token.lower() for token in TOKEN.findall(line)]
     if not tokens or any(
-        token not in _TIMESTAMP_WORDS and token not in _RELATIVE_WORDS and not _TIMESTAMP_NUMBER.match(token)
+        token not in TIMESTAMP_WORDS and token not in RELATIVE_WORDS and not TIMESTAMP_NUMBER.match(token)
         for token in tokens
     ):
         return None
@@ -260,12 +161,12 @@ def _timestamp(line: str) -> _Timestamp | None:
         return _Timestamp(date)
     has_verb = any(token in ("updated", "published", "posted", "modified") for token in tokens)
     relative = "ago" in tokens or tokens[-2:] == ["just", "now"]
-    return _Timestamp(None) if has_verb and (_CLOCK.search(line) or relative) else None
+    return _Timestamp(None) if has_verb and (CLOCK.search(line) or relative) else None
 
 
 def _name_of(value: str) -> str | None:
     """An author field's name: 'Jane Doe <jane@example.com>' -> 'Jane Doe'; an address alone names nobody."""
-    name = _EMAIL.sub("", value).strip(" \"'<>,;")
+    name = EMAIL.sub("", value).strip(" \"'<>,;")
     if not name:
         return None
     return find_byline([f"By {name}"]) or (name if len(name.split()) <= 6 and name[:1].isupper() else None)
@@ -277,9 +178,9 @@ def header_fields(line: str, *, head: bool = True) -> dict[str, str | None] | No
     text, heading = _unwrapped(line)
     if not text:
         return {}  # an image alone, a bare "#"
-    labelled = _LABELLED.match(_unwrapped(line, links=False)[0]) if head else None
+    labelled = LABELLED.match(_unwrapped(line, links=False)[0]) if head else None
     if labelled:  # the value read with its links: "Source: [CNN](https://…)" names the site and the page
-        field, value = _LABEL_FIELDS[labelled["label"].lower()], labelled["value"].strip()
+        field, value = LABEL_FIELDS[labelled["label"].lower()], labelled["value"].strip()
         if is_prose(text) and not (field == "title" and reads_like_title(markdown_text(value))):
             return None
         return _labelled_fields(field, value)
@@ -294,29 +195,27 @@ def header_fields(line: str, *, head: bool = True) -> dict[str, str | None] | No
     timestamp = _timestamp(text)
     if timestamp is not None:
         return {"date": timestamp.date} if timestamp.date else {}
-    outlet = _OUTLET_LINE.match(text) if head else None
+    outlet = OUTLET_LINE.match(text) if head else None
     if outlet:
         return {"site": outlet["outlet"]}
-    if _CREDIT.match(text):
-        reporter = _REPORTER.match(text)
-        author = _byline_author(f"By {_REPORTER_END.split(reporter['rest'])[0]}") if reporter else None
+    if CREDIT.match(text):
+        reporter = REPORTER.match(text)
+        author = _byline_author(f"By {REPORTER_END.split(reporter['rest'])[0]}") if reporter else None
         return {"author": author} if author else {}
     return None
 
 
 def _is_body_prose(text: str) -> bool:
     """Prose, and neither a labelled title nor a copyright notice (which may read as prose by length alone)."""
-    if not is_prose(text) or _COPYRIGHT_NOTICE.match(text) or _WIRE_CREDIT.match(text):
+    if not is_prose(text) or COPYRIGHT_NOTICE.match(text) or WIRE_CREDIT.match(text):
         return False
-    labelled = _LABELLED.match(text)
-    return not (
-        labelled and _LABEL_FIELDS[labelled["label"].lower()] == "title" and reads_like_title(labelled["value"])
-    )
+    labelled = LABELLED.match(text)
+    return not (labelled and LABEL_FIELDS[labelled["label"].lower()] == "title" and reads_like_title(labelled["value"]))
 
 
 def _labelled_fields(field: str, value: str) -> dict[str, str | None]:
     if field == "title":
-        title, _ = _unwrapped(_SUBJECT_PREFIX.sub("", markdown_text(value)))
+        title, _ = _unwrapped(SUBJECT_PREFIX.sub("", markdown_text(value)))
         return {"title": title} if title else {}
     if field == "author":
         text, _ = _link_target(value)
@@ -329,7 +228,7 @@ def _labelled_fields(field: str, value: str) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
         if url:
             found["url"] = url
-        if field == "site" and text and len(text.split()) <= MAX_SITE_WORDS and not _CREDIT_PARTS.search(text):
+        if field == "site" and text and len(text.split()) <= MAX_SITE_WORDS and not CREDIT_PARTS.search(text):
             found["site"] = text  # "Source: CNN"; not "Source: Jdarsie11 / Wikimedia Commons", a photo's credit
         return found
     return {}
@@ -360,7 +259,7 @@ def read_headers(lines: Sequence[str], today: dt.date | None = None) -> HeaderRe
     head = [index for index in filled if index < first]
     read = {index: header_fields(lines[index], head=index < first) for index in filled if not first <= index <= last}
     for position, index in enumerate(head[:-1]):
-        place_byline = _PLACE_BYLINE.match(_unwrapped(lines[index])[0]) if read[index] is None else None
+        place_byline = PLACE_BYLINE.match(_unwrapped(lines[index])[0]) if read[index] is None else None
         below = read[head[position + 1]]
         if place_byline and below is not None and "date" in below:
             read[index] = {"author": place_byline["name"]}  # "Jane Doe in London" over "Mon 30 Nov 2026 10.31 GMT"

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from briefing.clean.features import has_separator
 from briefing.clean.furniture import is_furniture_line
-from briefing.clean.headers import MAX_HEADER_LINES, HeaderReading, header_fields, read_headers
+from briefing.clean.headers import HeaderReading, header_fields, read_headers
 from briefing.clean.lexicon import FURNITURE_PHRASE
 from briefing.clean.prose import find_dateline, is_prose, reads_like_title, word_count
 
 MAX_EDGE_SHORT_LINES = 3  # short lines allowed before the first prose line (title, subtitle) and after the last
 MIN_PROSE_SHARE = 0.6  # of the words: a plain article is mostly prose
+MAX_HEADER_LINES = 12  # header lines (bylines, timestamps, labels) the quick test skips before it gives up
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,27 @@ def test_dates_and_timestamps(line: str, day: str):
     assert str(article.published) == day
 
 
+@pytest.mark.parametrize(
+    ("lines", "author", "site"),
+    [
+        (["By Jane Doe", "BBC News, Washington", "1 December 2026"], "Jane Doe", "BBC News"),
+        (["By JANE DOE Associated Press", "December 1, 2026, 10:31 AM"], "JANE DOE", None),
+        (["Jane Doe in Glasgow", "Tue 1 Dec 2026 10.31 GMT"], "Jane Doe", None),
+    ],
+)
+def test_news_site_bylines(lines: list[str], author: str, site: str | None):
+    article = _cleaned("\n".join([TITLE, *lines, _paragraphs(_article())]))
+    _assert_lead_first(article)
+    assert (article.author, article.site, str(article.published)) == (author, site, "2026-12-01")
+
+
+def test_a_place_line_without_a_timestamp_under_it_stays():
+    # "Chaos in Glasgow" reads like "Jane Doe in Glasgow"; only a timestamp under it makes it a byline
+    article = _cleaned(f"{TITLE}\nStorm Chaos in Glasgow\n\n{_paragraphs(_article())}")
+    assert article.sentences[0] == "Storm Chaos in Glasgow"
+    assert article.author is None
+
+
 def test_a_timestamp_without_a_date_goes_and_dates_nothing():
     article = _cleaned(f"{TITLE}\nUpdated 2 hours ago\n\n{_paragraphs(_article())}")
     _assert_lead_first(article)
