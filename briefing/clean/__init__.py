@@ -5,11 +5,14 @@
   readability-lxml's are compared, and the one that agrees most with the others is kept (`candidates.py`).
   Metadata from meta tags, JSON-LD and htmldate.
 - "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
-  every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
+  every sentence is kept and a title line is read as the title, its header and credit lines (byline, timestamp,
+  labelled headers, Markdown markup, "Reporting by …", "© …") read into the metadata and left out
+  (`briefing/clean/headers.py`); otherwise it is a scraped dump of a whole page and a
   learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
   dates and bylines are read from the lines around it.
 - "record": JSON/JSONL/feed record text: article text, less its furniture lines (captions, credits, player and
-  share widgets: `briefing/clean/furniture.py`).
+  share widgets: `briefing/clean/furniture.py`) and its header and credit lines (read as for a plain article; the
+  record's own fields win).
 
 Whatever the kind, a text that is only a page's notice (a Twitter widget, a web archive's crawl notice, a cookie
 wall, a missing page: `briefing/clean/notice.py`) is refused as no article.
