@@ -5,7 +5,10 @@
 
 Sections (each table carries its anchors; speeds are CPU time of the cleaning call alone, one core):
 1. Plain-text articles (`bench/plain_articles.py`): 120 dev CNN/DailyMail and BBC articles saved as .txt in three
-   layouts: refused, lead sentence kept, word recall. Anchor: the raw text.
+   layouts: refused, lead sentence kept, word recall. Anchor: the raw text. Then 80 held-out dev articles (records
+   61-100 of each set) in 8 header layouts (title + byline + date, Markdown, labelled headers, trailing credits;
+   with and without blank lines): refused, lead first in the summary, header line left, author/date found. Anchor:
+   the same cleaner with the header reading off. `--plain-only` prints these two tables alone.
 2. JSON record text with page furniture: the Multi-News dev records (real exports) are cleaned as records; furniture
    phrases left (media-player, image-caption, credit, embed-widget lines) and the words of prose lines kept.
 3. `extraction/` (61 dev pages of the ScrapingHub benchmark): word 4-shingle P/R/F1 against the human-marked
@@ -34,6 +37,8 @@ import sys
 import time
 import warnings
 from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 # This checkout's `briefing` and the bench helpers, whatever copy of the package the environment has installed.
@@ -54,7 +59,7 @@ from extractors import (  # noqa: E402
     trafilatura_fast,
     trafilatura_no_comments,
 )
-from plain_articles import plain_cases, score_plain  # noqa: E402
+from plain_articles import header_cases, header_left, plain_cases, score_plain  # noqa: E402
 
 from briefing.clean import candidates, clean  # noqa: E402
 from briefing.clean.shingles import CorpusScore, score_corpus, score_page  # noqa: E402
@@ -136,6 +141,76 @@ def plain_section(data: Path) -> None:
         )
     print()
     REFUSED.append(("plain-text articles (3 layouts)", len(cases), refusals))
+
+
+def header_section(data: Path) -> None:
+    """Plain articles with header and credit lines (`plain_articles.header_cases`): per layout, refused, lead kept
+    (the first summary sentence is the article's first), a header line left in the body, author and date found.
+    Anchor: the same cleaner with the header reading switched off (the path before it), in the same run."""
+    from briefing.config import Settings
+    from briefing.models import RunModels
+    from briefing.summarize import summarize
+
+    cases = header_cases(data)
+    settings = Settings(use_cache=False)
+    models = RunModels(settings)
+    layouts = len({case.layout for case in cases})
+    print(
+        f"## Plain-text articles with header lines: {len(cases) // layouts} held-out dev articles in {layouts} layouts"
+    )
+    print()
+    print("| reading | layout | articles | refused | lead kept | header line left | author found | date found |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for reading, switch in (("header lines not read (anchor)", _headers_off), ("briefing (ours)", nullcontext)):
+        with switch():
+            articles = []
+            for case in cases:
+                try:
+                    articles.append(clean(RawDocument("bench.txt", case.text, "text")))
+                except SourceError:
+                    articles.append(None)
+            summaries = iter(summarize([article for article in articles if article], settings, models))
+        rows: dict[str, Counter[str]] = {}
+        for case, article in zip(cases, articles, strict=True):
+            row = rows.setdefault(case.layout, Counter())
+            row["articles"] += 1
+            row["with author"] += case.author is not None
+            row["with date"] += case.date is not None
+            if article is None:
+                row["refused"] += 1
+                continue
+            summary = next(summaries)
+            row["lead kept"] += bool(summary.sentences) and summary.sentences[0].text == case.lead
+            row["header left"] += header_left(case, article.title, article.text)
+            row["author found"] += case.author is not None and article.author == case.author
+            row["date found"] += case.date is not None and str(article.published) == case.date
+        for layout, row in rows.items():
+            author = f"{row['author found']}/{row['with author']}" if row["with author"] else "–"
+            date = f"{row['date found']}/{row['with date']}" if row["with date"] else "–"
+            print(
+                f"| {reading} | {layout} | {row['articles']} | {row['refused']} | {row['lead kept']} "
+                f"| {row['header left']} | {author} | {date} |"
+            )
+    print()
+
+
+@contextmanager
+def _headers_off() -> Iterator[None]:
+    """The cleaner as it was before header lines were read: every line kept, none skipped by the quick test."""
+    import briefing.clean as clean_package
+    from briefing.clean import plain
+    from briefing.clean.headers import HeaderReading
+
+    def unread(lines: Sequence[str], today: object = None) -> HeaderReading:
+        return HeaderReading(tuple(lines))
+
+    saved = (plain.read_headers, plain.header_fields, clean_package.read_headers)
+    plain.read_headers, clean_package.read_headers = unread, unread
+    plain.header_fields = lambda line, head=True: None
+    try:
+        yield
+    finally:
+        plain.read_headers, plain.header_fields, clean_package.read_headers = saved
 
 
 def records_section(data: Path) -> None:
@@ -276,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="the shared data folder")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N pages of each page set (0: all)")
     parser.add_argument("--no-snippets", action="store_true", help="leave out extraction-trafilatura/ (883 pages)")
+    parser.add_argument("--plain-only", action="store_true", help="only the two plain-text article tables")
     parser.add_argument("--html-only", action="store_true", help="only the two page sets (no plain, record tables)")
     parser.add_argument("--throughput-only", action="store_true", help="only the wall-clock throughput table")
     parser.add_argument("--no-throughput", action="store_true", help="leave out the throughput table (minutes)")
@@ -284,6 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "extraction" / "ground-truth.json").exists():
         print(f"no extraction/ground-truth.json under {args.data}", file=sys.stderr)
         return 1
+    if args.plain_only:
+        plain_section(args.data)
+        header_section(args.data)
+        return 0
     if args.throughput_only:
         throughput_section(args.data, args.limit, args.rounds, snippets=not args.no_snippets)
         return 0
@@ -293,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if not args.html_only:
         plain_section(args.data)
+        header_section(args.data)
         records_section(args.data)
     extraction_section(args.data / "extraction", args.limit)
     if not args.no_snippets:

@@ -5,11 +5,14 @@
   readability-lxml's are compared, and the one that agrees most with the others is kept (`candidates.py`).
   Metadata from meta tags, JSON-LD and htmldate.
 - "text": a plain-text file. When it is already an article (prose lines, no furniture: `briefing/clean/plain.py`)
-  every sentence is kept and a title line is read as the title; otherwise it is a scraped dump of a whole page and a
+  every sentence is kept and a title line is read as the title, its header and credit lines (byline, timestamp,
+  labelled headers, Markdown markup, "Reporting by …", "© …") read into the metadata and left out
+  (`briefing/clean/headers.py`); otherwise it is a scraped dump of a whole page and a
   learned block classifier keeps the article's lines (`briefing/clean/dump.py`); the headline becomes the title,
   dates and bylines are read from the lines around it.
 - "record": JSON/JSONL/feed record text: article text, less its furniture lines (captions, credits, player and
-  share widgets: `briefing/clean/furniture.py`).
+  share widgets: `briefing/clean/furniture.py`) and its header and credit lines (read as for a plain article; the
+  record's own fields win).
 
 Whatever the kind, a text that is only a page's notice (a Twitter widget, a web archive's crawl notice, a cookie
 wall, a missing page: `briefing/clean/notice.py`) is refused as no article.
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from briefing.clean.dump import MAX_DUMP_CHARS, clean_dump, dump_model, select_blocks
 from briefing.clean.features import page_features
 from briefing.clean.furniture import drop_furniture_lines, is_foreign_label_line, is_furniture_line
+from briefing.clean.headers import HeaderReading, read_headers, without_markdown
 from briefing.clean.headline import HEADLINE_WORDS, headline_from_sentence
 from briefing.clean.metadata import (
     find_byline,
@@ -37,7 +41,8 @@ from briefing.clean.metadata import (
     without_site_name,
 )
 from briefing.clean.notice import page_notice
-from briefing.clean.plain import find_dateline, may_be_plain_article, read_plain_article
+from briefing.clean.plain import may_be_plain_article, read_plain_article
+from briefing.clean.prose import find_dateline, is_prose, reads_like_title
 from briefing.errors import SourceError
 from briefing.records import Article, RawDocument
 from briefing.shown import usable_url
@@ -85,7 +90,7 @@ def clean(document: RawDocument) -> Article:
         if document.kind == "html":
             raise SourceError(document.source, f"HTML page holds no article text ({word_count} words after cleaning)")
         raise SourceError(document.source, f"no article text found ({word_count} words after cleaning)")
-    title = normalize_whitespace(_normalise(document.title or found.title or ""))
+    title = normalize_whitespace(without_markdown(_normalise(document.title or found.title or "")))
     if not title:
         title = _title_from(sentences[0])
     meta = found.meta
@@ -103,7 +108,9 @@ def clean(document: RawDocument) -> Article:
         author=document.author or meta.get("author"),
         site=site,
         language=meta.get("language") or guess_language(body),
-        truncated=found.cut_off or is_truncated(sentences[-1]),
+        # A record's teaser or cut content, a text cut at the input cap: the body is the start of the article. (An HTML
+        # page cut at the cap has usually lost its footer, not its article: its body says whether it stops short.)
+        truncated=(document.truncated and document.kind != "html") or found.cut_off or is_truncated(sentences[-1]),
         dateline=meta.get("dateline"),
     )
 
@@ -137,8 +144,25 @@ def _title_from(sentence: str) -> str:
 
 def _clean_record(document: RawDocument) -> _Found:
     text = drop_furniture_lines(_normalise(document.content))
+    headers = read_headers(text.split("\n"))
+    lines = list(headers.lines)
+    title = headers.title
+    if title is None and headers.head_dropped:
+        # "Title / By X / Updated …" opening the text: the line above the byline and the date is the headline
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        if len(filled) > 1 and reads_like_title(lines[filled[0]].strip()) and is_prose(lines[filled[1]].strip()):
+            title = " ".join(lines.pop(filled[0]).split())
+    if headers.head_dropped or headers.tail_dropped or headers.lines != tuple(text.split("\n")):
+        text = "\n".join(lines)
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return _Found(document.title, [text], {"dateline": find_dateline(first.strip())})
+    meta = _header_meta(headers)
+    meta["dateline"] = find_dateline(first.strip())
+    return _Found(document.title or title, [text], meta)
+
+
+def _header_meta(headers: HeaderReading) -> dict[str, str | None]:
+    """The fields a text's header lines gave; the document's own fields win over them (`clean`)."""
+    return {"author": headers.author, "date": headers.date, "url": headers.url, "site": headers.site}
 
 
 def _clean_text(document: RawDocument) -> _Found:
@@ -146,7 +170,9 @@ def _clean_text(document: RawDocument) -> _Found:
     normalised = _normalise(content)
     plain = read_plain_article(drop_furniture_lines(normalised)) if may_be_plain_article(normalised) else None
     if plain is not None:
-        return _Found(document.title or plain.title, list(plain.paragraphs), {"dateline": plain.dateline})
+        found = _header_meta(plain.headers)
+        found["dateline"] = plain.dateline
+        return _Found(document.title or plain.title, list(plain.paragraphs), found)
     selection = clean_dump(content, document.title)
     nearby = selection.nearby
     meta: dict[str, str | None] = {

@@ -175,7 +175,7 @@ def voted_paragraphs(
 def has_prose(text: str) -> bool:
     """A line of prose (a sentence of six words or more, or a line of sixteen): without one, an extractor's text is
     a list of labels or letters, no article, and no candidate however well it agrees with another such list."""
-    from briefing.clean.plain import is_prose
+    from briefing.clean.prose import is_prose
 
     return any(is_prose(" ".join(line.split())) for line in text.splitlines())
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from briefing.clean.plain import DATELINE_PLACE
+from briefing.clean.prose import DATELINE_PLACE
 
 HEADLINE_WORDS = 12  # the aim; HEADLINE_MAX_WORDS is the hard cap when no clean phrase boundary comes sooner
 HEADLINE_MAX_WORDS = 16

@@ -5,32 +5,24 @@ short lines before or after the prose), no short line repeated, no furniture phr
 `|`-separated links. Then every sentence is kept: the lead of a news article is its most important sentence, and a
 block model trained on scraped pages has no reason to keep it when nothing around it looks like a page. The first line
 is the title only when it reads like one (short, no closing full stop); a dateline ("DARA, Afghanistan —") opening the
-body is read into the article's metadata and stays in the text.
+body is read into the article's metadata and stays in the text. Header lines above the prose (a byline, a timestamp,
+"Title:"/"Author:"/"Date:" headers, Markdown markup) and credit lines below it are read first (`headers.py`): their
+fields become metadata, the lines leave the body, and they do not count as the short lines of a menu.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefing.clean.features import has_separator
 from briefing.clean.furniture import is_furniture_line
+from briefing.clean.headers import HeaderReading, header_fields, read_headers
 from briefing.clean.lexicon import FURNITURE_PHRASE
+from briefing.clean.prose import find_dateline, is_prose, reads_like_title, word_count
 
-MAX_TITLE_WORDS = 25
-PROSE_MIN_WORDS = 6  # a line that ends a sentence and has this many words is prose
-LONG_LINE_WORDS = 16  # a line this long is prose even without a closing mark (a cut-off last line, a list sentence)
-MAX_EDGE_SHORT_LINES = 3  # short lines allowed before the first prose line (title, byline, date) and after the last
+MAX_EDGE_SHORT_LINES = 3  # short lines allowed before the first prose line (title, subtitle) and after the last
 MIN_PROSE_SHARE = 0.6  # of the words: a plain article is mostly prose
-_SENTENCE_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
-_TITLE_END = re.compile(r"[.,;:]$")
-_WORD = re.compile(r"\w+")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-# "DARA, Afghanistan —", "WASHINGTON (Reuters) -", "LONDON, March 3 (AP) --": a place in capitals, an optional region
-# or date and agency, then a dash. The place must be in capitals: "He said — " is no dateline. The place part is the
-# headline's too (`headline.py`), which also strips an agency alone ("(CNN) --") and a colon: no place, no metadata.
-DATELINE_PLACE = r"[A-ZÀ-Ý][A-ZÀ-Ý.'’ -]{1,30}[A-ZÀ-Ý.](?:,\s*[A-ZÀ-Ý][\w.'’ -]{1,30})?"
-_DATELINE = re.compile(rf"^(?P<dateline>{DATELINE_PLACE})(?:\s*\([A-Za-z .]{{1,20}}\))?\s*(?:—|–|--?)\s+(?=\S)")
+MAX_HEADER_LINES = 12  # header lines (bylines, timestamps, labels) the quick test skips before it gives up
 
 
 @dataclass(frozen=True)
@@ -38,38 +30,23 @@ class PlainArticle:
     title: str | None
     paragraphs: tuple[str, ...]
     dateline: str | None
-
-
-def _word_count(line: str) -> int:
-    return len(_WORD.findall(line)) + len(_UNSPACED.findall(line)) // 2
-
-
-def is_prose(line: str) -> bool:
-    words = _word_count(line)
-    return words >= LONG_LINE_WORDS or (words >= PROSE_MIN_WORDS and bool(_SENTENCE_END.search(line)))
-
-
-def reads_like_title(line: str) -> bool:
-    """Short, and no closing full stop (or comma, colon): a headline, not the article's first sentence."""
-    return 0 < _word_count(line) <= MAX_TITLE_WORDS and not _TITLE_END.search(line) and not _DATELINE.match(line)
-
-
-def find_dateline(paragraph: str) -> str | None:
-    match = _DATELINE.match(paragraph)
-    return match.group("dateline").strip() if match else None
+    headers: HeaderReading = field(default_factory=lambda: HeaderReading(()))  # the header lines read, left out
 
 
 def read_plain_article(text: str) -> PlainArticle | None:
     """The article, if `text` is already one (see the module docstring); None for a page dump with furniture."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    headers = read_headers([line for line in lines if line])
+    lines = [line for line in headers.lines if line]
     if not lines:
         return None
-    title = lines[0] if len(lines) > 1 and reads_like_title(lines[0]) and _is_prose_after(lines[1:]) else None
-    body = lines[1:] if title else lines
-    if not _shows_no_furniture(body):
+    title = headers.title
+    if title is None and len(lines) > 1 and reads_like_title(lines[0]) and _is_prose_after(lines[1:]):
+        title = lines[0]
+        lines = lines[1:]
+    if not _shows_no_furniture(lines):
         return None
-    return PlainArticle(title, tuple(body), find_dateline(body[0]))
+    return PlainArticle(title, tuple(lines), find_dateline(lines[0]), headers)
 
 
 def may_be_plain_article(text: str) -> bool:
@@ -77,7 +54,7 @@ def may_be_plain_article(text: str) -> bool:
     not furniture is prose (a plain article's body starts within MAX_EDGE_SHORT_LINES lines, after an optional
     title). Reads only the top of the text, so a page dump opened by a menu is told at once, without the furniture
     filter and the prose test running over all of its lines."""
-    seen = 0
+    seen = headers = 0
     for raw_line in text.split("\n"):  # the lines drop_furniture_lines reads, then the lines read_plain_article reads
         if is_furniture_line(raw_line):
             continue
@@ -87,6 +64,9 @@ def may_be_plain_article(text: str) -> bool:
                 continue
             if is_prose(line):
                 return True
+            if headers < MAX_HEADER_LINES and header_fields(line) is not None:
+                headers += 1  # a byline, a timestamp, a labelled header: read_plain_article leaves it out
+                continue
             seen += 1
             if seen > MAX_EDGE_SHORT_LINES + 1:  # a title, then MAX_EDGE_SHORT_LINES short lines at most
                 return False
@@ -111,6 +91,6 @@ def _shows_no_furniture(lines: list[str]) -> bool:
         if key in seen or FURNITURE_PHRASE.search(line) or has_separator(line):
             return False
         seen.add(key)
-    words = [_word_count(line) for line in lines]
+    words = [word_count(line) for line in lines]
     prose_words = sum(count for count, is_prose in zip(words, prose, strict=True) if is_prose)
     return prose_words >= MIN_PROSE_SHARE * sum(words)

@@ -197,3 +197,12 @@ def test_field_names_are_matched_without_case_or_separators() -> None:
 )
 def test_unix_times_in_seconds_or_milliseconds(value: float, day: str | None) -> None:
     assert epoch_day(value) == day
+
+
+def test_a_teaser_record_is_an_excerpt_in_the_brief(tmp_path: Path) -> None:
+    from briefing.clean import clean
+
+    documents, _ = _read(tmp_path, {"title": "Bridge to close", "description": BODY})
+    assert clean(documents[0]).truncated  # the brief marks the story "excerpt"
+    documents, _ = _read(tmp_path, {"title": "Bridge to close", "text": BODY})
+    assert not clean(documents[0]).truncated
