@@ -202,7 +202,11 @@ def test_unix_times_in_seconds_or_milliseconds(value: float, day: str | None) ->
 def test_a_teaser_record_is_an_excerpt_in_the_brief(tmp_path: Path) -> None:
     from briefing.clean import clean
 
-    documents, _ = _read(tmp_path, {"title": "Bridge to close", "description": BODY})
+    long_body = (
+        BODY
+        + " The mayor said the closure would last six weeks and cost shops on the bridge road a third of their trade."
+    )
+    documents, _ = _read(tmp_path, {"title": "Bridge to close", "description": long_body})
     assert clean(documents[0]).truncated  # the brief marks the story "excerpt"
-    documents, _ = _read(tmp_path, {"title": "Bridge to close", "text": BODY})
+    documents, _ = _read(tmp_path, {"title": "Bridge to close", "text": long_body})
     assert not clean(documents[0]).truncated
