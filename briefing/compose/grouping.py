@@ -26,7 +26,14 @@ import numpy as np
 from briefing.compose.candidates import candidate_pairs
 from briefing.compose.entities import ArticleEntities
 from briefing.compose.events import LEAD_SENTENCES, EventProfile, event_profiles
-from briefing.compose.pair_model import HEAD_SENTENCES, DayVectors, PairModel, pair_features, shipped_pair_model
+from briefing.compose.pair_model import (
+    HEAD_SENTENCES,
+    MODEL_LANGUAGES,
+    DayVectors,
+    PairModel,
+    pair_features,
+    shipped_pair_model,
+)
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article
 
@@ -94,6 +101,7 @@ def day_vectors(
         lead_tfidf=tfidf_matrix([p.lead for p in profiles]),
         profiles=profiles,
         heads=head_sentences(vectors),
+        other_language=np.array([a.language is not None and a.language not in MODEL_LANGUAGES for a in articles]),
     )
 
 

@@ -44,6 +44,15 @@ FEATURES = (
     "best_sentence",  # highest cosine between one of the first HEAD_SENTENCES sentences of each: a fact both tell
     "matching_sentences",  # log(1 + such sentence pairs with cosine >= SENTENCE_MATCH)
 )
+# The languages the pair model can read meaning and names in: the encoder (all-MiniLM-L6-v2) and the NER model are
+# English, and the model was trained on English pairs. On other languages the encoder's cosine says little (unrelated
+# German articles score 0.6-0.7, as same-event English ones do) and no names are tagged (so "unnamed" fires, which
+# the English training data tied to same-event pairs). A pair with an article in another language is judged on its
+# words, figures and dates only: its meaning and name features are left out (set to the training mean, which adds
+# nothing to the logit).
+MODEL_LANGUAGES = frozenset({"en"})
+LEXICAL_FEATURES = frozenset({"tfidf_body", "tfidf_lead", "shared_figures", "shared_dates"})
+_UNREAD_COLUMNS = np.array([name not in LEXICAL_FEATURES for name in FEATURES])
 HEAD_SENTENCES = 8
 SENTENCE_MATCH = 0.8
 PAIR_BLOCK = 4096  # pairs whose head sentences are compared at once (memory: PAIR_BLOCK x 8 x 8 x dim floats)
@@ -59,6 +68,7 @@ class DayVectors:
     lead_tfidf: Any
     profiles: Sequence[EventProfile]
     heads: np.ndarray | None = None  # (n, HEAD_SENTENCES, dim): first sentence vectors, zero rows past the end
+    other_language: np.ndarray | None = None  # (n,) bool: written in a language outside MODEL_LANGUAGES
 
 
 def _log_shared(a: frozenset, b: frozenset) -> float:
@@ -91,9 +101,13 @@ def pair_features(day: DayVectors, first: np.ndarray, second: np.ndarray) -> np.
             float(not names_a or not names_b),
         )
     best, matching = _sentence_matches(day, first, second)
-    return np.column_stack(
+    features = np.column_stack(
         [encoder_document, encoder_lead, tfidf_body, tfidf_lead, names, encoder_document * tfidf_body, best, matching]
     ).astype(np.float64)
+    if day.other_language is not None:
+        unread = day.other_language[first] | day.other_language[second]
+        features[np.ix_(unread, _UNREAD_COLUMNS)] = np.nan  # PairModel.probability: the training mean
+    return features
 
 
 def _sentence_matches(day: DayVectors, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +139,8 @@ class PairModel:
     def probability(self, features: np.ndarray) -> np.ndarray:
         if len(features) == 0:
             return np.zeros(0)
-        logits = ((features - self.mean) / self.scale) @ self.coefficients + self.intercept
+        standardised = np.nan_to_num((features - self.mean) / self.scale, nan=0.0)  # NaN: a feature not read
+        logits = standardised @ self.coefficients + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
 
     def to_json(self) -> dict[str, Any]:
