@@ -16,7 +16,7 @@ import numpy as np
 
 from briefing.compose.events import EventProfile
 from briefing.compose.grouping import lead_vector, tfidf_matrix
-from briefing.compose.pair_model import DayVectors, PairModel, pair_features, shipped_pair_model
+from briefing.compose.pair_model import MODEL_LANGUAGES, DayVectors, PairModel, pair_features, shipped_pair_model
 from briefing.compose.vectors import ArticleVectors, normalize
 from briefing.records import Article
 
@@ -30,6 +30,7 @@ class StoryEvent:
     document: np.ndarray  # unit-length mean of its articles' document vectors
     lead: np.ndarray  # unit-length mean of their lead vectors
     text: str
+    other_language: bool = False  # an article of it is in a language the models do not read (MODEL_LANGUAGES)
 
     def to_json(self) -> str:
         p = self.profile
@@ -45,6 +46,7 @@ class StoryEvent:
                 "text": self.text,
                 "document": np.round(self.document.astype(float), 5).tolist(),
                 "lead": np.round(self.lead.astype(float), 5).tolist(),
+                "other_language": self.other_language,
             },
             ensure_ascii=False,
         )
@@ -66,7 +68,8 @@ class StoryEvent:
             )
             document = np.array(data["document"], dtype=np.float32)
             lead = np.array(data["lead"], dtype=np.float32)
-            return cls(profile, document, lead, str(data["text"]))
+            # Records written before the key: read as English, as they were matched then.
+            return cls(profile, document, lead, str(data["text"]), bool(data.get("other_language", False)))
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -97,7 +100,10 @@ def story_event(
     ]
     document = normalize(np.stack([vectors[m].document for m in members]).mean(axis=0)).astype(np.float32)
     lead = normalize(np.stack([lead_vector(vectors[m]) for m in members]).mean(axis=0)).astype(np.float32)
-    return StoryEvent(profile, document, lead, text)
+    other_language = any(
+        articles[m].language is not None and articles[m].language not in MODEL_LANGUAGES for m in members
+    )
+    return StoryEvent(profile, document, lead, text, other_language)
 
 
 def same_event_probabilities(
@@ -114,6 +120,7 @@ def same_event_probabilities(
         body_tfidf=tfidf_matrix([e.text for e in events]),
         lead_tfidf=tfidf_matrix([e.profile.lead for e in events]),
         profiles=[e.profile for e in events],
+        other_language=np.array([e.other_language for e in events]),
     )
     others = np.arange(1, len(events))
     return model.probability(pair_features(day, np.zeros(len(others), dtype=np.int64), others))

@@ -4,6 +4,7 @@ judged on its words, figures and dates; English pairs are scored as before."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -69,3 +70,21 @@ def test_english_and_undetected_articles_are_scored_as_before(language: str | No
     german = dataclasses.replace(day, other_language=np.array([True, True]))
     lexical = model.probability(pair_features(german, np.array([0]), np.array([1])))[0]
     assert lexical < model.resolution < model.probability(features)[0]  # the German reading stays apart
+
+
+def test_an_earlier_story_in_another_language_is_matched_on_its_words() -> None:
+    # `--new-only`: a German story of today was marked an update of an unrelated German story of yesterday.
+    from briefing.compose.events import event_profiles
+    from briefing.compose.story_event import StoryEvent, same_event_probabilities, story_event
+
+    articles = [make_article(CLOWN, source="a", language="de"), make_article(COLOUR, source="b", language="de")]
+    profiles = event_profiles(articles, NO_NAMES)
+    today, yesterday = (story_event([i], articles, profiles, CLOSE) for i in (0, 1))
+    assert today.other_language and yesterday.other_language
+    reread = StoryEvent.from_json(yesterday.to_json())
+    assert reread is not None and reread.other_language
+    model = shipped_pair_model()
+    assert same_event_probabilities(today, [reread], model)[0] < model.resolution
+    older = json.loads(yesterday.to_json())
+    del older["other_language"]  # a record written before the key: read as English, as it was
+    assert not StoryEvent.from_json(json.dumps(older)).other_language
