@@ -87,4 +87,5 @@ def test_an_earlier_story_in_another_language_is_matched_on_its_words() -> None:
     assert same_event_probabilities(today, [reread], model)[0] < model.resolution
     older = json.loads(yesterday.to_json())
     del older["other_language"]  # a record written before the key: read as English, as it was
-    assert not StoryEvent.from_json(json.dumps(older)).other_language
+    reread_older = StoryEvent.from_json(json.dumps(older))
+    assert reread_older is not None and not reread_older.other_language
