@@ -95,7 +95,7 @@ def collect_articles(
     """The cleaning outcomes in document order, made into the run's articles: duplicates dropped, sizes bounded."""
     skipped = list(ingest_skipped)
     articles: list[Article] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # article id -> its place in `articles`
     for article in outcomes:
         if isinstance(article, Skipped):
             skipped.append(article)
@@ -106,12 +106,24 @@ def collect_articles(
             continue
         if article.id in seen:
             skipped.append(Skipped(article.source, "duplicate of an article already in this run"))
+            # The same text saved bare and exported with its metadata: the kept copy takes what it lacks.
+            articles[seen[article.id]] = _with_metadata_of(articles[seen[article.id]], article)
             continue
-        seen.add(article.id)
+        seen[article.id] = len(articles)
         article, cut_note = bound_article(article, settings)  # an HTML page can clean to megabytes of text
         skipped.extend([cut_note] if cut_note else [])
         articles.append(article)
     return CleanResult(tuple(articles), tuple(skipped))
+
+
+def _with_metadata_of(kept: Article, duplicate: Article) -> Article:
+    """`kept` with the url, date, author, site and dateline it lacks taken from a duplicate of it."""
+    filled = {
+        name: getattr(duplicate, name)
+        for name in ("url", "published", "author", "site", "dateline")
+        if getattr(kept, name) is None and getattr(duplicate, name) is not None
+    }
+    return replace(kept, **filled) if filled else kept
 
 
 def summarize_sources(
