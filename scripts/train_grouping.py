@@ -89,6 +89,10 @@ def pool_pairs(corpus: Corpus, members: list[int]) -> tuple[np.ndarray, np.ndarr
     same = [(a, b) for a in range(len(members)) for b in range(a + 1, len(members)) if events[a] == events[b]]
     pairs = unique_pairs(np.concatenate([candidates, np.array(same, dtype=np.int64).reshape(-1, 2)]), len(members))
     features = pair_features(day, pairs[:, 0], pairs[:, 1])
+    # A pair with an article in a language the models do not read is judged on its words alone (NaN features): not
+    # training material for a model of every feature.
+    read = ~np.isnan(features).any(axis=1)
+    features, pairs = features[read], pairs[read]
     labels = (events[pairs[:, 0]] == events[pairs[:, 1]]).astype(int)
     return features, labels, np.column_stack([events[pairs[:, 0]], events[pairs[:, 1]]])
 
