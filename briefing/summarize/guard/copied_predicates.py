@@ -76,12 +76,17 @@ def copied_predicate_problem(text: str, article_sentences: Sequence[str]) -> str
 def _clause_problem(text: str, tokens: Sequence[Token], start: int, sentences: Sequence[_Sentence]) -> str | None:
     """The clause from `start` to the end: its subject is its first words, the longest rest the article says."""
     rest = [t.key for t in tokens[start:]]
+    # Every predicate tried ends in the clause's last words: only the sentences that have them can hold one.
+    tail = f" {' '.join(rest[-MIN_PREDICATE:])} "
+    candidates = [s for s in sentences if tail in s.joined]
+    if not candidates:
+        return None
     for size in range(1, min(MAX_SUBJECT, len(rest) - MIN_PREDICATE) + 1):
         subject, predicate = rest[:size], rest[size:]
         if sum(is_content(w) and w not in _GENERIC for w in predicate) < MIN_PREDICATE_CONTENT:
             return None  # shorter predicates hold fewer content words still
         key = f" {' '.join(predicate)} "
-        holders = [s for s in sentences if key in s.joined]
+        holders = [s for s in candidates if key in s.joined]
         if not holders:
             continue
         ours = [w for w in subject if is_content(w) and w not in _STAND_INS]

@@ -59,10 +59,10 @@ RULES = (
 # verb negation (guard 6), flags no extra true sentence on any of the three and catches +36 / +225 / +708
 # corruptions: adopted, although it flags 3 of 927 Multi-News summary sentences checked against their cluster (a
 # set where the adopted arguments and clause-words rules flag 6 and 20 more too). The added negation (+32 there) is not.
-# The frames rule (guard 7), once a date said less precisely ("in 1941" for "in August 1941") is the same value: +0
-# true / +21, +336, +968 caught on the three, +0 of the 927 Multi-News true sentences beyond today's rules.
+# Frames (guard 7): +0 true / +21, +336, +968 caught, +0 Multi-News. Guard 8: copied predicates +0 / +44, +142,
+# +417, Multi-News +1; denied events +0 / +22, +126, +385, Multi-News +0; the added phrase (+62 there) is not.
 ADOPTED_RULES: frozenset[str] = frozenset(
-    {"roles", "arguments", "units", "clauses", "clause_words", "negation", "frames", "copied_predicate"}
+    {"roles", "arguments", "units", "clauses", "clause_words", "negation", "frames", "copied_predicate", "denied_event"}
 )
 # The rules that read spaCy's parse (the others read only the words).
 PARSE_RULES = frozenset(RULES) - {"window_facts", "frames", "copied_predicate", "added_phrase"}
