@@ -55,7 +55,14 @@ def columns() -> dict[str, Flag]:
     found["+ all rules"] = rule_flag(frozenset(RULES))
     found["+ classifier"] = classifier_flag
     found["new check (adopted)"] = new_check
+    # Each rule not adopted, added to the new check: what adopting it would change (the "+ rule" rows compare with
+    # today's rules alone, so a rule's catches the adopted rules already make count there too).
+    found.update({f"new check + {rule}": _with_rule(rule) for rule in RULES if rule not in ADOPTED_RULES})
     return found
+
+
+def _with_rule(rule: str) -> Flag:
+    return lambda c: new_check(c) or (c.findings is not None and c.findings.fired(frozenset({rule})))
 
 
 def table(
@@ -104,6 +111,19 @@ def print_tables(name: str, counts: dict[str, dict[str, tuple[int, int]]]) -> No
         shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
         verdict = "yes" if extra_true <= 0 and extra > 0 else "no"
         print(f"| {column[2:]} | {extra_true:+d} | {extra:+d} | {verdict} | {shown} |")
+    adopted = counts["new check (adopted)"]
+    caught_adopted = sum(adopted[k][0] for k in kinds if k != "true")
+    print(f"\n{name}: each rule not adopted, added to the new check, against the new check\n")
+    print("| added to the new check | extra true flagged | extra caught | biggest gains |")
+    print("|---|---:|---:|---|")
+    for column, row in counts.items():
+        if not column.startswith("new check + "):
+            continue
+        extra_true = row["true"][0] - adopted["true"][0]
+        extra = sum(row[k][0] for k in kinds if k != "true") - caught_adopted
+        gains = sorted(((row[k][0] - adopted[k][0], k) for k in kinds if k != "true"), reverse=True)[:3]
+        shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
+        print(f"| {column[len('new check + ') :]} | {extra_true:+d} | {extra:+d} | {shown} |")
     if "rules + cross-encoder" in counts:
         both, rules = counts["rules + cross-encoder"], counts["new check (adopted)"]
         extra_true = both["true"][0] - rules["true"][0]

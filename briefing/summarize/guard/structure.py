@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from briefing.summarize.guard.denied_events import denied_events
 from briefing.summarize.guard.facts import number_facts
 from briefing.summarize.guard.parse_pipeline import PARSER_PACKAGE, clear_attribute_cache, load_parser_model
 
@@ -53,6 +54,8 @@ class Structure:
     unable: frozenset[str] = frozenset()  # ... of those, the ones denied with "can" or "could": "couldn't match"
     question: bool = False  # a question asserts nothing to deny
     mentions: frozenset[str] = frozenset()  # every word and lemma, lowercased: whom the sentence mentions at all
+    # Per plain denial: the predicate's lemma and its event's words as (word, lemma) (`denied_events.py`).
+    denied_events: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @classmethod
     def empty(cls) -> Structure:
@@ -106,6 +109,7 @@ def structure_of(doc: Any) -> Structure:
         unable=frozenset(unable),
         question=doc.text.rstrip(" '\"’”").endswith("?"),
         mentions=frozenset(w for t in doc if t.is_alpha or t.like_num for w in (t.lower_, t.lemma_.lower())),
+        denied_events=denied_events(doc),
     )
 
 
