@@ -17,7 +17,10 @@ today's rules without flagging one more true sentence (`python -m bench.faithful
 - clauses: a clause of the sentence no article sentence says (its best similarity below `CLAUSE_THRESHOLD`);
 - clause_words: a clause most of whose content words the article never uses;
 - copied_clause: a clause the article says nearly word for word, but of someone else (its subject differs);
-- frames: a number, date or name an article sentence's frame fills with another value (`frames.py`).
+- frames: a number, date or name an article sentence's frame fills with another value (`frames.py`);
+- name_swaps: a name standing where an article sentence names someone else, in reworded words (`name_swaps.py`);
+- object_roles: an object here that the sentences that say this have only as the predicate's subject
+  (`role_swaps.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from dataclasses import dataclass
 
 from briefing.summarize.guard.facts import ArticleFacts, Fact
 from briefing.summarize.guard.frames import frame_problem
+from briefing.summarize.guard.name_swaps import name_swap_problem
+from briefing.summarize.guard.role_swaps import object_role_problem
 from briefing.summarize.guard.structure import Structure
 
 RULES = (
@@ -42,6 +47,8 @@ RULES = (
     "clause_words",
     "copied_clause",
     "frames",
+    "name_swaps",
+    "object_roles",
 )
 # Chosen by the held-out table of `python -m bench.faithfulness` (see the README's guard section): a rule that
 # flagged one more true sentence than today's rules on a held-out set of the bench's construction (CNN/DM 1-30,
@@ -161,6 +168,8 @@ def find_problems(
         ("clause_words", clause_words_problem(structure, article_words, article_text)),
         ("copied_clause", copied_clause_problem(structure, clause_supports, clause_sources)),
         ("frames", frame_problem(text, article_sentences)),
+        ("name_swaps", name_swap_problem(text, article_sentences, structure.proper_nouns)),
+        ("object_roles", object_role_problem(structure, window)),
     )
     reasons += [(rule, reason) for rule, reason in candidates if reason]
     return WindowFindings(
