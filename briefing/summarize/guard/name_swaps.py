@@ -107,23 +107,29 @@ def _content(tokens: Sequence[Token]) -> frozenset[str]:
 
 
 def _same(ours: Unit, theirs: Unit) -> bool:
+    return _same_names(ours.words, ours.text, theirs.words, theirs.text)
+
+
+@lru_cache(maxsize=65536)
+def _same_names(our_words: frozenset[str], ours: str, their_words: frozenset[str], theirs: str) -> bool:
     """One name written two ways: a shared word, one word the start of the other ("Matt" / "Matthew"), or an
     alias or initials of the fact check ("RBS" / "Royal Bank of Scotland", "US" / "United States")."""
-    if ours.words & theirs.words or any(
-        min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)) for a in ours.words for b in theirs.words
+    if our_words & their_words or any(
+        min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)) for a in our_words for b in their_words
     ):
         return True
-    return _same_value("name", ours.text, theirs.text)
+    return _same_value("name", ours, theirs)
 
 
 @lru_cache(maxsize=64)
-def _article_units(sentences: tuple[str, ...]) -> list[list[Unit]]:
-    """Every article sentence's names and their contexts: once per article."""
+def _article_units(sentences: tuple[str, ...]) -> tuple[list[list[Unit]], list[frozenset[str]]]:
+    """Every article sentence's names with their contexts, and its lower-case content words: once per article."""
     prepared = _prepared(sentences)
-    return [
+    units = [
         _units(sentence, tokens, found)
         for sentence, tokens, found in zip(sentences, prepared.tokens, prepared.slots, strict=True)
     ]
+    return units, [_content(tokens) for tokens in prepared.tokens]
 
 
 def name_swap_problem(
@@ -135,7 +141,7 @@ def name_swap_problem(
     if not ours or not article_sentences:
         return None
     prepared = _prepared(tuple(article_sentences))
-    article_units = _article_units(tuple(article_sentences))
+    article_units, contents = _article_units(tuple(article_sentences))
     own = _units(text, ours, slots(ours, prepared.lowercase))
     our_keys = _name_words(" ".join(t.key for t in ours))
     our_content = _content(ours)
@@ -151,27 +157,29 @@ def name_swap_problem(
         best: tuple[int, int, Unit] | None = None
         said = False
         for index, units in enumerate(article_units):
-            same = [u for u in units if _same(unit, u)]
-            if any(len(context & (u.before | u.after)) >= SAID_SHARED for u in same) or (
-                same and len(our_content & _content(prepared.tokens[index])) >= SENTENCE_SHARED
+            # Y said here: in its context, or in a sentence that shares the sentence's words (cheap tests first).
+            shares_words = len(our_content & contents[index]) >= SENTENCE_SHARED
+            if any(
+                (shares_words or len(context & (u.before | u.after)) >= SAID_SHARED) and _same(unit, u) for u in units
             ):
                 said = True
                 break
             near = [u for u in units if u.words & unit.whole]  # Y, or a word of the name Y is part of
             for other in units:
+                left, right = len(unit.before & other.before), len(unit.after & other.after)
+                one_side = max(left, right) >= MIN_SHARED
+                both = (left >= MIN_SIDE_SHARED or opens) and (right >= MIN_SIDE_SHARED or closes)
+                if left + right < MIN_SHARED or not (one_side or both):
+                    continue  # not the same place
+                if best is not None and left + right <= best[0]:
+                    continue  # a better one is found already
                 if other.opens or other.words & our_keys or any(_same(mine, other) for mine in others):
                     continue  # a name this sentence gives too (or a part of one) is no other name
                 if any(abs(u.slot.start - other.slot.start) <= NEAR_Y for u in near if u.run != other.run):
                     continue  # the article names Y next to X: "for Real Madrid or Barcelona"
                 if _one_name(unit.text, other.text, prepared.full_names):
                     continue
-                left, right = len(unit.before & other.before), len(unit.after & other.after)
-                one_side = max(left, right) >= MIN_SHARED
-                both = (left >= MIN_SIDE_SHARED or opens) and (right >= MIN_SIDE_SHARED or closes)
-                if left + right < MIN_SHARED or not (one_side or both):
-                    continue
-                if best is None or left + right > best[0]:
-                    best = (left + right, index, other)
+                best = (left + right, index, other)
         if said or best is None:
             continue
         _, index, other = best
