@@ -68,6 +68,12 @@ def test_a_name_put_where_the_article_names_someone_else_is_flagged(
             ("The Royal Bank of Scotland has racked up £50billion in losses since it was bailed out by taxpayers.",),
             ("rbs",),
         ),
+        # Initials: "LA" for "Los Angeles".
+        (
+            "Smith, now in LA, says she has been traumatised by the attack.",
+            ("Smith, now living in Los Angeles, says she has been traumatised by the attack.", "LA is far away."),
+            ("smith", "la"),
+        ),
         # The article sentence names both: "for Real Madrid or Barcelona".
         (
             "He dreams of one day playing for Barcelona in the Champions League.",

@@ -20,6 +20,7 @@ says 'NASA chief scientist Ellen Stofan', not 'NASA chief scientist Ceres'". Rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,7 +119,17 @@ def _same_names(our_words: frozenset[str], ours: str, their_words: frozenset[str
         min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)) for a in our_words for b in their_words
     ):
         return True
-    return _same_value("name", ours, theirs)
+    return _initials(ours, theirs) or _initials(theirs, ours) or _same_value("name", ours, theirs)
+
+
+def _initials(short: str, name: str) -> bool:
+    """ "LA" for "Los Angeles", "NHS" for "the National Health Service" (articles and connectors skipped)."""
+    letters = re.sub(r"[^\w]", "", short).lower()
+    words = [w for w in re.findall(r"[^\W_]+", name.lower()) if w not in _INITIAL_SKIPS]
+    return len(letters) >= 2 and len(words) >= 2 and letters == "".join(w[0] for w in words)
+
+
+_INITIAL_SKIPS = frozenset({"the", "of", "and", "for", "de", "la"})
 
 
 @lru_cache(maxsize=64)
