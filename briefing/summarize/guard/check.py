@@ -44,7 +44,7 @@ REPEAT_SIMILARITY = 0.85
 # Bump when the rules change: the summary cache keys on it, so old guarded summaries are not reused. The adopted rules
 # and the classifier's weights hash are part of it, so changing either invalidates cached summaries.
 GUARD_VERSION = (
-    f"7:{SUPPORT_THRESHOLD}:{','.join(sorted(ADOPTED_RULES))}:{MODEL_SHA256[:12] if CLASSIFIER_ADOPTED else '-'}"
+    f"8:{SUPPORT_THRESHOLD}:{','.join(sorted(ADOPTED_RULES))}:{MODEL_SHA256[:12] if CLASSIFIER_ADOPTED else '-'}"
     f"{':' + cross_encoder.WEIGHTS_SHA256[:12] if cross_encoder.CROSS_ENCODER_ADOPTED else ''}"
 )
 
