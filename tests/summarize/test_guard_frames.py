@@ -238,3 +238,11 @@ def test_a_range_changed_inside_its_frame_is_flagged() -> None:
     assert frame_problem("Most of those sealed to him were between 30 and 40 years of age.", ages) == (
         "the article says 'between 20 and', not 'between 30 and'"
     )
+
+
+def test_a_number_whose_hyphened_unit_ends_the_sentence_is_quoted_without_error() -> None:
+    # "of 1934-37." ends the sentence with the hyphened "37": the quote once read past the last word (IndexError
+    # on BBC articles 41-140).
+    article = ("She helped launch the Markova-Dolin Ballet of 1935-37.",)
+    reason = frame_problem("She helped launch the Markova-Dolin Ballet of 1934-37.", article)
+    assert reason == "the article says 'of 1935-37', not 'of 1934-37'"

@@ -330,5 +330,5 @@ def _quote(text: str, tokens: Sequence[Token], slot: Slot, left: int, right: int
     if left and not text[tokens[start - 1].end : tokens[start].start].strip():
         start -= 1
     if right and end < len(tokens) and not text[tokens[end - 1].end : tokens[end].start].strip():
-        end += 1
+        end += 1  # (the unit may end the sentence: "... a 22-year-old")
     return _phrase(text, tokens, start, end)
