@@ -65,6 +65,17 @@ def _with_rule(rule: str) -> Flag:
     return lambda c: new_check(c) or (c.findings is not None and c.findings.fired(frozenset({rule})))
 
 
+Counts = dict[str, tuple[int, int]]  # corruption kind -> (flagged, sentences)
+
+
+def _gains(row: Counts, base: Counts, kinds: Sequence[str]) -> tuple[int, int, str]:
+    """A column against a base column: extra true sentences flagged, extra corruptions caught, the 3 biggest gains."""
+    extra_true = row["true"][0] - base["true"][0]
+    extra = sum(row[k][0] - base[k][0] for k in kinds if k != "true")
+    gains = sorted(((row[k][0] - base[k][0], k) for k in kinds if k != "true"), reverse=True)[:3]
+    return extra_true, extra, ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
+
+
 def table(
     corruption_set: CorruptionSet, checks: Sequence[SentenceCheck], cross: Sequence[bool] | None = None
 ) -> dict[str, dict[str, tuple[int, int]]]:
@@ -98,31 +109,23 @@ def print_tables(name: str, counts: dict[str, dict[str, tuple[int, int]]]) -> No
         label = "true (flagged)" if kind == "true" else kind
         print(f"| {label} | {cells[0][1]} | " + " | ".join(f"{f / max(1, n):.1%}" for f, n in cells) + " |")
     old = counts["today's rules"]
-    caught_old = sum(old[k][0] for k in kinds if k != "true")
     print(f"\n{name}: each rule (or the classifier) added to today's rules, against today's rules alone\n")
     print("| added to today's rules | extra true flagged | extra caught | qualifies | biggest gains |")
     print("|---|---:|---:|---|---|")
     for column, row in counts.items():
         if not column.startswith("+"):
             continue
-        extra_true = row["true"][0] - old["true"][0]
-        extra = sum(row[k][0] for k in kinds if k != "true") - caught_old
-        gains = sorted(((row[k][0] - old[k][0], k) for k in kinds if k != "true"), reverse=True)[:3]
-        shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
+        extra_true, extra, shown = _gains(row, old, kinds)
         verdict = "yes" if extra_true <= 0 and extra > 0 else "no"
         print(f"| {column[2:]} | {extra_true:+d} | {extra:+d} | {verdict} | {shown} |")
     adopted = counts["new check (adopted)"]
-    caught_adopted = sum(adopted[k][0] for k in kinds if k != "true")
     print(f"\n{name}: each rule not adopted, added to the new check, against the new check\n")
     print("| added to the new check | extra true flagged | extra caught | biggest gains |")
     print("|---|---:|---:|---|")
     for column, row in counts.items():
         if not column.startswith("new check + "):
             continue
-        extra_true = row["true"][0] - adopted["true"][0]
-        extra = sum(row[k][0] for k in kinds if k != "true") - caught_adopted
-        gains = sorted(((row[k][0] - adopted[k][0], k) for k in kinds if k != "true"), reverse=True)[:3]
-        shown = ", ".join(f"{k} +{g}" for g, k in gains if g > 0) or "-"
+        extra_true, extra, shown = _gains(row, adopted, kinds)
         print(f"| {column[len('new check + ') :]} | {extra_true:+d} | {extra:+d} | {shown} |")
     if "rules + cross-encoder" in counts:
         both, rules = counts["rules + cross-encoder"], counts["new check (adopted)"]
