@@ -11,7 +11,8 @@ from briefing.summarize.guard.added_phrases import added_phrase_problem, closing
 from briefing.summarize.guard.copied_predicates import copied_predicate_problem
 from briefing.summarize.guard.denied_events import denied_event_problem
 from briefing.summarize.guard.frames import frame_problem
-from briefing.summarize.guard.rules import PARSE_RULES, RULES, WORD
+from briefing.summarize.guard.rule_words import WORD
+from briefing.summarize.guard.rules import PARSE_RULES, RULES
 from briefing.summarize.guard.structure import load_parser_model, parse_structures
 
 ARTICLE = (

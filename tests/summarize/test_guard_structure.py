@@ -10,7 +10,8 @@ import pytest
 
 from briefing.errors import ModelError
 from briefing.records import Article, Summary, SummarySentence
-from briefing.summarize.guard import check_summaries, rules
+from briefing.summarize.guard import check_summaries, rule_words, rules
+from briefing.summarize.guard.clause_rules import copied_clause_problem
 from briefing.summarize.guard.consistency import (
     HAND_FEATURES,
     MODEL_PATH,
@@ -18,10 +19,10 @@ from briefing.summarize.guard.consistency import (
     load_consistency_model,
 )
 from briefing.summarize.guard.facts import ArticleFacts, number_facts
-from briefing.summarize.guard.rules import (
+from briefing.summarize.guard.predicate_rules import (
     argument_problem,
-    copied_clause_problem,
     negation_problem,
+    negation_problems,
     role_problem,
     unit_problem,
 )
@@ -248,23 +249,22 @@ def test_a_denial_said_another_way_in_the_article_is_no_negation_problem(parser:
     assert negation_problem(structure(parser, "The driver did not stop after the crash."), [failed]) is None
     text = "Frank isn't an experienced sailor."
     said = "Frank is an inexperienced sailor."
-    assert rules.negation_problems(structure(parser, text), [structure(parser, said)])[0] is not None
-    lexical = rules.negation_problems(
-        structure(parser, text), [structure(parser, said)], ArticleFacts.of(said).words, text
-    )
+    assert negation_problems(structure(parser, text), [structure(parser, said)])[0] is not None
+    lexical = negation_problems(structure(parser, text), [structure(parser, said)], ArticleFacts.of(said).words, text)
     assert lexical == (None, None)
 
 
 def test_a_plain_not_the_matching_sentences_lack_is_added(parser: Any) -> None:
     questioned = structure(parser, "Police questioned the man on Friday.")
-    paired, added = rules.negation_problems(
-        structure(parser, "Police did not question the man on Friday."), [questioned]
-    )
+    paired, added = negation_problems(structure(parser, "Police did not question the man on Friday."), [questioned])
     assert paired == "the article says 'questioned', not 'did not question'"
-    _, added = rules.negation_problems(structure(parser, "Police did not arrest the man."), [questioned])
+    _, added = negation_problems(structure(parser, "Police did not arrest the man."), [questioned])
     assert added == "the article sentences that match say it without 'did not arrest'"
     charged = structure(parser, "Police questioned the man but never charged him.")
-    assert rules.negation_problems(structure(parser, "Police did not arrest the man."), [charged]) == (None, None)
+    assert negation_problems(structure(parser, "Police did not arrest the man."), [charged]) == (
+        None,
+        None,
+    )
 
 
 def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
@@ -274,7 +274,7 @@ def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
     assert structure(parser, "He arrived in no time.").negated == {}
     cost = structure(parser, "Homes near a branch cost 12% more.")
     sentence = structure(parser, "Homes near a branch cost 12% more than those not near a branch.")
-    assert rules.negation_problems(sentence, [cost]) == (None, None)
+    assert negation_problems(sentence, [cost]) == (None, None)
     # "no" on a subject or object still denies the verb.
     assert "find" in structure(parser, "Investigators found no evidence of a crime.").negated
     assert "hurt" in structure(parser, "No one was hurt.").negated
@@ -282,19 +282,19 @@ def test_a_not_inside_a_noun_phrase_denies_no_predicate(parser: Any) -> None:
 
 def test_a_denial_of_someone_else_s_deed_is_no_negation_parity(parser: Any) -> None:
     won = structure(parser, "Villegas won the title on Sunday.")
-    other = rules.negation_problems(structure(parser, "Nicklaus did not win the title on Sunday."), [won])[0]
+    other = negation_problems(structure(parser, "Nicklaus did not win the title on Sunday."), [won])[0]
     assert other is None
-    same = rules.negation_problems(structure(parser, "Villegas did not win the title on Sunday."), [won])[0]
+    same = negation_problems(structure(parser, "Villegas did not win the title on Sunday."), [won])[0]
     assert same == "the article says 'won', not 'did not win'"
 
 
 def test_a_denied_ability_is_no_added_negation(parser: Any) -> None:
     recorded = structure(parser, "Camilo Villegas recorded two holes-in-one on Wednesday.")
     sentence = structure(parser, "Nicklaus hit a hole-in-one, but he couldn't match Camilo Villegas.")
-    assert rules.negation_problems(sentence, [recorded]) == (None, None)
-    assert rules.negation_problems(structure(parser, "Villegas did not record two holes-in-one."), [recorded])[1]
+    assert negation_problems(sentence, [recorded]) == (None, None)
+    assert negation_problems(structure(parser, "Villegas did not record two holes-in-one."), [recorded])[1]
 
 
 def test_names_with_accents_are_whole_words(parser: Any) -> None:
-    assert rules.content_words("Jörg Düsterwald painted them") == ["jörg", "düsterwald", "painted"]
+    assert rule_words.content_words("Jörg Düsterwald painted them") == ["jörg", "düsterwald", "painted"]
     assert ("paint", "subj", "jörg düsterwald") in structure(parser, "Jörg Düsterwald painted the pieces.").roles

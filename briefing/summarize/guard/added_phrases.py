@@ -2,10 +2,10 @@
 
 "Police arrested two men on Friday, despite warnings issued earlier in the year." where the article never speaks of
 warnings or of anything issued: the phrase after the last comma (or semicolon, or dash) is a claim of its own, and
-half or more of its content words are not in the article. The parse-based clause rules (`rules.clause_problem`,
-`rules.clause_words_problem`) split only at verbs' clauses, so a phrase without a verb of its own ("a move critics
-described as a setback", "despite warnings issued earlier") stays inside the sentence's main clause there, where the
-article's words around it hide it.
+half or more of its content words are not in the article. The parse-based clause rules
+(`clause_rules.clause_problem`, `clause_rules.clause_words_problem`) split only at verbs' clauses, so a phrase
+without a verb of its own ("a move critics described as a setback", "despite warnings issued earlier") stays inside
+the sentence's main clause there, where the article's words around it hide it.
 
 Reads only the words. Questions claim nothing; a phrase the article writes word for word is said there; a phrase
 with fewer than `MIN_PHRASE_CONTENT` content words ("police said", "depending on other results") is too short to
@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from briefing.summarize.guard.rule_words import WORD, content_words, said_verbatim
+
 MIN_PHRASE_CONTENT = 4  # content words of the closing phrase
 MIN_HEAD_WORDS = 4  # words before it: "Yes, said Smith" has no sentence to add a phrase to
 NOVEL_SHARE = 0.5  # ... half of which the article never uses
@@ -27,8 +29,6 @@ _CLOSING = " .!?'\"’”"
 
 def closing_phrase(text: str) -> str | None:
     """The words after the sentence's last comma, semicolon or dash, when both sides are long enough to claim."""
-    from briefing.summarize.guard.rules import WORD  # rules imports this module
-
     parts = _BREAKS.split(text.rstrip(_CLOSING))
     if len(parts) < 2:
         return None
@@ -42,12 +42,10 @@ def closing_phrase(text: str) -> str | None:
 def added_phrase_problem(text: str, article_text: str) -> str | None:
     """The reason when the closing phrase of `text` is in words the article does not use. `article_text` is the
     article's words lowercased and joined by single spaces (`ArticleEvidence.said`)."""
-    from briefing.summarize.guard.rules import _said_verbatim, content_words  # rules imports this module
-
     if text.rstrip(" '\"’”").endswith("?") or not article_text:
         return None  # a question's pieces are no claims
     phrase = closing_phrase(text)
-    if phrase is None or _said_verbatim(phrase, article_text):
+    if phrase is None or said_verbatim(phrase, article_text):
         return None
     words = content_words(phrase)
     if len(words) < MIN_PHRASE_CONTENT:

@@ -24,7 +24,8 @@ import numpy as np
 from briefing.errors import ModelError
 from briefing.shipped import verified_bytes
 from briefing.summarize.guard.facts import Fact
-from briefing.summarize.guard.rules import WindowFindings, content_words, ngrams
+from briefing.summarize.guard.rule_words import content_words, ngrams
+from briefing.summarize.guard.rules import WindowFindings
 from briefing.summarize.guard.structure import Structure
 
 MODEL_PATH = Path(__file__).with_name("consistency_model.json")

@@ -1,10 +1,10 @@
 """The denied-event rule: a predicate denied here whose event the best-matching article sentence tells, undenied.
 
 "Gomis did not suffer a grade two hamstring tear" where the article's closest sentence says "Scans revealed a grade
-two hamstring tear": the verb is reworded ("suffer" / "revealed"), so negation parity (`rules.negation_problems`),
-which pairs one lemma, finds nothing to pair; but the denied predicate's own words ("grade", "two", "hamstring",
-"tear") are in that sentence, and neither of the two closest sentences denies anything. The reason: "the article
-tells of 'grade two hamstring tear' without 'did not suffer'".
+two hamstring tear": the verb is reworded ("suffer" / "revealed"), so negation parity
+(`predicate_rules.negation_problems`), which pairs one lemma, finds nothing to pair; but the denied predicate's own
+words ("grade", "two", "hamstring", "tear") are in that sentence, and neither of the two closest sentences denies
+anything. The reason: "the article tells of 'grade two hamstring tear' without 'did not suffer'".
 
 The event's words are the predicate's dependents but its subject, its auxiliaries and the clauses it governs ("It is
 not clear whether …" denies no event of the "whether" clause), and only content words. Only a plain "not", "n't"
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from briefing.summarize.guard.rule_words import content_words
 
 if TYPE_CHECKING:
     from briefing.summarize.guard.structure import Structure
@@ -32,8 +34,6 @@ _NOT_DENIALS = frozenset({"only", "just", "merely", "simply", "least", "until", 
 
 def denied_events(doc: Any) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """(the denied predicate's lemma, its event words as (word, lemma) pairs) per plain denial in a parsed doc."""
-    from briefing.summarize.guard.rules import content_words  # rules imports structure, which imports this
-
     found: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for token in doc:
         if token.dep_ != "neg" or token.lower_ == "no":

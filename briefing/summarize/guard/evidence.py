@@ -15,7 +15,8 @@ import numpy as np
 from briefing.records import Article
 from briefing.summarize.guard.consistency import ConsistencyModel, SentenceSignals, feature_vector
 from briefing.summarize.guard.facts import ArticleFacts, Fact, sentence_facts
-from briefing.summarize.guard.rules import WORD, find_problems
+from briefing.summarize.guard.rule_words import WORD
+from briefing.summarize.guard.rules import find_problems
 from briefing.summarize.guard.structure import Structure, parse_structures
 from briefing.summarize.guard.verdict import SentenceCheck
 

@@ -1,13 +1,12 @@
 """The object-role rule: a sentence makes the object of a predicate the one its article sentences make its subject.
 
-The roles rule (`rules.role_problem`) needs both roles filled in the sentence with names the parse can key; a swap
-often leaves one side without a key ("Lawsuits have filed two of the boys", where the article says "two students
-have filed lawsuits": "two" is a number, no filler key). Here one side is enough, in one direction only: the
+The roles rule (`predicate_rules.role_problem`) needs both roles filled in the sentence with names the parse can key;
+a swap often leaves one side without a key ("Lawsuits have filed two of the boys", where the article says "two
+students have filed lawsuits": "two" is a number, no filler key). Here one side is enough, in one direction only: the
 sentence has X as the object of the predicate (also as a passive's subject: "X was beaten"), the sentences that say
-this have X as its subject and never as its object. The other direction (X as the subject here, the object there)
-is left out: a headline's passive without its auxiliary ("Britt McHenry suspended for one week") parses as an active
-verb with McHenry as its subject.
-"""
+this have X as its subject and never as its object. The other direction (X as the subject here, the object there) is
+left out: a headline's passive without its auxiliary ("Britt McHenry suspended for one week") parses as an active verb
+with McHenry as its subject."""
 
 from __future__ import annotations
 
