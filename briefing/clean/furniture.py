@@ -96,27 +96,24 @@ def is_furniture_line(line: str) -> bool:
         return True
     if len(words) <= MAX_CREDIT_WORDS and _is_credit(text) and not _ends_sentence_with_verbs(text):
         return True
-    if len(words) <= MAX_LABEL_WORDS:
-        content = [word for word in (word.lower() for word in words) if word not in ALL_STOPWORDS]
-        return bool(content) and all(
-            word in FURNITURE_WORDS or word in _LABEL_WORDS or word in _FOREIGN_LABEL_WORDS for word in content
-        )
-    return False
+    return _label_content(words) is not None
 
 
 def is_foreign_label_line(line: str) -> bool:
     """A short label line in another language than English ("Zum Hauptinhalt springen", "Lire aussi"): the HTML
     block model's features know the English furniture words only, so its output is checked for these."""
-    words = [word.lower() for word in _WORD.findall(line)]
+    content = _label_content(_WORD.findall(line))
+    english = FURNITURE_WORDS | _LABEL_WORDS
+    return content is not None and any(word in _FOREIGN_LABEL_WORDS and word not in english for word in content)
+
+
+def _label_content(words: list[str]) -> list[str] | None:
+    """The content words of a short line made only of label words (in any of the languages), else None."""
     if not words or len(words) > MAX_LABEL_WORDS:
-        return False
-    content = [word for word in words if word not in ALL_STOPWORDS]
-    labels = FURNITURE_WORDS | _LABEL_WORDS
-    return (
-        bool(content)
-        and all(word in labels or word in _FOREIGN_LABEL_WORDS for word in content)
-        and any(word in _FOREIGN_LABEL_WORDS and word not in labels for word in content)
-    )
+        return None
+    content = [word for word in (word.lower() for word in words) if word not in ALL_STOPWORDS]
+    labels = (FURNITURE_WORDS, _LABEL_WORDS, _FOREIGN_LABEL_WORDS)
+    return content if content and all(any(word in vocabulary for vocabulary in labels) for word in content) else None
 
 
 def _is_credit(text: str) -> bool:

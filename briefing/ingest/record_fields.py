@@ -82,11 +82,11 @@ class RecordFields:
 
     def __init__(self, item: Mapping[str, object]) -> None:
         self.given_names = [str(name) for name in item]  # as the record spells them, for a reader
-        self.layers: list[dict[str, object]] = [_keyed(item)]
+        self.layers: list[dict[str, object]] = [keyed_fields(item)]
         for nested in NESTED_FIELDS:
             value = self.layers[0].get(nested)
             if isinstance(value, Mapping):
-                self.layers.append(_keyed(value))
+                self.layers.append(keyed_fields(value))
 
     def values(self, names: Sequence[str]) -> Iterator[object]:
         for name in names:
@@ -133,7 +133,7 @@ def as_text(value: object, separator: str = "\n\n") -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, Mapping):
-        keyed = _keyed(value)
+        keyed = keyed_fields(value)
         return next((text for name in _WRAPPED_TEXT if (text := as_text(keyed.get(name), separator))), None)
     if isinstance(value, list):
         parts = [text for item in value if (text := as_text(item, separator))]
@@ -154,7 +154,8 @@ def epoch_day(value: float) -> str | None:
     return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date().isoformat()
 
 
-def _keyed(item: Mapping[str, object]) -> dict[str, object]:
+def keyed_fields(item: Mapping[str, object]) -> dict[str, object]:
+    """The object's fields under their looked-up names (`field_key`)."""
     keyed: dict[str, object] = {}
     for name, value in item.items():
         keyed.setdefault(field_key(str(name)), value)  # `title` and `Title` in one object: the first

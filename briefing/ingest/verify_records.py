@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import SourceError
-from briefing.ingest.record_fields import field_key
+from briefing.ingest.record_fields import keyed_fields
 from briefing.records import Skipped
 from briefing.summary_text import claim_sentences
 
@@ -95,9 +95,7 @@ SUMMARY_FIELDS = ("summary", "highlights", "claim", "prediction", "generated", "
 
 
 def _record(where: str, value: dict[str, object]) -> SummaryRecord | Skipped:
-    keyed: dict[str, object] = {}
-    for name, field in value.items():
-        keyed.setdefault(field_key(str(name)), field)
+    keyed = keyed_fields(value)
     record_id = str(keyed.get("id") or where)
     label = f"{where} (id {record_id})" if keyed.get("id") else where
     article = next((keyed[name] for name in ARTICLE_FIELDS if _has_text(keyed.get(name))), None)
